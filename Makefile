@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else supports them.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+CATALOGS := $(wildcard registry/translations/*/LC_MESSAGES/messages.po)
+COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
+
+.PHONY: run test lint format bench messages clean
+
+## run: install, migrate the database, load the demo data on first start, serve on 127.0.0.1:5000
+run: $(VENV)/.installed $(COMPILED_CATALOGS)
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## test: lint, then the whole suite (on PostgreSQL when DATABASE_URL names one)
+test: $(VENV)/.installed-test $(COMPILED_CATALOGS) lint
+	$(BIN)/pytest
+
+## lint: ruff's checks and formatting
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## format: let ruff fix what it can
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## bench: response times of the public pages with a large register
+bench: $(VENV)/.installed-test $(COMPILED_CATALOGS)
+	$(BIN)/python bench/public_pages.py
+
+## messages: extract the translatable strings and merge them into the catalogs
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
+		--project=subprocessor-registry -o registry/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --width=100 -i registry/translations/messages.pot \
+		-d registry/translations
+
+clean:
+	rm -rf $(VENV) $(COMPILED_CATALOGS) .pytest_cache .ruff_cache
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@

@@ -1,0 +1,31 @@
+"""The operator's commands: `flask --app wsgi demo load`, and more as the registry grows."""
+
+import click
+from flask.cli import AppGroup
+
+from registry.demo import load_demo, register_is_empty
+from registry.extensions import db
+
+demo = AppGroup("demo", help="Illustrative demo data.")
+
+
+@demo.command("load")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load only into a register with no entity and no subprocessor yet (used by make run).",
+)
+def demo_load(if_empty: bool) -> None:
+    """Load the demo entities, vocabularies and subprocessors; running it again adds nothing."""
+    if if_empty and not register_is_empty():
+        click.echo("The register already holds data; demo data not loaded.")
+        return
+    loaded = load_demo()
+    db.session.commit()
+    if loaded.subprocessors or loaded.entities or loaded.terms:
+        click.echo(
+            f"Loaded demo data: {loaded.entities} entities, {loaded.terms} vocabulary terms, "
+            f"{loaded.subprocessors} subprocessors with {loaded.locations} processing locations."
+        )
+    else:
+        click.echo("The demo data is already loaded; nothing changed.")

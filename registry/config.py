@@ -1,0 +1,112 @@
+"""Configuration from environment variables, with safe local defaults.
+
+Each variable is documented in the README. A bad value stops the application at start with a message
+naming the variable, rather than surfacing later as a wrong deadline or a broken page.
+"""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+
+from registry.database import database_url
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigurationError(RuntimeError):
+    """An environment variable holds a value the registry cannot run with."""
+
+
+def defaults(instance_path: str) -> dict:
+    """The settings used where the environment says nothing."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'registry.sqlite3'}",
+        "ORG_NAME": "Mixvoip",
+        "DPO_EMAIL": "dpo@mixvoip.com",
+        "ORG_TIMEZONE": "Europe/Luxembourg",
+        "NOTICE_WINDOW_DAYS": 30,
+        "LANGUAGES": {"en": "English", "de": "Deutsch", "fr": "Français"},
+        "BABEL_DEFAULT_LOCALE": "en",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def from_environment(environ: Mapping[str, str]) -> dict:
+    """The settings the environment sets, parsed and checked.
+
+    Raises ConfigurationError naming the variable whose value cannot be used.
+    """
+    settings: dict = {}
+    if environ.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url(environ["DATABASE_URL"])
+    if environ.get("ORG_NAME"):
+        settings["ORG_NAME"] = environ["ORG_NAME"].strip()
+    if environ.get("DPO_EMAIL"):
+        settings["DPO_EMAIL"] = _email("DPO_EMAIL", environ["DPO_EMAIL"])
+    if environ.get("ORG_TIMEZONE"):
+        settings["ORG_TIMEZONE"] = _time_zone("ORG_TIMEZONE", environ["ORG_TIMEZONE"])
+    if environ.get("NOTICE_WINDOW_DAYS"):
+        settings["NOTICE_WINDOW_DAYS"] = _days("NOTICE_WINDOW_DAYS", environ["NOTICE_WINDOW_DAYS"])
+    if environ.get("SESSION_COOKIE_SECURE"):
+        settings["SESSION_COOKIE_SECURE"] = environ["SESSION_COOKIE_SECURE"].lower() in (
+            "1",
+            "true",
+        )
+    return settings
+
+
+def secret_key_from_instance(instance_path: str) -> str:
+    """The key kept in the instance folder, made on first use (readable by its owner only)."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if not path.exists():
+        # Written aside, then linked into place: a second process starting at the same moment
+        # either wins the link or reads the complete key of the one that did.
+        draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def _email(variable: str, value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ConfigurationError(
+            f"{variable}: {value!r} is not an email address ({error})"
+        ) from None
+
+
+def _time_zone(variable: str, value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"{variable}: {value!r} is not an IANA time zone such as Europe/Luxembourg"
+        ) from None
+    return value
+
+
+def _days(variable: str, value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise ConfigurationError(
+            f"{variable}: {value!r} is not a whole number of days of 1 or more"
+        )
+    return days

@@ -1,0 +1,68 @@
+"""The database: the URL it is reached at, the declarative base and the shared column types."""
+
+import enum
+import sqlite3
+from typing import Annotated
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+
+def database_url(url: str) -> str:
+    """`url` with PostgreSQL reached through psycopg 3, whichever spelling of the scheme it uses."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
+@sa.event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _connection_record) -> None:
+    # SQLite enforces foreign keys only when asked, per connection; and the web process and the
+    # outbox worker share the file, so wait for a lock rather than fail at once.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.close()
+
+
+# Named constraints let migrations drop and alter them on every database, SQLite included.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+int_pk = Annotated[int, mapped_column(primary_key=True)]
+name_text = Annotated[str, mapped_column(sa.String(200))]
+# ISO 3166-1 alpha-2, upper case; each table that has one checks it with `country_code_check`.
+country_code = Annotated[str, mapped_column(sa.String(2))]
+
+
+def country_code_check(column: str) -> sa.CheckConstraint:
+    """A check that `column` holds two upper-case characters, as ISO 3166-1 alpha-2 codes are."""
+    return sa.CheckConstraint(
+        f"length({column}) = 2 AND upper({column}) = {column}", name=f"{column}_alpha2"
+    )
+
+
+def enum_by_value(enum_class: type[enum.Enum], name: str) -> sa.Enum:
+    """A column type that stores an enum by its value, checked by the database."""
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(member.value) for member in enum_class),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

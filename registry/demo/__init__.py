@@ -1,0 +1,133 @@
+"""Illustrative demo data, so that a fresh installation shows a full register at once."""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from registry.extensions import db
+from registry.models import (
+    DataCategory,
+    DataSubjectCategory,
+    Entity,
+    LocationRole,
+    ProcessingLocation,
+    Purpose,
+    RecipientCategory,
+    Service,
+    Subprocessor,
+    SubprocessorStatus,
+    VocabularyTerm,
+)
+from transfers.countries import country_code
+
+DEMO_FILE = Path(__file__).with_name("register.toml")
+VOCABULARIES: dict[str, type[VocabularyTerm]] = {
+    "recipient_categories": RecipientCategory,
+    "data_categories": DataCategory,
+    "data_subject_categories": DataSubjectCategory,
+    "services": Service,
+    "purposes": Purpose,
+}
+
+
+@dataclass(frozen=True)
+class DemoLoaded:
+    """How many rows the load added; all zero when the demo data was already there."""
+
+    entities: int
+    terms: int
+    subprocessors: int
+    locations: int
+
+
+def register_is_empty() -> bool:
+    """Whether the register holds no entity and no subprocessor yet."""
+    has_entity = db.session.scalar(sa.select(Entity.id).limit(1)) is not None
+    has_subprocessor = db.session.scalar(sa.select(Subprocessor.id).limit(1)) is not None
+    return not (has_entity or has_subprocessor)
+
+
+def load_demo() -> DemoLoaded:
+    """Add the demo entities, vocabularies and subprocessors that are not there yet.
+
+    Idempotent: a row whose name (or code) already exists is left as it is. The caller commits.
+    """
+    data = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    entities, new_entities = _entities(data["entities"])
+    terms, new_terms = {}, 0
+    for table, term_class in VOCABULARIES.items():
+        terms[table], added = _vocabulary(term_class, data[table])
+        new_terms += added
+    existing = set(db.session.scalars(sa.select(Subprocessor.name)))
+    new_subprocessors = [
+        _subprocessor(entry, entities, terms)
+        for entry in data["subprocessors"]
+        if entry["name"] not in existing
+    ]
+    db.session.add_all(new_subprocessors)
+    db.session.flush()
+    return DemoLoaded(
+        entities=new_entities,
+        terms=new_terms,
+        subprocessors=len(new_subprocessors),
+        locations=sum(len(subprocessor.locations) for subprocessor in new_subprocessors),
+    )
+
+
+def _entities(entries: list[dict]) -> tuple[dict[str, Entity], int]:
+    by_name = {entity.name: entity for entity in db.session.scalars(sa.select(Entity))}
+    added = 0
+    for entry in entries:
+        if entry["name"] not in by_name:
+            entity = Entity(
+                name=entry["name"],
+                street_address=entry["street_address"],
+                postal_code=entry["postal_code"],
+                city=entry["city"],
+                country_code=country_code(entry["country"]),
+            )
+            db.session.add(entity)
+            by_name[entity.name] = entity
+            added += 1
+    return by_name, added
+
+
+def _vocabulary(term_class: type[VocabularyTerm], entries: dict) -> tuple[dict, int]:
+    by_code = {term.code: term for term in db.session.scalars(sa.select(term_class))}
+    added = 0
+    for code, (english, german, french) in entries.items():
+        if code not in by_code:
+            term = term_class(code=code, name=english, translations={"de": german, "fr": french})
+            db.session.add(term)
+            by_code[code] = term
+            added += 1
+    return by_code, added
+
+
+def _subprocessor(entry: dict, entities: dict[str, Entity], terms: dict) -> Subprocessor:
+    engaged_by = list(entities) if entry["engaged_by"] == ["all"] else entry["engaged_by"]
+    return Subprocessor(
+        name=entry["name"],
+        legal_name=entry["legal_name"],
+        address=entry["address"],
+        country_code=country_code(entry["country"]),
+        website=entry["website"],
+        recipient_category=terms["recipient_categories"][entry["category"]],
+        purposes=[terms["purposes"][code] for code in entry["purposes"]],
+        services=[terms["services"][code] for code in entry["services"]],
+        data_categories=[terms["data_categories"][code] for code in entry["data_categories"]],
+        data_subject_categories=[
+            terms["data_subject_categories"][code] for code in entry["data_subjects"]
+        ],
+        entities=[entities[name] for name in engaged_by],
+        locations=[
+            ProcessingLocation(
+                country_code=country_code(country), role=LocationRole(role), city=city or None
+            )
+            for country, role, city in entry["locations"]
+        ],
+        status=SubprocessorStatus.ACTIVE,
+        illustrative=True,
+    )

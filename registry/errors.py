@@ -1,0 +1,57 @@
+"""Errors as the reader expects them: a page for people, JSON with the status for the API."""
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+TITLES = {
+    400: _l("The request cannot be answered as it stands"),
+    403: _l("You may not see this page"),
+    404: _l("Page not found"),
+    405: _l("This page does not accept that method"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong on our side"),
+}
+GENERIC_MESSAGES = {
+    404: _l("There is no page at this address. The register itself is always at /subprocessors."),
+    405: _l("Use the links and forms on the pages to get here."),
+    500: _l("The error has been logged. Please try again later."),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def wants_json() -> bool:
+    """Whether the request was made to the API, which always answers in JSON."""
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str, **details) -> tuple[Response, int]:
+    """An API error body: the status, a message saying what is wrong and what is accepted."""
+    return jsonify(error={"status": status, "message": message, **details}), status
+
+
+def _http_error(error: HTTPException) -> tuple[Response | str, int]:
+    status = error.code or 500
+    message = _message(error)
+    if wants_json():
+        return json_error(status, str(message))
+    title = TITLES.get(status, error.name)
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _unexpected_error(error: Exception) -> tuple[Response | str, int]:
+    if current_app.testing:
+        raise error  # a test sees the traceback, not a polite page
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return _http_error(InternalServerError(original_exception=error))
+
+
+def _message(error: HTTPException):
+    # Our own aborts carry a specific, translated description; werkzeug's defaults are English.
+    if error.description != type(error).description:
+        return error.description
+    return GENERIC_MESSAGES.get(error.code, error.description)

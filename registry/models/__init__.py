@@ -1,0 +1,31 @@
+"""The database models; import them from here."""
+
+from registry.models.register import (
+    Entity,
+    LocationRole,
+    ProcessingLocation,
+    Subprocessor,
+    SubprocessorStatus,
+)
+from registry.models.vocabulary import (
+    DataCategory,
+    DataSubjectCategory,
+    Purpose,
+    RecipientCategory,
+    Service,
+    VocabularyTerm,
+)
+
+__all__ = [
+    "DataCategory",
+    "DataSubjectCategory",
+    "Entity",
+    "LocationRole",
+    "ProcessingLocation",
+    "Purpose",
+    "RecipientCategory",
+    "Service",
+    "Subprocessor",
+    "SubprocessorStatus",
+    "VocabularyTerm",
+]

@@ -1,0 +1,156 @@
+"""The register: our own entities, the subprocessors they engage and where those process data."""
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.database import (
+    country_code,
+    country_code_check,
+    enum_by_value,
+    int_pk,
+    name_text,
+)
+from registry.extensions import db
+from registry.models.vocabulary import (
+    DataCategory,
+    DataSubjectCategory,
+    Purpose,
+    RecipientCategory,
+    Service,
+)
+
+
+class Entity(db.Model):
+    """One of the organisation's own legal entities, which engage subprocessors."""
+
+    __tablename__ = "entity"
+    __table_args__ = (country_code_check("country_code"),)
+
+    id: Mapped[int_pk]
+    name: Mapped[name_text] = mapped_column(unique=True)
+    street_address: Mapped[name_text]
+    postal_code: Mapped[str] = mapped_column(sa.String(20))
+    city: Mapped[name_text]
+    country_code: Mapped[country_code]
+
+    def __repr__(self) -> str:
+        return f"<Entity {self.name}>"
+
+
+class SubprocessorStatus(enum.StrEnum):
+    """The lifecycle of an engagement; only active subprocessors are on the public register."""
+
+    PROPOSED = "proposed"
+    ANNOUNCED = "announced"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class LocationRole(enum.StrEnum):
+    """What happens to the data at a processing location."""
+
+    STORAGE = "storage"
+    PROCESSING = "processing"
+    BACKUP = "backup"
+    SUPPORT_ACCESS = "support_access"
+    FOLLOW_THE_SUN = "follow_the_sun"
+
+
+def _link_table(name: str, target: str) -> sa.Table:
+    """A many-to-many link from subprocessors to `target`; a term in use cannot be deleted."""
+    return sa.Table(
+        name,
+        db.metadata,
+        sa.Column(
+            "subprocessor_id",
+            sa.ForeignKey("subprocessor.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(f"{target}_id", sa.ForeignKey(f"{target}.id"), primary_key=True),
+    )
+
+
+subprocessor_service = _link_table("subprocessor_service", "service")
+subprocessor_purpose = _link_table("subprocessor_purpose", "purpose")
+subprocessor_data_category = _link_table("subprocessor_data_category", "data_category")
+subprocessor_data_subject_category = _link_table(
+    "subprocessor_data_subject_category", "data_subject_category"
+)
+subprocessor_entity = _link_table("subprocessor_entity", "entity")
+
+
+class Subprocessor(db.Model):
+    """A legal entity engaged to process customer personal data on our behalf (GDPR Art. 28(2))."""
+
+    __tablename__ = "subprocessor"
+    __table_args__ = (
+        country_code_check("country_code"),
+        sa.CheckConstraint(
+            "website IS NULL OR website LIKE 'https://%' OR website LIKE 'http://%'",
+            name="website_http",
+        ),
+    )
+
+    id: Mapped[int_pk]
+    name: Mapped[name_text] = mapped_column(unique=True)
+    legal_name: Mapped[name_text]
+    address: Mapped[str] = mapped_column(sa.String(500))
+    country_code: Mapped[country_code]
+    website: Mapped[str | None] = mapped_column(sa.String(500))
+    recipient_category_id: Mapped[int] = mapped_column(sa.ForeignKey("recipient_category.id"))
+    status: Mapped[SubprocessorStatus] = mapped_column(
+        enum_by_value(SubprocessorStatus, "subprocessor_status"),
+        default=SubprocessorStatus.PROPOSED,
+    )
+    # Demo rows say so on every page that shows them, so nobody mistakes them for a real engagement.
+    illustrative: Mapped[bool] = mapped_column(default=False)
+
+    recipient_category: Mapped[RecipientCategory] = relationship()
+    services: Mapped[list[Service]] = relationship(
+        secondary=subprocessor_service, order_by=Service.name
+    )
+    purposes: Mapped[list[Purpose]] = relationship(
+        secondary=subprocessor_purpose, order_by=Purpose.name
+    )
+    data_categories: Mapped[list[DataCategory]] = relationship(
+        secondary=subprocessor_data_category, order_by=DataCategory.name
+    )
+    data_subject_categories: Mapped[list[DataSubjectCategory]] = relationship(
+        secondary=subprocessor_data_subject_category, order_by=DataSubjectCategory.name
+    )
+    entities: Mapped[list[Entity]] = relationship(
+        secondary=subprocessor_entity, order_by=Entity.name
+    )
+    locations: Mapped[list["ProcessingLocation"]] = relationship(
+        back_populates="subprocessor",
+        cascade="all, delete-orphan",
+        order_by="ProcessingLocation.id",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Subprocessor {self.name}>"
+
+
+class ProcessingLocation(db.Model):
+    """A country where a subprocessor stores or accesses the data, and what it does there."""
+
+    __tablename__ = "processing_location"
+    __table_args__ = (
+        country_code_check("country_code"),
+        sa.UniqueConstraint("subprocessor_id", "country_code", "role"),
+    )
+
+    id: Mapped[int_pk]
+    subprocessor_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("subprocessor.id", ondelete="CASCADE"), index=True
+    )
+    country_code: Mapped[country_code]
+    role: Mapped[LocationRole] = mapped_column(enum_by_value(LocationRole, "location_role"))
+    city: Mapped[str | None] = mapped_column(sa.String(200))
+
+    subprocessor: Mapped[Subprocessor] = relationship(back_populates="locations")
+
+    def __repr__(self) -> str:
+        return f"<ProcessingLocation {self.country_code} {self.role}>"

@@ -1,0 +1,7 @@
+"""The public side: the register as a page, a CSV file and a JSON API; no login."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("public", __name__)
+
+from registry.public import views  # noqa: E402, F401  (the routes attach to the blueprint)

@@ -1,0 +1,71 @@
+"""The register as a CSV file that opens cleanly in a spreadsheet."""
+
+import csv
+import io
+
+from flask_babel import gettext as _
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def register_csv(records: list[dict]) -> str:
+    """The records as CSV text: a header row, then one row per subprocessor.
+
+    Lists are joined with "; "; a processing location reads "Germany (DE), Frankfurt: Storage".
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            _("Name"),
+            _("Legal name"),
+            _("Address"),
+            _("Country of establishment"),
+            _("Website"),
+            _("Recipient category"),
+            _("Purposes"),
+            _("Services"),
+            _("Data categories"),
+            _("Data subjects"),
+            _("Processing locations"),
+            _("Engaged by"),
+            _("Illustrative demo data"),
+        ]
+    )
+    for record in records:
+        writer.writerow([_cell(value) for value in _row(record)])
+    return buffer.getvalue()
+
+
+def _row(record: dict) -> list[str]:
+    return [
+        record["name"],
+        record["legal_name"],
+        record["address"],
+        f"{record['country_name']} ({record['country']})",
+        record["website"] or "",
+        record["recipient_category"]["name"],
+        _names(record["purposes"]),
+        _names(record["services"]),
+        _names(record["data_categories"]),
+        _names(record["data_subject_categories"]),
+        "; ".join(_location(location) for location in record["locations"]),
+        "; ".join(entity["name"] for entity in record["engaged_by"]),
+        _("yes") if record["illustrative"] else _("no"),
+    ]
+
+
+def _names(terms: list[dict]) -> str:
+    return "; ".join(term["name"] for term in terms)
+
+
+def _location(location: dict) -> str:
+    place = f"{location['country_name']} ({location['country']})"
+    if location["city"]:
+        place = f"{place}, {location['city']}"
+    return f"{place}: {location['role_name']}"
+
+
+def _cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value

@@ -1,0 +1,77 @@
+"""The register's filters, read from the query string of the page, the CSV and the API."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, ValidationError
+
+from registry.register import RegisterFilter
+from transfers.countries import MalformedCountryCode, UnknownCountryCode, country_code
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+class RegisterFilterForm(FlaskForm):
+    """Filters by country, recipient category and service; each is optional.
+
+    `category_codes` and `service_codes` are the codes that exist, so that an unknown one is
+    answered with the list of those accepted.
+    """
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    country = StringField(_l("Country of processing"), filters=[_blank_to_none])
+    category = StringField(_l("Recipient category"), filters=[_blank_to_none])
+    service = StringField(_l("Service"), filters=[_blank_to_none])
+
+    def __init__(self, formdata, category_codes: list[str], service_codes: list[str]) -> None:
+        super().__init__(formdata=formdata)
+        self.category_codes = category_codes
+        self.service_codes = service_codes
+
+    def validate_country(self, field: StringField) -> None:
+        if field.data is None:
+            return
+        try:
+            field.data = country_code(field.data)
+        except MalformedCountryCode:
+            raise ValidationError(
+                _(
+                    "“%(value)s” is not a country code: use the two letters of ISO 3166-1, "
+                    "such as DE or US.",
+                    value=field.data,
+                )
+            ) from None
+        except UnknownCountryCode:
+            raise ValidationError(
+                _("“%(value)s” is not a country in ISO 3166-1.", value=field.data)
+            ) from None
+
+    def validate_category(self, field: StringField) -> None:
+        if field.data is not None and field.data not in self.category_codes:
+            raise ValidationError(
+                _(
+                    "“%(value)s” is not a recipient category of this register. "
+                    "Choose one of: %(choices)s.",
+                    value=field.data,
+                    choices=", ".join(self.category_codes),
+                )
+            )
+
+    def validate_service(self, field: StringField) -> None:
+        if field.data is not None and field.data not in self.service_codes:
+            raise ValidationError(
+                _(
+                    "“%(value)s” is not a service of this register. Choose one of: %(choices)s.",
+                    value=field.data,
+                    choices=", ".join(self.service_codes),
+                )
+            )
+
+    def register_filter(self) -> RegisterFilter:
+        """The validated filter; call after `validate()` returned True."""
+        return RegisterFilter(self.country.data, self.category.data, self.service.data)

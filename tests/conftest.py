@@ -1,0 +1,135 @@
+"""Fixtures: an application per test on a database migrated once per run, cleared after each test.
+
+The suite runs on SQLite by default. With DATABASE_URL set to a PostgreSQL database it runs there,
+in a schema of its own made for this run and dropped after it, so two runs never collide and no
+existing table is touched.
+"""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from registry import create_app
+from registry.database import database_url
+from registry.extensions import db
+
+pytest_plugins = ["tests.factories"]
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory):
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('database') / 'registry.sqlite3'}"
+        return
+    url = sa.make_url(database_url(url))
+    if url.get_backend_name() != "postgresql":
+        pytest.exit(
+            f"DATABASE_URL must be SQLite or PostgreSQL for the tests, not {url.drivername}"
+        )
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_uri, tmp_path_factory):
+    """The database, brought to the newest schema by the migrations, exactly as `make run` does."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+        app = create_app(test_config(database_uri))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+    return database_uri
+
+
+@pytest.fixture
+def app(migrated_database, tmp_path, monkeypatch):
+    """The application, with no context pushed: each request gets its own, as in production."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(test_config(migrated_database))
+    yield app
+    with app.app_context():
+        _clear(db.engine)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_context(app):
+    """An application context for a test that works on the database directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_statements(app):
+    """Returns a counter of the SQL statements sent while it is used as a context manager."""
+    with app.app_context():
+        engine = db.engine
+
+    class StatementCounter:
+        def __init__(self):
+            self.count = 0
+
+        def __enter__(self):
+            sa.event.listen(engine, "before_cursor_execute", self._count)
+            return self
+
+        def __exit__(self, *exc_info):
+            sa.event.remove(engine, "before_cursor_execute", self._count)
+
+        def _count(self, *args):
+            self.count += 1
+
+    return StatementCounter
+
+
+def test_config(database_uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+    }
+
+
+def _clear(engine: sa.Engine) -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+def pytest_report_header(config):
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "database: SQLite, a temporary file for this run"
+    rendered = sa.make_url(database_url(url)).render_as_string(hide_password=True)
+    return f"database: PostgreSQL at {rendered}, in a schema made for this run"

@@ -1,0 +1,109 @@
+"""Factory fixtures: each returns a callable that makes a row with sensible defaults and commits it.
+
+Each call works in an application context of its own and returns the row with what it was given
+still readable, so a test can use its id and relations after the context is gone.
+"""
+
+import itertools
+from contextlib import contextmanager
+
+import pytest
+
+from registry.extensions import db
+from registry.models import (
+    DataCategory,
+    DataSubjectCategory,
+    Entity,
+    LocationRole,
+    ProcessingLocation,
+    Purpose,
+    RecipientCategory,
+    Service,
+    Subprocessor,
+    SubprocessorStatus,
+)
+
+_sequence = itertools.count(1)
+
+
+@contextmanager
+def _committing(app):
+    with app.app_context():
+        db.session().expire_on_commit = False
+        yield
+        db.session.commit()
+
+
+@pytest.fixture
+def make_term(app):
+    def make_term(term_class, code=None, name=None, **overrides):
+        number = next(_sequence)
+        term = term_class(
+            code=code or f"{term_class.__tablename__.replace('_', '-')}-{number}",
+            name=name or f"{term_class.__name__} {number}",
+            translations=overrides.pop("translations", {}),
+            **overrides,
+        )
+        with _committing(app):
+            db.session.add(term)
+        return term
+
+    return make_term
+
+
+@pytest.fixture
+def make_entity(app):
+    def make_entity(**overrides):
+        number = next(_sequence)
+        values = {
+            "name": f"Example Entity {number} SA",
+            "street_address": "1 rue de l'Exemple",
+            "postal_code": "L-1000",
+            "city": "Luxembourg",
+            "country_code": "LU",
+        }
+        entity = Entity(**(values | overrides))
+        with _committing(app):
+            db.session.add(entity)
+        return entity
+
+    return make_entity
+
+
+@pytest.fixture
+def make_subprocessor(app, make_term, make_entity):
+    """Makes an active subprocessor; `locations` lists (country, role) or (country, role, city)."""
+
+    def make_subprocessor(locations=(("DE", "storage"),), **overrides):
+        number = next(_sequence)
+        values = {
+            "name": f"Subprocessor {number}",
+            "legal_name": f"Subprocessor {number} GmbH",
+            "address": f"Musterstraße {number}, 10115 Berlin, Germany",
+            "country_code": "DE",
+            "website": f"https://subprocessor-{number}.example",
+            "status": SubprocessorStatus.ACTIVE,
+        }
+        values |= overrides
+        values.setdefault("recipient_category", make_term(RecipientCategory))
+        values.setdefault("purposes", [make_term(Purpose)])
+        values.setdefault("services", [make_term(Service)])
+        values.setdefault("data_categories", [make_term(DataCategory)])
+        values.setdefault("data_subject_categories", [make_term(DataSubjectCategory)])
+        values.setdefault("entities", [make_entity()])
+        subprocessor = Subprocessor(
+            locations=[
+                ProcessingLocation(
+                    country_code=country,
+                    role=LocationRole(role),
+                    city=rest[0] if rest else None,
+                )
+                for country, role, *rest in locations
+            ],
+            **values,
+        )
+        with _committing(app):
+            db.session.add(subprocessor)
+        return subprocessor
+
+    return make_subprocessor

@@ -1,0 +1,60 @@
+def test_demo_load_fills_the_register_with_illustrative_subprocessors(runner, client):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0
+    assert "Loaded demo data: 4 entities" in result.output
+    body = client.get("/api/v1/subprocessors").json
+    assert body["count"] >= 10
+    assert all(record["illustrative"] for record in body["subprocessors"])
+
+
+def test_demo_data_has_our_four_entities(runner, client):
+    runner.invoke(args=["demo", "load"])
+    page = client.get("/subprocessors").text
+    for entity, street in [
+        ("Mixvoip SA", "70 rue des Prés"),
+        ("Mixvoip Srl", "Avenue de Finlande 5"),
+        ("Mixvoip GmbH", "Max-Planck-Strasse 22"),
+        ("Mixvoip SAS", "4 rue Marconi"),
+    ]:
+        assert entity in page
+        assert street in page
+
+
+def test_demo_data_spans_the_eea_adequate_and_non_adequate_countries(runner, client):
+    runner.invoke(args=["demo", "load"])
+    records = client.get("/api/v1/subprocessors").json["subprocessors"]
+    countries = {location["country"] for record in records for location in record["locations"]}
+    assert {"LU", "DE", "US", "GB", "CH", "IN"} <= countries
+
+
+def test_demo_data_uses_every_recipient_category(runner, client):
+    runner.invoke(args=["demo", "load"])
+    records = client.get("/api/v1/subprocessors").json["subprocessors"]
+    used = {record["recipient_category"]["code"] for record in records}
+    assert used == {"hosting", "infrastructure", "crm", "telecom", "ticketing", "billing",
+                    "payment"}  # fmt: skip
+
+
+def test_demo_load_twice_adds_nothing_the_second_time(runner, client):
+    runner.invoke(args=["demo", "load"])
+    first = client.get("/api/v1/subprocessors").json
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0
+    assert "nothing changed" in result.output
+    assert client.get("/api/v1/subprocessors").json == first
+
+
+def test_demo_load_if_empty_leaves_a_register_that_holds_data_alone(
+    runner, client, make_subprocessor
+):
+    make_subprocessor(name="Our real carrier")
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "demo data not loaded" in result.output
+    names = [record["name"] for record in client.get("/api/v1/subprocessors").json["subprocessors"]]
+    assert names == ["Our real carrier"]
+
+
+def test_demo_load_if_empty_loads_into_an_empty_register(runner, client):
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "Loaded demo data" in result.output
+    assert client.get("/api/v1/subprocessors").json["count"] >= 10

@@ -1,0 +1,102 @@
+import os
+import stat
+
+import pytest
+
+from registry import create_app
+from registry.config import ConfigurationError
+from registry.extensions import db
+
+
+@pytest.fixture
+def environment(monkeypatch, tmp_path, migrated_database):
+    """A clean environment whose instance folder is a temporary one."""
+    for variable in ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
+                     "NOTICE_WINDOW_DAYS"):  # fmt: skip
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("DATABASE_URL", migrated_database)
+    return monkeypatch
+
+
+@pytest.fixture
+def start_app(environment):
+    """`create_app()` as `make run` calls it; the apps' connections are closed after the test."""
+    apps = []
+
+    def start_app():
+        apps.append(create_app())
+        return apps[-1]
+
+    yield start_app
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_without_secret_key_one_is_generated_into_the_instance_folder(
+    environment, start_app, tmp_path
+):
+    app = start_app()
+    key_file = tmp_path / "instance" / "secret_key"
+    assert app.config["SECRET_KEY"] == key_file.read_text()
+    assert len(app.config["SECRET_KEY"]) == 64
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
+def test_the_generated_secret_key_is_kept_across_starts(environment, start_app):
+    assert start_app().config["SECRET_KEY"] == start_app().config["SECRET_KEY"]
+
+
+def test_secret_key_from_the_environment_is_used_and_nothing_written(
+    environment, start_app, tmp_path
+):
+    environment.setenv("SECRET_KEY", "from-the-environment")
+    assert start_app().config["SECRET_KEY"] == "from-the-environment"
+    assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+def test_defaults_are_the_organisation_dpo_time_zone_and_a_30_day_window(environment, start_app):
+    config = start_app().config
+    assert config["DPO_EMAIL"] == "dpo@mixvoip.com"
+    assert config["ORG_TIMEZONE"] == "Europe/Luxembourg"
+    assert config["NOTICE_WINDOW_DAYS"] == 30
+
+
+def test_settings_are_read_from_the_environment(environment, start_app):
+    environment.setenv("ORG_NAME", "Example Telecom")
+    environment.setenv("DPO_EMAIL", "privacy@example.com")
+    environment.setenv("ORG_TIMEZONE", "Europe/Brussels")
+    environment.setenv("NOTICE_WINDOW_DAYS", "45")
+    config = start_app().config
+    assert (config["ORG_NAME"], config["DPO_EMAIL"]) == ("Example Telecom", "privacy@example.com")
+    assert (config["ORG_TIMEZONE"], config["NOTICE_WINDOW_DAYS"]) == ("Europe/Brussels", 45)
+
+
+def test_the_organisation_name_shows_on_the_page(environment, start_app):
+    environment.setenv("ORG_NAME", "Example Telecom")
+    page = start_app().test_client().get("/subprocessors").text
+    assert "Example Telecom engages the subprocessors below" in page
+
+
+def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
+    environment.setenv("DATABASE_URL", "postgres://user@db.internal/registry")
+    app = start_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://user@db.internal/registry"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("NOTICE_WINDOW_DAYS", "thirty", "NOTICE_WINDOW_DAYS: 'thirty' is not a whole number"),
+        ("NOTICE_WINDOW_DAYS", "0", "NOTICE_WINDOW_DAYS: '0' is not a whole number of days of 1"),
+        ("ORG_TIMEZONE", "Europe/Atlantis", "ORG_TIMEZONE: 'Europe/Atlantis' is not an IANA"),
+        ("DPO_EMAIL", "dpo-at-example", "DPO_EMAIL: 'dpo-at-example' is not an email address"),
+    ],
+)
+def test_a_bad_setting_stops_the_app_naming_the_variable(
+    environment, start_app, variable, value, message
+):
+    environment.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=message):
+        start_app()

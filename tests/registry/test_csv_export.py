@@ -1,0 +1,58 @@
+import csv
+import io
+
+
+def _rows(response):
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_the_csv_file_is_utf8_with_a_byte_order_mark_for_spreadsheets(client, make_subprocessor):
+    make_subprocessor(name="Zürich Telecom")
+    response = client.get("/subprocessors.csv")
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == "attachment; filename=subprocessors.csv"
+    assert response.data.startswith("\ufeff".encode())
+    assert "Zürich Telecom" in response.data.decode("utf-8-sig")
+
+
+def test_the_csv_file_has_a_header_row_and_one_row_per_subprocessor(client, make_subprocessor):
+    make_subprocessor(name="First")
+    make_subprocessor(name="Second")
+    header, *rows = _rows(client.get("/subprocessors.csv"))
+    assert header[:3] == ["Name", "Legal name", "Address"]
+    assert [row[0] for row in rows] == ["First", "Second"]
+
+
+def test_the_csv_file_lists_every_location_with_country_and_role(client, make_subprocessor):
+    make_subprocessor(locations=[("IE", "storage", "Dublin"), ("US", "support_access")])
+    header, row = _rows(client.get("/subprocessors.csv"))
+    locations = row[header.index("Processing locations")]
+    assert locations == (
+        "Ireland (IE), Dublin: Storage and hosting; United States (US): Remote access for support"
+    )
+
+
+def test_the_csv_file_follows_the_filters(client, make_subprocessor):
+    make_subprocessor(name="In India", locations=[("IN", "follow_the_sun")])
+    make_subprocessor(name="In Germany", locations=[("DE", "storage")])
+    _, *rows = _rows(client.get("/subprocessors.csv?country=IN"))
+    assert [row[0] for row in rows] == ["In India"]
+
+
+def test_the_csv_file_is_in_the_language_asked(client, make_subprocessor):
+    make_subprocessor(country_code="CH")
+    header, row = _rows(client.get("/subprocessors.csv?lang=fr"))
+    assert header[0] == "Nom"
+    assert row[header.index("Pays d’établissement")] == "Suisse (CH)"
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_defused(client, make_subprocessor):
+    make_subprocessor(name='=HYPERLINK("http://evil.example","x")')
+    _, row = _rows(client.get("/subprocessors.csv"))
+    assert row[0] == '\'=HYPERLINK("http://evil.example","x")'
+
+
+def test_a_bad_filter_on_the_csv_file_is_a_400_with_the_reason(client):
+    response = client.get("/subprocessors.csv?country=123")
+    assert response.status_code == 400
+    assert "“123” is not a country code" in response.text

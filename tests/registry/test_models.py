@@ -1,0 +1,76 @@
+"""The integrity rules live in the database, so no code path can break them."""
+
+import pytest
+import sqlalchemy as sa
+
+from registry.extensions import db
+from registry.models import Entity, ProcessingLocation, RecipientCategory, Subprocessor
+
+
+def _refused(statement) -> None:
+    with pytest.raises(sa.exc.IntegrityError):
+        with db.session.begin_nested():
+            db.session.execute(statement)
+
+
+def test_a_country_code_must_be_two_upper_case_letters(app_context, make_entity):
+    entity = make_entity()
+    _refused(sa.update(Entity).where(Entity.id == entity.id).values(country_code="lu"))
+    _refused(sa.update(Entity).where(Entity.id == entity.id).values(country_code="L"))
+
+
+def test_subprocessor_names_are_unique(app_context, make_subprocessor):
+    make_subprocessor(name="Nordhafen Hosting")
+    with pytest.raises(sa.exc.IntegrityError):
+        make_subprocessor(name="Nordhafen Hosting")
+
+
+def test_a_website_must_be_an_http_address(app_context, make_subprocessor):
+    subprocessor = make_subprocessor()
+    _refused(
+        sa.update(Subprocessor)
+        .where(Subprocessor.id == subprocessor.id)
+        .values(website="javascript:alert(1)")
+    )
+
+
+def test_a_status_outside_the_lifecycle_is_refused(app_context, make_subprocessor):
+    subprocessor = make_subprocessor()
+    _refused(
+        sa.text("UPDATE subprocessor SET status = 'paused' WHERE id = :id").bindparams(
+            id=subprocessor.id
+        )
+    )
+
+
+def test_a_location_role_outside_the_list_is_refused(app_context, make_subprocessor):
+    location = make_subprocessor().locations[0]
+    _refused(
+        sa.text("UPDATE processing_location SET role = 'anywhere' WHERE id = :id").bindparams(
+            id=location.id
+        )
+    )
+
+
+def test_the_same_country_and_role_cannot_be_listed_twice_for_a_subprocessor(
+    app_context, make_subprocessor
+):
+    subprocessor = make_subprocessor(locations=[("DE", "storage")])
+    _refused(
+        sa.insert(ProcessingLocation).values(
+            subprocessor_id=subprocessor.id, country_code="DE", role="storage"
+        )
+    )
+
+
+def test_a_vocabulary_term_in_use_cannot_be_deleted(app_context, make_subprocessor):
+    category_id = make_subprocessor().recipient_category_id
+    _refused(sa.delete(RecipientCategory).where(RecipientCategory.id == category_id))
+
+
+def test_deleting_a_subprocessor_deletes_its_locations(app_context, make_subprocessor):
+    subprocessor_id = make_subprocessor(locations=[("DE", "storage"), ("US", "backup")]).id
+    db.session.execute(sa.delete(Subprocessor).where(Subprocessor.id == subprocessor_id))
+    db.session.commit()
+    remaining = db.session.scalar(sa.select(sa.func.count()).select_from(ProcessingLocation))
+    assert remaining == 0
