@@ -10,10 +10,13 @@ PORT ?= 5000
 CATALOGS := $(wildcard registry/translations/*/LC_MESSAGES/messages.po)
 COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint format bench messages clean
+.PHONY: install run test lint format bench messages clean
+
+## install: the virtual environment with the project and its compiled translations
+install: $(VENV)/.installed $(COMPILED_CATALOGS)
 
 ## run: install, migrate the database, load the demo data on first start, serve on 127.0.0.1:5000
-run: $(VENV)/.installed $(COMPILED_CATALOGS)
+run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
