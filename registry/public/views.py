@@ -74,11 +74,7 @@ def _filter_form(categories: list, services: list) -> RegisterFilterForm:
 
 
 def _records(form: RegisterFilterForm) -> list[dict]:
-    language = current_language()
-    return [
-        register.published_record(subprocessor, language)
-        for subprocessor in register.published_subprocessors(form.register_filter())
-    ]
+    return register.published_records(form.register_filter(), current_language())
 
 
 def _country_choices(form: RegisterFilterForm) -> list[tuple[str, str]]:

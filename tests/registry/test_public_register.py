@@ -171,3 +171,11 @@ def test_names_are_escaped_in_the_page(client, make_subprocessor):
     page = client.get("/subprocessors").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in page
+
+
+def test_a_refused_filter_shows_the_reason_and_no_misleading_empty_list(client, make_subprocessor):
+    make_subprocessor()
+    page = client.get("/subprocessors?country=DEU").text
+    assert "The filter cannot be applied" in page
+    assert "No subprocessor matches this filter." not in page
+    assert 'class="register"' not in page

@@ -17,7 +17,7 @@ def test_the_number_of_statements_does_not_grow_with_the_number_of_subprocessors
     _register_of(2, make_subprocessor)
     with count_statements() as small:
         assert client.get(address).status_code == 200
-    _register_of(20, make_subprocessor)
+    _register_of(30, make_subprocessor)
     with count_statements() as large:
         assert client.get(address).status_code == 200
     assert large.count == small.count
