@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = config.secret_key_from_instance(app.instance_path)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["ORG_TIMEZONE"]
     app.json.sort_keys = False  # records keep the order a reader expects: name first
+    # Block tags leave no blank lines and indentation behind: a long register stays small.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
 
     register_extensions(app)
     register_blueprints(app)
