@@ -46,7 +46,7 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
     if environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(environ["DATABASE_URL"])
-    if environ.get("ORG_NAME"):
+    if environ.get("ORG_NAME", "").strip():
         settings["ORG_NAME"] = environ["ORG_NAME"].strip()
     if environ.get("DPO_EMAIL"):
         settings["DPO_EMAIL"] = _email("DPO_EMAIL", environ["DPO_EMAIL"])
@@ -55,9 +55,8 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     if environ.get("NOTICE_WINDOW_DAYS"):
         settings["NOTICE_WINDOW_DAYS"] = _days("NOTICE_WINDOW_DAYS", environ["NOTICE_WINDOW_DAYS"])
     if environ.get("SESSION_COOKIE_SECURE"):
-        settings["SESSION_COOKIE_SECURE"] = environ["SESSION_COOKIE_SECURE"].lower() in (
-            "1",
-            "true",
+        settings["SESSION_COOKIE_SECURE"] = _flag(
+            "SESSION_COOKIE_SECURE", environ["SESSION_COOKIE_SECURE"]
         )
     return settings
 
@@ -98,6 +97,15 @@ def _time_zone(variable: str, value: str) -> str:
             f"{variable}: {value!r} is not an IANA time zone such as Europe/Luxembourg"
         ) from None
     return value
+
+
+def _flag(variable: str, value: str) -> bool:
+    answer = value.strip().lower()
+    if answer in ("1", "true", "yes", "on"):
+        return True
+    if answer in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{variable}: {value!r} is neither true nor false")
 
 
 def _days(variable: str, value: str) -> int:

@@ -19,12 +19,14 @@ def database_url(url: str) -> str:
 
 @sa.event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _connection_record) -> None:
-    # SQLite enforces foreign keys only when asked, per connection; and the web process and the
-    # outbox worker share the file, so wait for a lock rather than fail at once.
+    # SQLite enforces foreign keys only when asked, per connection. Several processes share the
+    # file (web workers, the command line), so readers must not block the writer (WAL) and a
+    # writer waits for a lock rather than failing at once.
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
 

@@ -34,16 +34,26 @@ def json_error(status: int, message: str, **details) -> tuple[Response, int]:
     return jsonify(error={"status": status, "message": message, **details}), status
 
 
-def _http_error(error: HTTPException) -> tuple[Response | str, int]:
+def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     message = _message(error)
     if wants_json():
-        return json_error(status, str(message))
-    title = TITLES.get(status, error.name)
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+        response = json_error(status, str(message))[0]
+    elif request.path.endswith(".csv"):
+        response = Response(str(message), mimetype="text/plain")
+    else:
+        title = TITLES.get(status, error.name)
+        page = render_template("errors/error.html", status=status, title=title, message=message)
+        response = Response(page, mimetype="text/html")
+    response.status_code = status
+    # Keep what the error says beyond its body, such as the Allow header of a 405.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
-def _unexpected_error(error: Exception) -> tuple[Response | str, int]:
+def _unexpected_error(error: Exception) -> Response:
     if current_app.testing:
         raise error  # a test sees the traceback, not a polite page
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)

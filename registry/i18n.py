@@ -3,7 +3,9 @@
 Country names come from pycountry's translations, through `transfers.countries`.
 """
 
-from flask import Flask, Response, abort, current_app, request, url_for
+from urllib.parse import urlencode
+
+from flask import Flask, Response, abort, current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -21,7 +23,6 @@ def register_i18n(app: Flask) -> None:
         url_in_language=url_in_language,
         country_name=country_name,
         flag=countries.flag,
-        is_eea=countries.is_eea,
     )
 
 
@@ -34,9 +35,12 @@ def select_locale() -> str:
     remembered = request.cookies.get(LANGUAGE_COOKIE)
     if remembered in languages:
         return remembered
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    # By the reader's order of preference, on the primary subtag: "de-CH, en;q=0.5" is German.
+    for tag, _quality in request.accept_languages:
+        primary = tag.split("-")[0].split("_")[0].lower()
+        if primary in languages:
+            return primary
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def current_language() -> str:
@@ -46,14 +50,8 @@ def current_language() -> str:
 
 def url_in_language(language: str) -> str:
     """This page's address in another language, its other query parameters kept."""
-    if (
-        request.endpoint is None
-        or request.url_rule is None
-        or "GET" not in request.url_rule.methods
-    ):
-        return url_for("public.subprocessors", lang=language)
-    arguments = {**request.args.to_dict(), **(request.view_args or {}), "lang": language}
-    return url_for(request.endpoint, **arguments)
+    parameters = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    return f"{request.path}?{urlencode([*parameters, ('lang', language)])}"
 
 
 def country_name(code: str) -> str:
@@ -62,8 +60,9 @@ def country_name(code: str) -> str:
 
 
 def _requested_language() -> str | None:
-    requested = request.args.get("lang")
-    return requested.strip().lower() if requested is not None else None
+    """The language asked for in the address, lower case; None where none is asked for."""
+    requested = request.args.get("lang", "").strip().lower()
+    return requested or None
 
 
 def _reject_unknown_language() -> None:

@@ -3,24 +3,44 @@
 import gettext
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from functools import cache
 
 import pycountry
 
-# The European Economic Area: the 27 Member States of the European Union plus Iceland, Liechtenstein
-# and Norway, which apply the GDPR through the EEA Agreement (Decision of the EEA Joint Committee
-# No 154/2018, OJ L 183, 19.7.2018, p. 23).
-# Source for the Member States: https://european-union.europa.eu/principles-countries-history/eu-countries_en
-EU_MEMBER_STATES = frozenset(
-    {
-        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
-    }
-)  # fmt: skip
-# Source: Agreement on the European Economic Area, OJ L 1, 3.1.1994, p. 3, and
-# https://www.efta.int/eea (Iceland, Liechtenstein, Norway).
-EEA_EFTA_STATES = frozenset({"IS", "LI", "NO"})
-EEA = EU_MEMBER_STATES | EEA_EFTA_STATES
+# The European Economic Area: the Member States of the European Union plus Iceland, Liechtenstein
+# and Norway, which apply the GDPR through the EEA Agreement from 20 July 2018 (Decision of the EEA
+# Joint Committee No 154/2018, OJ L 183, 19.7.2018, p. 23), and Directive 95/46/EC before it.
+# Membership is a fact in time; these are the members since 2000 with the day each joined or the
+# first day it was no longer in (None: before 2000, or still in).
+# Sources: https://european-union.europa.eu/principles-countries-history/eu-countries_en;
+# https://www.efta.int/eea/enlargement-of-the-eea; Agreement on the EEA, OJ L 1, 3.1.1994, p. 3.
+EEA_MEMBERSHIP: dict[str, tuple[date | None, date | None]] = {
+    **{code: (None, None) for code in (
+        "AT", "BE", "DE", "DK", "ES", "FI", "FR", "GR", "IE", "IT", "LU", "NL", "PT", "SE",
+        "IS", "LI", "NO",
+    )},
+    # Acts of Accession of 2003 (OJ L 236, 23.9.2003), of 2005 (OJ L 157, 21.6.2005) and of 2012
+    # (OJ L 112, 24.4.2012).
+    **{code: (date(2004, 5, 1), None) for code in (
+        "CY", "CZ", "EE", "HU", "LT", "LV", "MT", "PL", "SI", "SK",
+    )},
+    "BG": (date(2007, 1, 1), None),
+    "RO": (date(2007, 1, 1), None),
+    "HR": (date(2013, 7, 1), None),
+    # The United Kingdom left on 31 January 2020, but Union law, the GDPR included, applied to it
+    # until the transition period ended on 31 December 2020 (Withdrawal Agreement, OJ L 29,
+    # 31.1.2020, Articles 126 and 127); Gibraltar with it (Art. 355(3) TFEU).
+    "GB": (None, date(2021, 1, 1)),
+    "GI": (None, date(2021, 1, 1)),
+    # Territories with a code of their own that are part of the Union: the French outermost
+    # regions (Art. 355(1) and Art. 349 TFEU) and the Åland Islands (Art. 355(4) TFEU, Protocol 2
+    # to the 1994 Act of Accession). Mayotte became an outermost region on 1 January 2014
+    # (European Council Decision 2012/419/EU). The Canary Islands, the Azores and Madeira share
+    # the codes of Spain and Portugal.
+    **{code: (None, None) for code in ("GF", "GP", "MQ", "RE", "MF", "AX")},
+    "YT": (date(2014, 1, 1), None),
+}  # fmt: skip
 
 
 class InvalidCountryCode(ValueError):
@@ -45,17 +65,26 @@ def country_code(text: str) -> str:
     Raises MalformedCountryCode unless it is two ASCII letters (surrounding blanks are ignored),
     and UnknownCountryCode if ISO 3166-1 does not assign those two letters to a country.
     """
-    code = text.strip().upper()
+    code = text.strip()
+    # ASCII first: "ß".upper() is "SS", which is South Sudan.
     if len(code) != 2 or not (code.isascii() and code.isalpha()):
         raise MalformedCountryCode(text)
+    code = code.upper()
     if pycountry.countries.get(alpha_2=code) is None:
         raise UnknownCountryCode(text)
     return code
 
 
-def is_eea(code: str) -> bool:
-    """Whether the country with this alpha-2 code is in the European Economic Area today."""
-    return code in EEA
+def is_eea(code: str, on: date | None = None) -> bool:
+    """Whether the country with this alpha-2 code was in the European Economic Area on `on`.
+
+    `on` defaults to today.
+    """
+    if code not in EEA_MEMBERSHIP:
+        return False
+    day = on or date.today()
+    joined, left = EEA_MEMBERSHIP[code]
+    return (joined is None or joined <= day) and (left is None or day < left)
 
 
 def country_name(code: str, language: str = "en") -> str:
@@ -75,7 +104,7 @@ def by_name(codes: Iterable[str], language: str = "en") -> list[tuple[str, str]]
     Raises UnknownCountryCode for a code ISO 3166-1 does not assign.
     """
     named = [(code, country_name(code, language)) for code in codes]
-    return sorted(named, key=lambda item: _collation_key(item[1]))
+    return sorted(named, key=lambda item: alphabetical_key(item[1]))
 
 
 def flag(code: str) -> str:
@@ -96,7 +125,10 @@ def _names(language: str) -> dict[str, str]:
     return names
 
 
-def _collation_key(name: str) -> str:
-    # Good enough for the Latin scripts we serve: "Österreich" sorts with the O's, not after Z.
+def alphabetical_key(name: str) -> str:
+    """A sort key that files accented letters with their base letter: "Österreich" with the O's.
+
+    Good enough for the Latin scripts the registry serves.
+    """
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -88,7 +88,8 @@ class Subprocessor(db.Model):
     __table_args__ = (
         country_code_check("country_code"),
         sa.CheckConstraint(
-            "website IS NULL OR website LIKE 'https://%' OR website LIKE 'http://%'",
+            # lower(): LIKE ignores case on SQLite but not on PostgreSQL.
+            "website IS NULL OR lower(website) LIKE 'https://%' OR lower(website) LIKE 'http://%'",
             name="website_http",
         ),
     )
@@ -139,7 +140,7 @@ class ProcessingLocation(db.Model):
     __tablename__ = "processing_location"
     __table_args__ = (
         country_code_check("country_code"),
-        sa.UniqueConstraint("subprocessor_id", "country_code", "role"),
+        sa.UniqueConstraint("subprocessor_id", "country_code", "role", "city"),
     )
 
     id: Mapped[int_pk]

@@ -5,8 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, ValidationError
 
-from registry.register import RegisterFilter
+from registry.public.records import RegisterFilter
 from transfers.countries import MalformedCountryCode, UnknownCountryCode, country_code
+
+FILTERS = ("country", "category", "service")
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -30,8 +32,20 @@ class RegisterFilterForm(FlaskForm):
 
     def __init__(self, formdata, category_codes: list[str], service_codes: list[str]) -> None:
         super().__init__(formdata=formdata)
+        self.given = formdata
         self.category_codes = category_codes
         self.service_codes = service_codes
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name in FILTERS:
+            # "?country=DE&country=US" would otherwise filter by the first and ignore the second.
+            if len(self.given.getlist(name)) > 1:
+                self[name].errors.append(
+                    _("Give “%(name)s” only once: this register filters by one value.", name=name)
+                )
+                valid = False
+        return valid
 
     def validate_country(self, field: StringField) -> None:
         if field.data is None:
@@ -75,3 +89,11 @@ class RegisterFilterForm(FlaskForm):
     def register_filter(self) -> RegisterFilter:
         """The validated filter; call after `validate()` returned True."""
         return RegisterFilter(self.country.data, self.category.data, self.service.data)
+
+    def applied(self) -> dict[str, str]:
+        """The filters in use, by name, as they go in an address; call after `validate()`."""
+        return {name: self[name].data for name in FILTERS if self[name].data}
+
+    def first_error(self) -> str:
+        """The first thing wrong with the filters, for answers that carry one message."""
+        return next(message for messages in self.errors.values() for message in messages)

@@ -1,47 +1,51 @@
 """The public register: the page, its CSV file and the JSON API, all from the same records."""
 
-from flask import Response, redirect, render_template, request, url_for
+from urllib.parse import urlencode
 
-from registry import register
+from flask import Response, current_app, redirect, render_template, request, url_for
+
 from registry.errors import json_error
 from registry.i18n import current_language
 from registry.models import RecipientCategory, Service
-from registry.public import blueprint
+from registry.public import blueprint, records
 from registry.public.export import register_csv
-from registry.public.forms import RegisterFilterForm
+from registry.public.forms import FILTERS, RegisterFilterForm
 from transfers.countries import by_name
 
 
 @blueprint.get("/")
 def index():
-    return redirect(url_for(".subprocessors", **request.args))
+    query = urlencode(list(request.args.items(multi=True)))
+    return redirect(url_for(".subprocessors") + (f"?{query}" if query else ""))
 
 
 @blueprint.get("/subprocessors")
 def subprocessors():
-    categories = register.vocabulary(RecipientCategory)
-    services = register.vocabulary(Service)
+    language = current_language()
+    categories = records.vocabulary(RecipientCategory, language)
+    services = records.vocabulary(Service, language)
     form = _filter_form(categories, services)
     valid = form.validate()
-    records = _records(form) if valid else []
+    shown = _records(form) if valid else []
     page = render_template(
         "public/subprocessors.html",
         form=form,
-        records=records,
-        summary=register.summarise(records),
+        records=shown,
+        summary=records.summarise(shown),
+        filters=form.applied() if valid else {},
         categories=categories,
         services=services,
         countries=_country_choices(form),
-        entities=register.entities(),
+        entities=records.entities(),
     )
     return page, 200 if valid else 400
 
 
 @blueprint.get("/subprocessors.csv")
 def subprocessors_csv():
-    form = _filter_form(register.vocabulary(RecipientCategory), register.vocabulary(Service))
+    form = _filter_form_for_data()
     if not form.validate():
-        return Response(_first_error(form), status=400, mimetype="text/plain")
+        return Response(form.first_error(), status=400, mimetype="text/plain")
     # The byte order mark tells spreadsheet programs that the file is UTF-8.
     body = "\ufeff" + register_csv(_records(form))
     return Response(
@@ -53,15 +57,20 @@ def subprocessors_csv():
 
 @blueprint.get("/api/v1/subprocessors")
 def api_subprocessors():
-    form = _filter_form(register.vocabulary(RecipientCategory), register.vocabulary(Service))
+    form = _filter_form_for_data()
     if not form.validate():
-        return json_error(400, _first_error(form), fields=form.errors)
-    records = _records(form)
+        return json_error(400, form.first_error(), fields=form.errors)
+    shown = _records(form)
     return {
+        "organisation": {
+            "name": current_app.config["ORG_NAME"],
+            "dpo_email": current_app.config["DPO_EMAIL"],
+            "entities": [records.entity_record(entity) for entity in records.entities()],
+        },
         "language": current_language(),
-        "filters": {name: form[name].data for name in ("country", "category", "service")},
-        "count": len(records),
-        "subprocessors": records,
+        "filters": {name: form[name].data for name in FILTERS},
+        "count": len(shown),
+        "subprocessors": shown,
     }
 
 
@@ -73,17 +82,20 @@ def _filter_form(categories: list, services: list) -> RegisterFilterForm:
     )
 
 
+def _filter_form_for_data() -> RegisterFilterForm:
+    language = current_language()
+    return _filter_form(
+        records.vocabulary(RecipientCategory, language), records.vocabulary(Service, language)
+    )
+
+
 def _records(form: RegisterFilterForm) -> list[dict]:
-    return register.published_records(form.register_filter(), current_language())
+    return records.published_records(form.register_filter(), current_language())
 
 
 def _country_choices(form: RegisterFilterForm) -> list[tuple[str, str]]:
     """The countries to offer: those on the register, and the one asked for if it is valid."""
-    codes = set(register.published_countries())
+    codes = set(records.published_countries())
     if form.country.data and not form.country.errors:
         codes.add(form.country.data)
     return by_name(codes, current_language())
-
-
-def _first_error(form: RegisterFilterForm) -> str:
-    return next(message for messages in form.errors.values() for message in messages)

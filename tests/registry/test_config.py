@@ -12,7 +12,7 @@ from registry.extensions import db
 def environment(monkeypatch, tmp_path, migrated_database):
     """A clean environment whose instance folder is a temporary one."""
     for variable in ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
-                     "NOTICE_WINDOW_DAYS"):  # fmt: skip
+                     "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE"):  # fmt: skip
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("DATABASE_URL", migrated_database)
@@ -92,6 +92,7 @@ def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
         ("NOTICE_WINDOW_DAYS", "0", "NOTICE_WINDOW_DAYS: '0' is not a whole number of days of 1"),
         ("ORG_TIMEZONE", "Europe/Atlantis", "ORG_TIMEZONE: 'Europe/Atlantis' is not an IANA"),
         ("DPO_EMAIL", "dpo-at-example", "DPO_EMAIL: 'dpo-at-example' is not an email address"),
+        ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE: 'maybe' is neither true nor"),
     ],
 )
 def test_a_bad_setting_stops_the_app_naming_the_variable(

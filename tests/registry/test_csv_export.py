@@ -19,7 +19,11 @@ def test_the_csv_file_has_a_header_row_and_one_row_per_subprocessor(client, make
     make_subprocessor(name="First")
     make_subprocessor(name="Second")
     header, *rows = _rows(client.get("/subprocessors.csv"))
-    assert header[:3] == ["Name", "Legal name", "Address"]
+    assert header == [
+        "Name", "Legal name", "Address", "Country of establishment", "Website",
+        "Recipient category", "Purposes", "Services", "Data categories", "Data subjects",
+        "Processing locations", "Engaged by", "Illustrative demo data",
+    ]  # fmt: skip
     assert [row[0] for row in rows] == ["First", "Second"]
 
 
@@ -56,3 +60,10 @@ def test_a_bad_filter_on_the_csv_file_is_a_400_with_the_reason(client):
     response = client.get("/subprocessors.csv?country=123")
     assert response.status_code == 400
     assert "“123” is not a country code" in response.text
+
+
+def test_an_unknown_language_on_the_csv_file_is_a_plain_text_400(client):
+    response = client.get("/subprocessors.csv?lang=xx")
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"
+    assert "The language “xx” is not available." in response.text

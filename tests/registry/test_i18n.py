@@ -111,3 +111,30 @@ def _catalog(language):
 
 def _strings(string):
     return string if isinstance(string, tuple) else (string,)
+
+
+def test_a_regional_accept_language_finds_its_language(client):
+    page = client.get("/subprocessors", headers={"Accept-Language": "de-CH, en;q=0.5"}).text
+    assert '<html lang="de">' in page
+
+
+def test_lang_is_read_in_any_case(client):
+    assert '<html lang="de">' in client.get("/subprocessors?lang=DE").text
+
+
+def test_an_empty_lang_is_ignored(client):
+    response = client.get("/subprocessors?lang=", headers={"Accept-Language": "fr"})
+    assert response.status_code == 200
+    assert '<html lang="fr">' in response.text
+
+
+def test_the_language_cookie_is_http_only_and_same_site(client):
+    cookie = client.get("/subprocessors?lang=de").headers["Set-Cookie"]
+    assert cookie.startswith("lang=de;")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_a_refused_language_is_not_remembered(client):
+    response = client.get("/subprocessors?lang=xx")
+    assert "Set-Cookie" not in response.headers

@@ -52,15 +52,22 @@ def test_a_location_role_outside_the_list_is_refused(app_context, make_subproces
     )
 
 
-def test_the_same_country_and_role_cannot_be_listed_twice_for_a_subprocessor(
+def test_the_same_place_and_role_cannot_be_listed_twice_for_a_subprocessor(
     app_context, make_subprocessor
 ):
-    subprocessor = make_subprocessor(locations=[("DE", "storage")])
+    subprocessor = make_subprocessor(locations=[("DE", "storage", "Frankfurt am Main")])
     _refused(
         sa.insert(ProcessingLocation).values(
-            subprocessor_id=subprocessor.id, country_code="DE", role="storage"
+            subprocessor_id=subprocessor.id,
+            country_code="DE",
+            role="storage",
+            city="Frankfurt am Main",
         )
     )
+
+
+def test_a_website_in_capitals_is_accepted_on_every_database(app_context, make_subprocessor):
+    assert make_subprocessor(website="HTTPS://EXAMPLE.EXAMPLE").id
 
 
 def test_a_vocabulary_term_in_use_cannot_be_deleted(app_context, make_subprocessor):

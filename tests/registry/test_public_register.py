@@ -1,3 +1,5 @@
+import pytest
+
 from registry.models import RecipientCategory, Service, SubprocessorStatus
 
 
@@ -179,3 +181,63 @@ def test_a_refused_filter_shows_the_reason_and_no_misleading_empty_list(client, 
     assert "The filter cannot be applied" in page
     assert "No subprocessor matches this filter." not in page
     assert 'class="register"' not in page
+
+
+def test_the_register_shows_the_subprocessor_address_and_website(client, make_subprocessor):
+    make_subprocessor(
+        address="Hafenstraße 12, 60327 Frankfurt", website="https://nordhafen.example"
+    )
+    page = client.get("/subprocessors").text
+    assert "Hafenstraße 12, 60327 Frankfurt" in page
+    assert '<a class="website" href="https://nordhafen.example"' in page
+
+
+def test_each_location_carries_its_own_eea_badge(client, make_subprocessor):
+    make_subprocessor(locations=[("IE", "storage"), ("US", "support_access"), ("RE", "backup")])
+    page = client.get("/subprocessors").text
+    assert page.count('class="badge badge-eea"') == 2
+    assert page.count('class="badge badge-third"') == 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/subprocessors?endpoint=x",
+        "/?endpoint=x",
+        "/subprocessors?_method=POST",
+        "/subprocessors?_external=1&_anchor=top&_scheme=ftp",
+        "/no-such-page?endpoint=x",
+    ],
+)
+def test_query_parameters_named_like_flask_internals_do_no_harm(client, address):
+    response = client.get(address, follow_redirects=True)
+    assert response.status_code in (200, 404)
+    assert "ftp://" not in response.text
+
+
+def test_a_filter_given_twice_is_refused_rather_than_half_applied(client):
+    response = client.get("/subprocessors?country=DE&country=US")
+    assert response.status_code == 400
+    assert "Give “country” only once" in response.text
+
+
+def test_a_method_the_page_does_not_accept_is_a_405_with_the_allowed_methods(client):
+    response = client.post("/subprocessors")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_the_filter_choices_are_in_the_alphabetical_order_of_the_language(
+    client, make_subprocessor, make_term
+):
+    make_term(RecipientCategory, code="banks", name="Banks", translations={"de": "Banken"})
+    make_term(RecipientCategory, code="doctors", name="Doctors", translations={"de": "Ärzte"})
+    page = client.get("/subprocessors?lang=de").text
+    assert page.index(">Ärzte<") < page.index(">Banken<")
+
+
+def test_the_download_links_keep_the_filters_and_the_language(client, make_subprocessor):
+    make_subprocessor(locations=[("IN", "follow_the_sun")])
+    page = client.get("/subprocessors?country=IN&lang=fr").text
+    assert 'href="/subprocessors.csv?lang=fr&amp;country=IN"' in page
+    assert 'href="/api/v1/subprocessors?lang=fr&amp;country=IN"' in page

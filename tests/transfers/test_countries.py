@@ -1,7 +1,8 @@
+from datetime import date
+
 import pytest
 
 from transfers.countries import (
-    EEA,
     MalformedCountryCode,
     UnknownCountryCode,
     by_name,
@@ -20,7 +21,7 @@ def test_country_code_accepts_assigned_alpha2_codes_in_any_case(given, code):
     assert country_code(given) == code
 
 
-@pytest.mark.parametrize("given", ["", "D", "DEU", "1A", "D3", "ÄB", "U.S."])
+@pytest.mark.parametrize("given", ["", "D", "DEU", "1A", "D3", "ÄB", "U.S.", "ß", "ﬅ"])
 def test_country_code_rejects_what_is_not_two_letters_as_malformed(given):
     with pytest.raises(MalformedCountryCode):
         country_code(given)
@@ -32,18 +33,42 @@ def test_country_code_rejects_two_letters_iso_3166_does_not_assign_as_unknown(gi
         country_code(given)
 
 
-def test_the_eea_is_the_27_member_states_and_iceland_liechtenstein_norway():
-    assert len(EEA) == 30
-    assert {"IS", "LI", "NO"} <= EEA
+EEA_TODAY = (
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK "  # EU 27
+    "IS LI NO "  # EEA EFTA
+    "GF GP MQ RE YT MF AX"  # outermost regions and Åland, with codes of their own
+).split()
+
+
+@pytest.mark.parametrize("code", EEA_TODAY)
+def test_the_eu_27_the_eea_efta_states_and_eu_territories_are_in_the_eea_today(code):
+    assert is_eea(code)
+
+
+@pytest.mark.parametrize("code", ["GB", "GI", "CH", "US", "IN", "GL", "FO", "SJ", "AD", "MC"])
+def test_countries_outside_the_eea_today(code):
+    assert not is_eea(code)
 
 
 @pytest.mark.parametrize(
-    ("code", "in_eea"),
-    [("LU", True), ("DE", True), ("NO", True), ("LI", True), ("GB", False), ("CH", False),
-     ("US", False), ("IN", False)],
-)  # fmt: skip
-def test_is_eea(code, in_eea):
-    assert is_eea(code) is in_eea
+    ("code", "day", "in_eea"),
+    [
+        ("GB", date(2019, 6, 1), True),
+        ("GB", date(2020, 12, 31), True),  # the transition period's last day
+        ("GB", date(2021, 1, 1), False),
+        ("PL", date(2004, 4, 30), False),
+        ("PL", date(2004, 5, 1), True),
+        ("RO", date(2006, 12, 31), False),
+        ("RO", date(2007, 1, 1), True),
+        ("HR", date(2013, 6, 30), False),
+        ("HR", date(2013, 7, 1), True),
+        ("YT", date(2013, 12, 31), False),
+        ("YT", date(2014, 1, 1), True),
+        ("NO", date(2000, 1, 1), True),
+    ],
+)
+def test_eea_membership_is_a_fact_in_time(code, day, in_eea):
+    assert is_eea(code, on=day) is in_eea
 
 
 @pytest.mark.parametrize(

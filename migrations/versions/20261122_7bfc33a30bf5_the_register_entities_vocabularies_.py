@@ -1,8 +1,8 @@
 """the register: entities, vocabularies, subprocessors, locations
 
-Revision ID: 05308db3caf0
+Revision ID: 7bfc33a30bf5
 Revises: 
-Create Date: 2026-11-22 02:49:35.283241
+Create Date: 2026-11-22 03:08:45.927246
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '05308db3caf0'
+revision = '7bfc33a30bf5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -89,7 +89,7 @@ def upgrade():
     sa.Column('recipient_category_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('proposed', 'announced', 'active', 'retired', name='subprocessor_status', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('illustrative', sa.Boolean(), nullable=False),
-    sa.CheckConstraint("website IS NULL OR website LIKE 'https://%' OR website LIKE 'http://%'", name=op.f('ck_subprocessor_website_http')),
+    sa.CheckConstraint("website IS NULL OR lower(website) LIKE 'https://%' OR lower(website) LIKE 'http://%'", name=op.f('ck_subprocessor_website_http')),
     sa.CheckConstraint('length(country_code) = 2 AND upper(country_code) = country_code', name=op.f('ck_subprocessor_country_code_alpha2')),
     sa.ForeignKeyConstraint(['recipient_category_id'], ['recipient_category.id'], name=op.f('fk_subprocessor_recipient_category_id')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_subprocessor')),
@@ -104,7 +104,7 @@ def upgrade():
     sa.CheckConstraint('length(country_code) = 2 AND upper(country_code) = country_code', name=op.f('ck_processing_location_country_code_alpha2')),
     sa.ForeignKeyConstraint(['subprocessor_id'], ['subprocessor.id'], name=op.f('fk_processing_location_subprocessor_id'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_processing_location')),
-    sa.UniqueConstraint('subprocessor_id', 'country_code', 'role', name=op.f('uq_processing_location_subprocessor_id_country_code_role'))
+    sa.UniqueConstraint('subprocessor_id', 'country_code', 'role', 'city', name=op.f('uq_processing_location_subprocessor_id_country_code_role_city'))
     )
     with op.batch_alter_table('processing_location', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_processing_location_subprocessor_id'), ['subprocessor_id'], unique=False)

@@ -18,7 +18,7 @@ from registry.models import (
     SubprocessorStatus,
     VocabularyTerm,
 )
-from transfers.countries import country_name, is_eea
+from transfers.countries import alphabetical_key, country_name, is_eea
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def _related(relation, matching: sa.Select, language: str) -> dict[int, list[dic
     for subprocessor_id, value_id in pairs:
         grouped.setdefault(subprocessor_id, []).append(values[value_id])
     for listed in grouped.values():
-        listed.sort(key=lambda value: value["name"])
+        listed.sort(key=lambda value: alphabetical_key(value["name"]))
     return grouped
 
 
@@ -173,14 +173,26 @@ def published_countries() -> list[str]:
     return list(db.session.scalars(query))
 
 
-def vocabulary(term_class: type[VocabularyTerm]) -> list[VocabularyTerm]:
-    """Every term of a vocabulary, by name."""
-    return list(db.session.scalars(sa.select(term_class).order_by(term_class.name)))
+def vocabulary(term_class: type[VocabularyTerm], language: str) -> list[VocabularyTerm]:
+    """Every term of a vocabulary, in alphabetical order of its name in `language`."""
+    terms = db.session.scalars(sa.select(term_class))
+    return sorted(terms, key=lambda term: alphabetical_key(term.label(language)))
 
 
 def entities() -> list[Entity]:
     """The organisation's own legal entities, by name."""
     return list(db.session.scalars(sa.select(Entity).order_by(Entity.name)))
+
+
+def entity_record(entity: Entity) -> dict:
+    """An entity of ours as the API gives it: its name and full address."""
+    return {
+        "name": entity.name,
+        "street_address": entity.street_address,
+        "postal_code": entity.postal_code,
+        "city": entity.city,
+        "country": entity.country_code,
+    }
 
 
 @dataclass(frozen=True)
