@@ -3,6 +3,10 @@
 from flask_babel import lazy_gettext as _l
 
 from registry.models import LocationRole
+from transfers.adequacy import CountryStatus
+from transfers.grounds import Derogation, SccModule, TransferTool, UkTransferTool
+from transfers.measures import Effectiveness, MeasureKind
+from transfers.verdicts import Verdict
 
 LOCATION_ROLES = {
     LocationRole.STORAGE: _l("Storage and hosting"),
@@ -10,4 +14,110 @@ LOCATION_ROLES = {
     LocationRole.BACKUP: _l("Backup copies"),
     LocationRole.SUPPORT_ACCESS: _l("Remote access for support"),
     LocationRole.FOLLOW_THE_SUN: _l("Follow-the-sun support"),
+}
+
+COUNTRY_STATUSES = {
+    CountryStatus.EEA: _l("EEA"),
+    CountryStatus.ADEQUATE: _l("Adequacy decision"),
+    CountryStatus.PARTIALLY_ADEQUATE: _l("Partial adequacy decision"),
+    CountryStatus.THIRD_COUNTRY: _l("No adequacy decision"),
+}
+
+TRANSFER_TOOLS = {
+    TransferTool.ADEQUACY: _l("Adequacy decision (Art. 45 GDPR)"),
+    TransferTool.SCC: _l("Standard Contractual Clauses (Art. 46 GDPR)"),
+    TransferTool.BCR: _l("Binding corporate rules (Art. 47 GDPR)"),
+    TransferTool.DEROGATION: _l("Derogation (Art. 49 GDPR)"),
+}
+
+SCC_MODULES = {
+    SccModule.CONTROLLER_TO_CONTROLLER: _l("Module 1, controller to controller"),
+    SccModule.CONTROLLER_TO_PROCESSOR: _l("Module 2, controller to processor"),
+    SccModule.PROCESSOR_TO_PROCESSOR: _l("Module 3, processor to processor"),
+    SccModule.PROCESSOR_TO_CONTROLLER: _l("Module 4, processor to controller"),
+}
+
+UK_TOOLS = {
+    UkTransferTool.ADDENDUM: _l("with the UK International Data Transfer Addendum"),
+    UkTransferTool.IDTA: _l("with the UK International Data Transfer Agreement"),
+}
+
+DEROGATIONS = {
+    Derogation.EXPLICIT_CONSENT: _l("Art. 49(1)(a): explicit consent"),
+    Derogation.CONTRACT_WITH_DATA_SUBJECT: _l("Art. 49(1)(b): contract with the data subject"),
+    Derogation.CONTRACT_IN_DATA_SUBJECT_INTEREST: _l(
+        "Art. 49(1)(c): contract in the interest of the data subject"
+    ),
+    Derogation.PUBLIC_INTEREST: _l("Art. 49(1)(d): important reasons of public interest"),
+    Derogation.LEGAL_CLAIMS: _l("Art. 49(1)(e): legal claims"),
+    Derogation.VITAL_INTERESTS: _l("Art. 49(1)(f): vital interests"),
+    Derogation.PUBLIC_REGISTER: _l("Art. 49(1)(g): public register"),
+    Derogation.COMPELLING_LEGITIMATE_INTERESTS: _l(
+        "Art. 49(1), second subparagraph: compelling legitimate interests"
+    ),
+}
+
+MEASURE_KINDS = {
+    MeasureKind.TECHNICAL: _l("Technical"),
+    MeasureKind.CONTRACTUAL: _l("Contractual"),
+    MeasureKind.ORGANISATIONAL: _l("Organisational"),
+}
+
+EFFECTIVENESS = {
+    Effectiveness.EFFECTIVE: _l("effective for its use case if the EDPB's conditions are met"),
+    Effectiveness.NOT_EFFECTIVE: _l("not effective for its use case in the EDPB's view"),
+    Effectiveness.COMPLEMENTARY: _l("complements technical measures; not enough on its own"),
+}
+
+VERDICTS = {
+    Verdict.VALID: _l("Valid ground"),
+    Verdict.NEEDS_ATTENTION: _l("Needs attention"),
+    Verdict.NO_VALID_GROUND: _l("No valid ground"),
+}
+
+# The words of each reason of transfers.verdicts.REASONS, to be translated; same placeholders.
+REASONS = {
+    "within_eea": _l("%(country)s: within the EEA, no transfer"),
+    "adequacy": _l("%(country)s: adequacy decision %(decision)s in force"),
+    "adequacy_scope_met": _l(
+        "%(country)s: the importer is within the scope of adequacy decision %(decision)s"
+    ),
+    "not_dpf_certified": _l(
+        "%(country)s: relies on adequacy but the importer is not DPF-certified"
+    ),
+    "not_subject_to_pipeda": _l(
+        "%(country)s: relies on adequacy but the importer is not subject to PIPEDA"
+    ),
+    "decision_ended": _l(
+        "%(country)s: the adequacy decision relied on (%(decision)s) ended on %(ended)s"
+    ),
+    "decision_elsewhere": _l(
+        "%(country)s: the decision relied on (%(decision)s) is not for this country"
+    ),
+    "decision_unknown": _l("%(country)s: %(decision)s is not an adequacy decision"),
+    "no_adequacy": _l("%(country)s: no adequacy decision in force on %(day)s"),
+    "no_ground": _l("%(country)s: no transfer ground recorded"),
+    "scc": _l("%(country)s: Standard Contractual Clauses 2021/914, module %(module)s"),
+    "scc_no_module": _l("%(country)s: SCCs without a module"),
+    "scc_wrong_module": _l(
+        "%(country)s: SCC module %(module)s does not fit a processor engaging a subprocessor "
+        "(module 3)"
+    ),
+    "bcr": _l("%(country)s: binding corporate rules"),
+    "scc_no_tia": _l("%(country)s: SCCs without a transfer impact assessment on record"),
+    "bcr_no_tia": _l("%(country)s: BCRs without a transfer impact assessment on record"),
+    "no_measures": _l("%(country)s: no supplementary measures recorded"),
+    "only_ineffective_measures": _l(
+        "%(country)s: only measures the EDPB does not consider effective for this use case"
+    ),
+    "only_complementary_measures": _l(
+        "%(country)s: only contractual or organisational measures, which cannot on their own "
+        "prevent access by public authorities"
+    ),
+    "derogation_unnamed": _l("%(country)s: an Art. 49 derogation without naming which one"),
+    "derogation_unjustified": _l("%(country)s: an Art. 49 derogation without a justification"),
+    "derogation_occasional": _l(
+        "%(country)s: Art. 49 derogations are for occasional transfers; a subprocessor's regular "
+        "processing seldom qualifies"
+    ),
 }

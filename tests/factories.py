@@ -14,6 +14,7 @@ from registry.models import (
     DataCategory,
     DataSubjectCategory,
     Entity,
+    LocationMeasure,
     LocationRole,
     ProcessingLocation,
     Purpose,
@@ -72,7 +73,8 @@ def make_entity(app):
 
 @pytest.fixture
 def make_subprocessor(app, make_term, make_entity):
-    """Makes an active subprocessor; `locations` lists (country, role) or (country, role, city)."""
+    """Makes an active subprocessor; `locations` lists (country, role) or (country, role, city),
+    or dicts of ProcessingLocation's fields with `measures` as a list of codes."""
 
     def make_subprocessor(locations=(("DE", "storage"),), **overrides):
         number = next(_sequence)
@@ -91,19 +93,21 @@ def make_subprocessor(app, make_term, make_entity):
         values.setdefault("data_categories", [make_term(DataCategory)])
         values.setdefault("data_subject_categories", [make_term(DataSubjectCategory)])
         values.setdefault("entities", [make_entity()])
-        subprocessor = Subprocessor(
-            locations=[
-                ProcessingLocation(
-                    country_code=country,
-                    role=LocationRole(role),
-                    city=rest[0] if rest else None,
-                )
-                for country, role, *rest in locations
-            ],
-            **values,
-        )
+        subprocessor = Subprocessor(locations=[_location(spec) for spec in locations], **values)
         with _committing(app):
             db.session.add(subprocessor)
         return subprocessor
 
     return make_subprocessor
+
+
+def _location(spec) -> ProcessingLocation:
+    if isinstance(spec, dict):
+        fields = dict(spec)
+        measures = [LocationMeasure(code=code) for code in fields.pop("measures", [])]
+        fields["role"] = LocationRole(fields.get("role", "processing"))
+        return ProcessingLocation(measures=measures, **fields)
+    country, role, *rest = spec
+    return ProcessingLocation(
+        country_code=country, role=LocationRole(role), city=rest[0] if rest else None
+    )

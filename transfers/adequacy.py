@@ -56,6 +56,7 @@ class AdequacyDecision:
     ended_reason: str | None
     scope: Scope
     condition: Condition | None
+    scope_note: str | None
     source: str
 
     def in_force_on(self, day: date) -> bool:
@@ -115,6 +116,11 @@ def decision(reference: str) -> AdequacyDecision:
     raise UnknownDecision(reference)
 
 
+def in_force(on: date) -> list[AdequacyDecision]:
+    """The decisions that apply on `on`, in the order of the decisions file."""
+    return [entry for entry in decisions() if entry.in_force_on(on)]
+
+
 @cache
 def decisions() -> tuple[AdequacyDecision, ...]:
     """Every adequacy decision, past and present, from the decisions file, checked."""
@@ -144,6 +150,7 @@ def _decision(entry: dict) -> AdequacyDecision:
             ended_reason=entry.get("ended_reason"),
             scope=Scope(entry["scope"]),
             condition=Condition(entry["condition"]) if "condition" in entry else None,
+            scope_note=entry.get("scope_note"),
             source=entry["source"],
         )
     except InvalidCountryCode as error:

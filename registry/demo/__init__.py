@@ -11,6 +11,7 @@ from registry.models import (
     DataCategory,
     DataSubjectCategory,
     Entity,
+    LocationMeasure,
     LocationRole,
     ProcessingLocation,
     Purpose,
@@ -20,7 +21,10 @@ from registry.models import (
     SubprocessorStatus,
     VocabularyTerm,
 )
+from transfers import adequacy
 from transfers.countries import country_code
+from transfers.grounds import TransferTool, UkTransferTool
+from transfers.measures import measure
 
 DEMO_FILE = Path(__file__).with_name("register.toml")
 VOCABULARIES: dict[str, type[VocabularyTerm]] = {
@@ -122,12 +126,28 @@ def _subprocessor(entry: dict, entities: dict[str, Entity], terms: dict) -> Subp
             terms["data_subject_categories"][code] for code in entry["data_subjects"]
         ],
         entities=[entities[name] for name in engaged_by],
-        locations=[
-            ProcessingLocation(
-                country_code=country_code(country), role=LocationRole(role), city=city or None
-            )
-            for country, role, city in entry["locations"]
-        ],
+        locations=[_location(location) for location in entry["locations"]],
         status=SubprocessorStatus.ACTIVE,
         illustrative=True,
+        dpf_certified=entry.get("dpf_certified", False),
+        subject_to_pipeda=entry.get("subject_to_pipeda", False),
+    )
+
+
+def _location(entry: dict) -> ProcessingLocation:
+    transfer = entry.get("transfer", {})
+    if "decision" in transfer:
+        adequacy.decision(transfer["decision"])  # an unknown decision stops the load
+    return ProcessingLocation(
+        country_code=country_code(entry["country"]),
+        role=LocationRole(entry["role"]),
+        city=entry.get("city"),
+        transfer_tool=TransferTool(transfer["tool"]) if transfer else None,
+        adequacy_decision=transfer.get("decision"),
+        scc_module=transfer.get("scc_module"),
+        uk_tool=UkTransferTool(transfer["uk_tool"]) if "uk_tool" in transfer else None,
+        swiss_adaptation=transfer.get("swiss_adaptation", False),
+        measures=[
+            LocationMeasure(code=measure(code).code) for code in transfer.get("measures", [])
+        ],
     )

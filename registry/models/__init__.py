@@ -2,6 +2,7 @@
 
 from registry.models.register import (
     Entity,
+    LocationMeasure,
     LocationRole,
     ProcessingLocation,
     Subprocessor,
@@ -20,6 +21,7 @@ __all__ = [
     "DataCategory",
     "DataSubjectCategory",
     "Entity",
+    "LocationMeasure",
     "LocationRole",
     "ProcessingLocation",
     "Purpose",

@@ -20,6 +20,13 @@ from registry.models.vocabulary import (
     RecipientCategory,
     Service,
 )
+from transfers.grounds import (
+    Derogation,
+    SccModule,
+    TransferGround,
+    TransferTool,
+    UkTransferTool,
+)
 
 
 class Entity(db.Model):
@@ -107,6 +114,9 @@ class Subprocessor(db.Model):
     )
     # Demo rows say so on every page that shows them, so nobody mistakes them for a real engagement.
     illustrative: Mapped[bool] = mapped_column(default=False)
+    # Facts about the importer that partial adequacy decisions ask for (see transfers.adequacy).
+    dpf_certified: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    subject_to_pipeda: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     recipient_category: Mapped[RecipientCategory] = relationship()
     services: Mapped[list[Service]] = relationship(
@@ -141,6 +151,21 @@ class ProcessingLocation(db.Model):
     __table_args__ = (
         country_code_check("country_code"),
         sa.UniqueConstraint("subprocessor_id", "country_code", "role", "city"),
+        sa.CheckConstraint("scc_module BETWEEN 1 AND 4", name="scc_module_range"),
+        sa.CheckConstraint(
+            "coalesce(transfer_tool, '') = 'scc' OR (scc_module IS NULL AND uk_tool IS NULL "
+            "AND NOT swiss_adaptation)",
+            name="scc_details_need_scc",
+        ),
+        sa.CheckConstraint(
+            "coalesce(transfer_tool, '') = 'derogation' OR (derogation IS NULL "
+            "AND derogation_justification IS NULL)",
+            name="derogation_details_need_derogation",
+        ),
+        sa.CheckConstraint(
+            "coalesce(transfer_tool, '') = 'adequacy' OR adequacy_decision IS NULL",
+            name="decision_needs_adequacy",
+        ),
     )
 
     id: Mapped[int_pk]
@@ -151,7 +176,48 @@ class ProcessingLocation(db.Model):
     role: Mapped[LocationRole] = mapped_column(enum_by_value(LocationRole, "location_role"))
     city: Mapped[str | None] = mapped_column(sa.String(200))
 
+    # The transfer ground (Chapter V GDPR); none for a location in the EEA. Each column is the
+    # same-named field of transfers.grounds.TransferGround.
+    transfer_tool: Mapped[TransferTool | None] = mapped_column(
+        enum_by_value(TransferTool, "transfer_tool")
+    )
+    adequacy_decision: Mapped[str | None] = mapped_column(sa.String(40))
+    scc_module: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    uk_tool: Mapped[UkTransferTool | None] = mapped_column(enum_by_value(UkTransferTool, "uk_tool"))
+    swiss_adaptation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    derogation: Mapped[Derogation | None] = mapped_column(enum_by_value(Derogation, "derogation"))
+    derogation_justification: Mapped[str | None] = mapped_column(sa.Text)
+
     subprocessor: Mapped[Subprocessor] = relationship(back_populates="locations")
+    measures: Mapped[list["LocationMeasure"]] = relationship(
+        cascade="all, delete-orphan", order_by="LocationMeasure.code"
+    )
+
+    def transfer_ground(self) -> TransferGround | None:
+        """The ground recorded, as the value `transfers.verdicts` judges; None if there is none."""
+        if self.transfer_tool is None:
+            return None
+        return TransferGround(
+            tool=self.transfer_tool,
+            adequacy_decision=self.adequacy_decision,
+            scc_module=SccModule(self.scc_module) if self.scc_module else None,
+            uk_tool=self.uk_tool,
+            swiss_adaptation=self.swiss_adaptation,
+            derogation=self.derogation,
+            derogation_justification=self.derogation_justification,
+        )
 
     def __repr__(self) -> str:
         return f"<ProcessingLocation {self.country_code} {self.role}>"
+
+
+class LocationMeasure(db.Model):
+    """A supplementary measure applied to a location's transfer, by its code in the catalogue of
+    EDPB Recommendations 01/2020 (`transfers.measures`), which the registry checks on write."""
+
+    __tablename__ = "location_measure"
+
+    location_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("processing_location.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("public", __name__)
 
-from registry.public import views  # noqa: E402, F401  (the routes attach to the blueprint)
+from registry.public import transfer_views, views  # noqa: E402, F401  (the routes attach to it)

@@ -4,6 +4,7 @@ The page, the CSV file and the JSON API all render the same records, so they can
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -11,6 +12,7 @@ from registry.extensions import db
 from registry.labels import LOCATION_ROLES
 from registry.models import (
     Entity,
+    LocationMeasure,
     ProcessingLocation,
     RecipientCategory,
     Service,
@@ -18,25 +20,33 @@ from registry.models import (
     SubprocessorStatus,
     VocabularyTerm,
 )
+from registry.public.transfer_records import Judgement, transfer_record
 from transfers.countries import alphabetical_key, country_name, is_eea
+from transfers.verdicts import TransferFacts
 
 
 @dataclass(frozen=True)
 class RegisterFilter:
-    """Narrows the register to one country, recipient category or service (codes; None for all)."""
+    """Narrows the register to one country, recipient category or service (codes; None for all),
+    or to one subprocessor by id."""
 
     country: str | None = None
     category: str | None = None
     service: str | None = None
+    subprocessor_id: int | None = None
 
 
-def published_records(register_filter: RegisterFilter, language: str) -> list[dict]:
+def published_records(
+    register_filter: RegisterFilter, language: str, judgement: Judgement | None = None
+) -> list[dict]:
     """Everything the public register says of each matching subprocessor, as JSON-ready values.
 
     Active subprocessors only, by name. Countries are ISO 3166-1 alpha-2 codes, each with its
-    name in `language`. Reads plain rows rather than ORM objects, one statement per table
-    whatever the number of subprocessors, so a register of thousands stays fast.
+    name in `language`; each location's transfer is judged as `judgement` says (today by
+    default). Reads plain rows rather than ORM objects, one statement per table whatever the
+    number of subprocessors, so a register of thousands stays fast.
     """
+    judgement = judgement or Judgement(date.today())
     matching = _matching_ids(register_filter)
     rows = db.session.execute(
         sa.select(
@@ -49,13 +59,15 @@ def published_records(register_filter: RegisterFilter, language: str) -> list[di
             Subprocessor.recipient_category_id,
             Subprocessor.status,
             Subprocessor.illustrative,
+            Subprocessor.dpf_certified,
+            Subprocessor.subject_to_pipeda,
         )
         .where(Subprocessor.id.in_(matching))
         .order_by(sa.func.lower(Subprocessor.name))
     ).all()
     categories = _terms(RecipientCategory, language)
     related = {name: _related(relation, matching, language) for name, relation in RELATED.items()}
-    locations = _locations(matching, language)
+    locations = _locations(matching, language, {row.id: row for row in rows}, judgement)
     return [
         {
             "id": row.id,
@@ -74,6 +86,8 @@ def published_records(register_filter: RegisterFilter, language: str) -> list[di
             "engaged_by": related["engaged_by"].get(row.id, []),
             "status": row.status.value,
             "illustrative": row.illustrative,
+            "dpf_certified": row.dpf_certified,
+            "subject_to_pipeda": row.subject_to_pipeda,
         }
         for row in rows
     ]
@@ -101,6 +115,8 @@ def _matching_ids(register_filter: RegisterFilter) -> sa.Select:
         )
     if register_filter.service:
         query = query.where(Subprocessor.services.any(Service.code == register_filter.service))
+    if register_filter.subprocessor_id is not None:
+        query = query.where(Subprocessor.id == register_filter.subprocessor_id)
     return query
 
 
@@ -135,30 +151,50 @@ def _related(relation, matching: sa.Select, language: str) -> dict[int, list[dic
     return grouped
 
 
-def _locations(matching: sa.Select, language: str) -> dict[int, list[dict]]:
+def _locations(
+    matching: sa.Select, language: str, importers: dict, judgement: Judgement
+) -> dict[int, list[dict]]:
     role_names = {role: str(name) for role, name in LOCATION_ROLES.items()}
     rows = db.session.execute(
-        sa.select(
-            ProcessingLocation.subprocessor_id,
-            ProcessingLocation.country_code,
-            ProcessingLocation.city,
-            ProcessingLocation.role,
-        )
+        sa.select(ProcessingLocation)
         .where(ProcessingLocation.subprocessor_id.in_(matching))
         .order_by(ProcessingLocation.id)
-    )
+    ).scalars()
+    measures = _measures(matching)
     grouped: dict[int, list[dict]] = {}
-    for row in rows:
-        grouped.setdefault(row.subprocessor_id, []).append(
+    for location in rows:
+        importer = importers[location.subprocessor_id]
+        facts = TransferFacts(
+            country=location.country_code,
+            ground=location.transfer_ground(),
+            importer_dpf_certified=importer.dpf_certified,
+            importer_subject_to_pipeda=importer.subject_to_pipeda,
+            measures=frozenset(measures.get(location.id, ())),
+        )
+        grouped.setdefault(location.subprocessor_id, []).append(
             {
-                "country": row.country_code,
-                "country_name": country_name(row.country_code, language),
-                "eea": is_eea(row.country_code),
-                "city": row.city,
-                "role": row.role.value,
-                "role_name": role_names[row.role],
+                "country": location.country_code,
+                "country_name": country_name(location.country_code, language),
+                "eea": is_eea(location.country_code, judgement.day),
+                "city": location.city,
+                "role": location.role.value,
+                "role_name": role_names[location.role],
+                "transfer": transfer_record(facts, judgement, language),
             }
         )
+    return grouped
+
+
+def _measures(matching: sa.Select) -> dict[int, list[str]]:
+    """The measure codes of each location of the matching subprocessors."""
+    rows = db.session.execute(
+        sa.select(LocationMeasure.location_id, LocationMeasure.code)
+        .join(ProcessingLocation, ProcessingLocation.id == LocationMeasure.location_id)
+        .where(ProcessingLocation.subprocessor_id.in_(matching))
+    )
+    grouped: dict[int, list[str]] = {}
+    for location_id, code in rows:
+        grouped.setdefault(location_id, []).append(code)
     return grouped
 
 

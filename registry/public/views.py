@@ -2,7 +2,8 @@
 
 from urllib.parse import urlencode
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from registry.errors import json_error
 from registry.i18n import current_language
@@ -99,3 +100,14 @@ def _country_choices(form: RegisterFilterForm) -> list[tuple[str, str]]:
     if form.country.data and not form.country.errors:
         codes.add(form.country.data)
     return by_name(codes, current_language())
+
+
+@blueprint.get("/subprocessors/<int:subprocessor_id>")
+def subprocessor(subprocessor_id: int):
+    found = records.published_records(
+        records.RegisterFilter(subprocessor_id=subprocessor_id), current_language()
+    )
+    if not found:
+        abort(404, description=_("There is no subprocessor with number %(id)s on the register.",
+                                 id=subprocessor_id))  # fmt: skip
+    return render_template("public/subprocessor.html", record=found[0])

@@ -20,6 +20,8 @@ def test_the_api_carries_every_field_the_page_shows(
         illustrative=True,
     )
     [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
+    transfers = [location.pop("transfer") for location in record["locations"]]
+    assert [transfer["verdict"] for transfer in transfers] == ["valid", "no_valid_ground"]
     assert record == {
         "id": record["id"],
         "name": "Harbourline CRM",
@@ -54,6 +56,8 @@ def test_the_api_carries_every_field_the_page_shows(
         "engaged_by": [{"name": "Mixvoip SA", "country": "LU"}],
         "status": "active",
         "illustrative": True,
+        "dpf_certified": False,
+        "subject_to_pipeda": False,
     }
 
 

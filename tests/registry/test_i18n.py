@@ -15,7 +15,7 @@ def test_lang_de_shows_the_page_in_german_with_german_country_names(client, make
     assert '<html lang="de">' in page
     assert "<h1>Unterauftragsverarbeiter</h1>" in page
     assert "Vereinigtes Königreich" in page
-    assert "Außerhalb des EWR" in page
+    assert "Angemessenheitsbeschluss" in page
 
 
 def test_lang_fr_shows_the_page_in_french_with_french_country_names(client, make_subprocessor):

@@ -81,3 +81,31 @@ def test_deleting_a_subprocessor_deletes_its_locations(app_context, make_subproc
     db.session.commit()
     remaining = db.session.scalar(sa.select(sa.func.count()).select_from(ProcessingLocation))
     assert remaining == 0
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"transfer_tool": "adequacy", "scc_module": 3},
+        {"transfer_tool": "scc", "scc_module": 5},
+        {"transfer_tool": "scc", "adequacy_decision": "2023/1795"},
+        {"transfer_tool": "adequacy", "derogation": "a"},
+        {"transfer_tool": None, "swiss_adaptation": True},
+    ],
+)
+def test_a_transfer_ground_with_details_of_another_tool_is_refused(
+    app_context, make_subprocessor, values
+):
+    location = make_subprocessor(locations=[("IN", "processing")]).locations[0]
+    _refused(
+        sa.update(ProcessingLocation).where(ProcessingLocation.id == location.id).values(**values)
+    )
+
+
+def test_a_transfer_tool_outside_the_list_is_refused(app_context, make_subprocessor):
+    location = make_subprocessor(locations=[("IN", "processing")]).locations[0]
+    _refused(
+        sa.text(
+            "UPDATE processing_location SET transfer_tool = 'teleport' WHERE id = :id"
+        ).bindparams(id=location.id)
+    )

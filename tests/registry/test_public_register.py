@@ -29,9 +29,10 @@ def test_the_register_shows_every_processing_location_with_country_name_role_and
     assert "Remote access for support" in page
 
 
-def test_the_register_marks_locations_outside_the_eea(client, make_subprocessor):
+def test_the_register_marks_a_location_in_a_country_without_adequacy(client, make_subprocessor):
     make_subprocessor(locations=[("IN", "follow_the_sun")])
-    assert "Outside the EEA" in client.get("/subprocessors").text
+    page = client.get("/subprocessors").text
+    assert '<span class="badge badge-third_country">No adequacy decision</span>' in page
 
 
 def test_the_register_shows_services_purposes_data_and_engaging_entities(
@@ -193,10 +194,10 @@ def test_the_register_shows_the_subprocessor_address_and_website(client, make_su
 
 
 def test_each_location_carries_its_own_eea_badge(client, make_subprocessor):
-    make_subprocessor(locations=[("IE", "storage"), ("US", "support_access"), ("RE", "backup")])
+    make_subprocessor(locations=[("IE", "storage"), ("IN", "support_access"), ("RE", "backup")])
     page = client.get("/subprocessors").text
     assert page.count('class="badge badge-eea"') == 2
-    assert page.count('class="badge badge-third"') == 1
+    assert page.count('class="badge badge-third_country"') == 1
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,209 @@
+"""Where data goes: the /transfers page and its map, and the countries and transfers API.
+
+Each takes `on=YYYY-MM-DD` (today by default) and `assume_ended=<decision>`, repeatable: the
+decision is treated as ended from that day, for a what-if such as "the DPF falls".
+"""
+
+from datetime import date
+
+from flask import Response, render_template, request, url_for
+from flask_babel import gettext as _
+
+from registry import labels
+from registry.errors import json_error
+from registry.i18n import current_language
+from registry.public import blueprint, records
+from registry.public.transfer_records import Judgement, decision_record
+from registry.public.world_map import world_map
+from transfers import adequacy
+from transfers.adequacy import CountryStatus, UnknownDecision
+from transfers.countries import (
+    MalformedCountryCode,
+    UnknownCountryCode,
+    by_name,
+    country_code,
+    country_name,
+)
+from transfers.verdicts import Verdict
+
+FIRST_DAY = date(2000, 1, 1)  # the decisions file covers every decision in force since
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the message says what is accepted."""
+
+
+@blueprint.get("/api/v1/countries/<code>")
+def api_country(code: str):
+    try:
+        judgement = read_judgement()
+        country = _country(code)
+    except BadParameter as error:
+        return json_error(400, str(error))
+    result = adequacy.status(country, judgement.day, judgement.assume_ended)
+    return {
+        "code": country,
+        "name": country_name(country, current_language()),
+        "on": judgement.day.isoformat(),
+        "status": result.status.value,
+        "decision": decision_record(result.decision) if result.decision else None,
+    }
+
+
+@blueprint.get("/api/v1/transfers")
+def api_transfers():
+    try:
+        judgement = read_judgement()
+    except BadParameter as error:
+        return json_error(400, str(error))
+    listed = all_transfers(judgement)
+    return {
+        "on": judgement.day.isoformat(),
+        "assume_ended": sorted(judgement.assume_ended or {}),
+        "count": len(listed),
+        "verdicts": {verdict.value: _count(listed, verdict) for verdict in Verdict},
+        "transfers": listed,
+    }
+
+
+@blueprint.get("/transfers")
+def transfers_page():
+    try:
+        judgement, error = read_judgement(), None
+    except BadParameter as bad:
+        judgement, error = Judgement(date.today()), str(bad)
+    listed = all_transfers(judgement)
+    page = render_template(
+        "public/transfers.html",
+        judgement=judgement,
+        error=error,
+        groups=_by_status(listed),
+        transfers=[entry for entry in listed if entry["transfer"]["status"] != "eea"],
+        verdicts={verdict.value: _count(listed, verdict) for verdict in Verdict},
+        decisions=adequacy.in_force(date.today()),
+        map_url=url_for(
+            ".transfers_map",
+            on=judgement.day.isoformat(),
+            assume_ended=sorted(judgement.assume_ended or {}),
+            lang=current_language(),
+        ),
+    )
+    return page, 400 if error else 200
+
+
+@blueprint.get("/transfers/map.svg")
+def transfers_map():
+    try:
+        judgement = read_judgement()
+    except BadParameter as error:
+        return Response(str(error), status=400, mimetype="text/plain")
+    countries = tuple(sorted({(entry["country"], entry["transfer"]["status"])
+                              for entry in all_transfers(judgement)}))  # fmt: skip
+    legend = tuple(str(labels.COUNTRY_STATUSES[status]) for status in CountryStatus)
+    plain, compressed = world_map(countries, legend)
+    gzipped = "gzip" in request.accept_encodings
+    response = Response(compressed if gzipped else plain, mimetype="image/svg+xml")
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def all_transfers(judgement: Judgement) -> list[dict]:
+    """Every location of every active subprocessor, with its transfer judged as asked."""
+    return [
+        {
+            "subprocessor": {"id": record["id"], "name": record["name"]},
+            **location,
+        }
+        for record in records.published_records(
+            records.RegisterFilter(), current_language(), judgement
+        )
+        for location in record["locations"]
+    ]
+
+
+def read_judgement() -> Judgement:
+    """The day and the what-if asked for in the query string. Raises BadParameter."""
+    day = _day(request.args.get("on", "").strip())
+    ended = {}
+    for reference in request.args.getlist("assume_ended"):
+        if not reference.strip():
+            continue
+        try:
+            ended[adequacy.decision(reference).number] = day
+        except UnknownDecision:
+            in_force = ", ".join(entry.number for entry in adequacy.in_force(date.today()))
+            raise BadParameter(
+                _(
+                    "“%(value)s” is not an adequacy decision. Name one by its number, such as "
+                    "%(choices)s.",
+                    value=reference,
+                    choices=in_force,
+                )
+            ) from None
+    return Judgement(day, ended or None)
+
+
+def _day(text: str) -> date:
+    if not text:
+        return date.today()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise BadParameter(
+            _("“%(value)s” is not a date: use YYYY-MM-DD, such as 2027-01-01.", value=text)
+        ) from None
+    if day < FIRST_DAY:
+        raise BadParameter(
+            _(
+                "The registry knows the adequacy decisions from 1 January 2000 on; "
+                "ask for a later day."
+            )
+        )
+    return day
+
+
+def _country(text: str) -> str:
+    try:
+        return country_code(text)
+    except MalformedCountryCode:
+        raise BadParameter(
+            _(
+                "“%(value)s” is not a country code: use the two letters of ISO 3166-1, "
+                "such as DE or US.",
+                value=text,
+            )
+        ) from None
+    except UnknownCountryCode:
+        raise BadParameter(_("“%(value)s” is not a country in ISO 3166-1.", value=text)) from None
+
+
+def _count(listed: list[dict], verdict: Verdict) -> int:
+    return sum(1 for entry in listed if entry["transfer"]["verdict"] == verdict.value)
+
+
+def _by_status(listed: list[dict]) -> list[dict]:
+    """The countries data goes to, grouped by status, each with its number of subprocessors."""
+    groups = []
+    for status in CountryStatus:
+        subprocessors: dict[str, set[int]] = {}
+        for entry in listed:
+            if entry["transfer"]["status"] == status.value:
+                subprocessors.setdefault(entry["country"], set()).add(entry["subprocessor"]["id"])
+        countries = [
+            {"code": code, "name": name, "subprocessors": len(subprocessors[code])}
+            for code, name in by_name(subprocessors, current_language())
+        ]
+        groups.append(
+            {
+                "status": status.value,
+                "name": str(labels.COUNTRY_STATUSES[status]),
+                "countries": countries,
+            }  # fmt: skip
+        )
+    return groups

@@ -1,0 +1,167 @@
+"""Transfers through the public surface: the register's badges, a subprocessor's page, the
+countries and transfers API, and the /transfers page with its map."""
+
+import gzip
+
+import pytest
+
+US_DPF = {"country_code": "US", "transfer_tool": "adequacy", "adequacy_decision": "2023/1795"}
+INDIA_SCC = {
+    "country_code": "IN",
+    "role": "follow_the_sun",
+    "transfer_tool": "scc",
+    "scc_module": 3,
+    "measures": ["T-REMOTE-ACCESS-CONTROLS", "C-TRANSPARENCY"],
+}
+
+
+def _transfers(client, query=""):
+    return client.get(f"/api/v1/transfers{query}").json
+
+
+def test_the_register_shows_each_locations_status_and_ground(client, make_subprocessor):
+    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    page = client.get("/subprocessors").text
+    assert '<span class="badge badge-partially_adequate">Partial adequacy decision</span>' in page
+    assert "Decision 2023/1795" in page
+
+
+def test_a_subprocessors_page_links_the_decision_to_its_source(client, make_subprocessor):
+    subprocessor = make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    page = client.get(f"/subprocessors/{subprocessor.id}").text
+    assert (
+        '<a href="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32023D1795" '
+        'rel="noopener">Commission Implementing Decision (EU) 2023/1795</a>'
+    ) in page
+
+
+def test_a_subprocessors_page_shows_the_measures_and_the_edpbs_view(client, make_subprocessor):
+    subprocessor = make_subprocessor(locations=[INDIA_SCC])
+    page = client.get(f"/subprocessors/{subprocessor.id}").text
+    assert "Access controls and logging for remote access to data in the clear" in page
+    assert "Annex 2, Use Case 7: not effective for its use case in the EDPB&#39;s view" in page
+    assert "India: SCCs without a transfer impact assessment on record" in page
+
+
+def test_a_subprocessor_not_on_the_register_is_a_404(client, make_subprocessor):
+    retired = make_subprocessor(status="retired")
+    assert client.get(f"/subprocessors/{retired.id}").status_code == 404
+    assert client.get("/subprocessors/99999").status_code == 404
+
+
+def test_the_country_api_gives_the_status_and_the_decision(client):
+    body = client.get("/api/v1/countries/us?on=2019-06-01").json
+    assert body["code"] == "US"
+    assert body["status"] == "partially_adequate"
+    assert {key: body["decision"][key] for key in ("instrument", "celex", "ended", "scope")} == {
+        "instrument": "Commission Implementing Decision (EU) 2016/1250",
+        "celex": "32016D1250",
+        "ended": "2020-07-16",
+        "scope": "partial",
+    }
+    assert body["decision"]["adopted"] == "2016-07-12"
+    assert body["decision"]["effective"] == "2016-07-12"
+    assert body["decision"]["source"].startswith("https://eur-lex.europa.eu/")
+
+
+def test_the_country_api_gives_no_decision_for_a_third_country(client):
+    body = client.get("/api/v1/countries/IN").json
+    assert (body["status"], body["decision"]) == ("third_country", None)
+
+
+def test_the_country_api_answers_for_today_by_default(client):
+    from datetime import date
+
+    assert client.get("/api/v1/countries/de").json["on"] == date.today().isoformat()
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("/api/v1/countries/ZZ", "“ZZ” is not a country in ISO 3166-1."),
+        ("/api/v1/countries/USA", "“USA” is not a country code: use the two letters"),
+        ("/api/v1/countries/US?on=2024-02-30", "“2024-02-30” is not a date: use YYYY-MM-DD"),
+        ("/api/v1/countries/US?on=1999-12-31", "from 1 January 2000 on"),
+        ("/api/v1/transfers?on=yesterday", "“yesterday” is not a date: use YYYY-MM-DD"),
+        ("/api/v1/transfers?assume_ended=2099/1", "“2099/1” is not an adequacy decision."),
+    ],
+)
+def test_bad_input_to_the_transfer_api_is_a_400_saying_what_is_accepted(client, address, message):
+    response = client.get(address)
+    assert response.status_code == 400
+    assert message in response.json["error"]["message"]
+
+
+def test_the_transfers_api_lists_every_location_with_its_verdict_and_reasons(
+    client, make_subprocessor
+):
+    make_subprocessor(name="Uncertified", locations=[US_DPF])
+    [entry] = _transfers(client)["transfers"]
+    assert entry["subprocessor"]["name"] == "Uncertified"
+    assert entry["transfer"]["verdict"] == "no_valid_ground"
+    assert entry["transfer"]["reasons"][0]["message"] == (
+        "United States: relies on adequacy but the importer is not DPF-certified"
+    )
+
+
+def test_the_what_if_turns_dpf_transfers_from_valid_to_no_valid_ground(client, make_subprocessor):
+    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    assert _transfers(client)["verdicts"]["valid"] == 1
+    what_if = _transfers(client, "?on=2027-02-01&assume_ended=2023/1795")
+    assert what_if["assume_ended"] == ["2023/1795"]
+    assert what_if["verdicts"] == {"valid": 0, "needs_attention": 0, "no_valid_ground": 1}
+
+
+def test_the_transfers_api_judges_on_a_past_day(client, make_subprocessor):
+    make_subprocessor(locations=[{**US_DPF, "adequacy_decision": "2016/1250"}], dpf_certified=True)
+    assert _transfers(client, "?on=2019-01-01")["transfers"][0]["transfer"]["verdict"] == "valid"
+    assert _transfers(client)["transfers"][0]["transfer"]["verdict"] == "no_valid_ground"
+
+
+def test_reasons_are_in_the_language_asked(client, make_subprocessor):
+    make_subprocessor(locations=[US_DPF])
+    reason = _transfers(client, "?lang=fr")["transfers"][0]["transfer"]["reasons"][0]
+    assert reason["message"].startswith("États-Unis")
+
+
+def test_the_demo_shows_every_verdict(runner, client):
+    runner.invoke(args=["demo", "load"])
+    verdicts = _transfers(client)["verdicts"]
+    assert all(verdicts[name] > 0 for name in ("valid", "needs_attention", "no_valid_ground"))
+
+
+def test_the_transfers_page_groups_countries_by_status_with_counts(client, make_subprocessor):
+    make_subprocessor(locations=[INDIA_SCC])
+    make_subprocessor(locations=[{"country_code": "IN", "transfer_tool": "scc", "scc_module": 3}])
+    page = client.get("/transfers").text
+    assert '<span class="badge badge-third_country">No adequacy decision</span> 1 country' in page
+    assert ">India</a> — 2 subprocessors" in page
+
+
+def test_the_transfers_page_refuses_a_bad_day_with_the_form_still_there(client):
+    response = client.get("/transfers?on=31/12/2026")
+    assert response.status_code == 400
+    assert "“31/12/2026” is not a date" in response.text
+    assert 'name="on"' in response.text
+
+
+def test_the_map_is_svg_without_script_and_cacheable(client, make_subprocessor):
+    make_subprocessor(locations=[INDIA_SCC])
+    response = client.get("/transfers/map.svg")
+    assert response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data
+    assert b"<script" not in response.data
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert (
+        client.get(
+            "/transfers/map.svg", headers={"If-None-Match": response.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+
+
+def test_the_map_is_sent_gzipped_to_clients_that_accept_it(client, make_subprocessor):
+    make_subprocessor(locations=[INDIA_SCC])
+    response = client.get("/transfers/map.svg", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.data).startswith(b"<?xml")
