@@ -35,8 +35,9 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: response times of the public pages with a large register
+## bench: verdicts for 10,000 transfers; response times of the public pages with a large register
 bench: $(VENV)/.installed-test $(COMPILED_CATALOGS)
+	$(BIN)/python bench/verdicts.py
 	$(BIN)/python bench/public_pages.py
 
 ## messages: extract the translatable strings and merge them into the catalogs

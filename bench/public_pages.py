@@ -69,7 +69,6 @@ def _seed(environment: dict, count: int) -> float:
         DataSubjectCategory,
         Entity,
         LocationRole,
-        ProcessingLocation,
         Purpose,
         RecipientCategory,
         Service,
@@ -104,15 +103,30 @@ def _seed(environment: dict, count: int) -> float:
                     data_categories=chance.sample(terms[DataCategory], 3),
                     data_subject_categories=chance.sample(terms[DataSubjectCategory], 2),
                     entities=chance.sample(entities, 2),
-                    locations=[
-                        ProcessingLocation(country_code=code, role=chance.choice(roles))
-                        for code in countries
-                    ],
+                    locations=[_location(code, chance.choice(roles)) for code in countries],
                 )
             )
         db.session.commit()
         db.engine.dispose()
     return time.perf_counter() - started
+
+
+def _location(code: str, role):
+    from registry.models import LocationMeasure, ProcessingLocation
+    from transfers.countries import is_eea
+    from transfers.grounds import TransferTool
+
+    if is_eea(code):
+        return ProcessingLocation(country_code=code, role=role)
+    if code in ("US", "GB", "CH", "JP", "CA"):
+        return ProcessingLocation(country_code=code, role=role, transfer_tool=TransferTool.ADEQUACY)
+    return ProcessingLocation(
+        country_code=code,
+        role=role,
+        transfer_tool=TransferTool.SCC,
+        scc_module=3,
+        measures=[LocationMeasure(code="T-ENCRYPTED-STORAGE"), LocationMeasure(code="O-POLICIES")],
+    )
 
 
 def _serve(environment: dict, port: int, workers: int) -> subprocess.Popen:

@@ -195,20 +195,37 @@ class ProcessingLocation(db.Model):
 
     def transfer_ground(self) -> TransferGround | None:
         """The ground recorded, as the value `transfers.verdicts` judges; None if there is none."""
-        if self.transfer_tool is None:
-            return None
-        return TransferGround(
-            tool=self.transfer_tool,
-            adequacy_decision=self.adequacy_decision,
-            scc_module=SccModule(self.scc_module) if self.scc_module else None,
-            uk_tool=self.uk_tool,
-            swiss_adaptation=self.swiss_adaptation,
-            derogation=self.derogation,
-            derogation_justification=self.derogation_justification,
-        )
+        return transfer_ground(self)
 
     def __repr__(self) -> str:
         return f"<ProcessingLocation {self.country_code} {self.role}>"
+
+
+# The columns of processing_location that make up its transfer ground.
+GROUND_COLUMNS = (
+    "transfer_tool",
+    "adequacy_decision",
+    "scc_module",
+    "uk_tool",
+    "swiss_adaptation",
+    "derogation",
+    "derogation_justification",
+)
+
+
+def transfer_ground(location) -> TransferGround | None:
+    """The ground of a location, or of a result row holding its GROUND_COLUMNS; None if none."""
+    if location.transfer_tool is None:
+        return None
+    return TransferGround(
+        tool=location.transfer_tool,
+        adequacy_decision=location.adequacy_decision,
+        scc_module=SccModule(location.scc_module) if location.scc_module else None,
+        uk_tool=location.uk_tool,
+        swiss_adaptation=location.swiss_adaptation,
+        derogation=location.derogation,
+        derogation_justification=location.derogation_justification,
+    )
 
 
 class LocationMeasure(db.Model):

@@ -12,7 +12,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def register_csv(records: list[dict]) -> str:
     """The records as CSV text: a header row, then one row per subprocessor.
 
-    Lists are joined with "; "; a processing location reads "Germany (DE), Frankfurt: Storage".
+    Lists are joined with "; "; a processing location reads "India (IN), Bengaluru: Follow-the-sun
+    support (No adequacy decision, SCCs, module 3 · 2 supplementary measures)".
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -64,7 +65,9 @@ def _location(location: dict) -> str:
     place = f"{location['country_name']} ({location['country']})"
     if location["city"]:
         place = f"{place}, {location['city']}"
-    return f"{place}: {location['role_name']}"
+    transfer = location["transfer"]
+    ground = f", {transfer['ground_summary']}" if transfer["ground_summary"] else ""
+    return f"{place}: {location['role_name']} ({transfer['status_name']}{ground})"
 
 
 def _cell(value: str) -> str:

@@ -20,6 +20,7 @@ from registry.models import (
     SubprocessorStatus,
     VocabularyTerm,
 )
+from registry.models.register import GROUND_COLUMNS, transfer_ground
 from registry.public.transfer_records import Judgement, transfer_record
 from transfers.countries import alphabetical_key, country_name, is_eea
 from transfers.verdicts import TransferFacts
@@ -155,31 +156,43 @@ def _locations(
     matching: sa.Select, language: str, importers: dict, judgement: Judgement
 ) -> dict[int, list[dict]]:
     role_names = {role: str(name) for role, name in LOCATION_ROLES.items()}
+    columns = [getattr(ProcessingLocation, name) for name in GROUND_COLUMNS]
     rows = db.session.execute(
-        sa.select(ProcessingLocation)
+        sa.select(
+            ProcessingLocation.id,
+            ProcessingLocation.subprocessor_id,
+            ProcessingLocation.country_code,
+            ProcessingLocation.city,
+            ProcessingLocation.role,
+            *columns,
+        )
         .where(ProcessingLocation.subprocessor_id.in_(matching))
         .order_by(ProcessingLocation.id)
-    ).scalars()
+    )
     measures = _measures(matching)
+    # Many locations share their facts (the same country, ground and measures): judge each once.
+    judged: dict[TransferFacts, dict] = {}
     grouped: dict[int, list[dict]] = {}
-    for location in rows:
-        importer = importers[location.subprocessor_id]
+    for row in rows:
+        importer = importers[row.subprocessor_id]
         facts = TransferFacts(
-            country=location.country_code,
-            ground=location.transfer_ground(),
+            country=row.country_code,
+            ground=transfer_ground(row),
             importer_dpf_certified=importer.dpf_certified,
             importer_subject_to_pipeda=importer.subject_to_pipeda,
-            measures=frozenset(measures.get(location.id, ())),
+            measures=frozenset(measures.get(row.id, ())),
         )
-        grouped.setdefault(location.subprocessor_id, []).append(
+        if facts not in judged:
+            judged[facts] = transfer_record(facts, judgement, language)
+        grouped.setdefault(row.subprocessor_id, []).append(
             {
-                "country": location.country_code,
-                "country_name": country_name(location.country_code, language),
-                "eea": is_eea(location.country_code, judgement.day),
-                "city": location.city,
-                "role": location.role.value,
-                "role_name": role_names[location.role],
-                "transfer": transfer_record(facts, judgement, language),
+                "country": row.country_code,
+                "country_name": country_name(row.country_code, language),
+                "eea": is_eea(row.country_code, judgement.day),
+                "city": row.city,
+                "role": row.role.value,
+                "role_name": role_names[row.role],
+                "transfer": judged[facts],
             }
         )
     return grouped

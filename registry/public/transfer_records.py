@@ -4,13 +4,14 @@ and the verdict, in the reader's language. The legal judgement itself is `transf
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from flask_babel import format_date
+from flask_babel import force_locale, format_date, gettext, ngettext
 
 from registry import labels
 from transfers.adequacy import AdequacyDecision, UnknownDecision, decision
 from transfers.countries import country_name
-from transfers.grounds import TransferGround
+from transfers.grounds import TransferGround, TransferTool
 from transfers.measures import catalogue, measure
 from transfers.verdicts import Reason, TransferFacts, judge
 
@@ -27,16 +28,40 @@ def transfer_record(facts: TransferFacts, judgement: Judgement, language: str) -
     """Everything the registry says of one location's transfer, as JSON-ready values."""
     verdict = judge(facts, judgement.day, judgement.assume_ended)
     status = verdict.status
+    words = _words(language)
     return {
         "status": status.status.value,
-        "status_name": str(labels.COUNTRY_STATUSES[status.status]),
+        "status_name": words["statuses"][status.status],
         "decision": decision_record(status.decision) if status.decision else None,
-        "ground": _ground(facts.ground) if facts.ground else None,
-        "measures": [_measure(code, language) for code in _in_catalogue_order(facts.measures)],
+        "ground": _ground(facts.ground, words) if facts.ground else None,
+        "ground_summary": _ground_summary(facts, words) if facts.ground else None,
+        "measures": [
+            _measure(code, language, words) for code in _in_catalogue_order(facts.measures)
+        ],
         "verdict": verdict.verdict.value,
-        "verdict_name": str(labels.VERDICTS[verdict.verdict]),
-        "reasons": [_reason(reason, language) for reason in verdict.reasons],
+        "verdict_name": words["verdicts"][verdict.verdict],
+        "reasons": [_reason(reason, language, words) for reason in verdict.reasons],
     }
+
+
+@lru_cache(maxsize=8)
+def _words(language: str) -> dict[str, dict]:
+    """Every label a transfer record uses, translated once per language rather than per record."""
+    tables = {
+        "statuses": labels.COUNTRY_STATUSES,
+        "tools": labels.TRANSFER_TOOLS,
+        "modules": labels.SCC_MODULES,
+        "uk_tools": labels.UK_TOOLS,
+        "derogations": labels.DEROGATIONS,
+        "kinds": labels.MEASURE_KINDS,
+        "effectiveness": labels.EFFECTIVENESS,
+        "verdicts": labels.VERDICTS,
+        "reasons": labels.REASONS,
+    }
+    with force_locale(language):
+        return {
+            name: {key: str(text) for key, text in table.items()} for name, table in tables.items()
+        }
 
 
 def decision_record(entry: AdequacyDecision) -> dict:
@@ -57,25 +82,39 @@ def decision_record(entry: AdequacyDecision) -> dict:
     }
 
 
-def _ground(ground: TransferGround) -> dict:
+def _ground(ground: TransferGround, words: dict) -> dict:
     relied_on = _known_decision(ground.adequacy_decision)
     return {
         "tool": ground.tool.value,
-        "tool_name": str(labels.TRANSFER_TOOLS[ground.tool]),
+        "tool_name": words["tools"][ground.tool],
         "adequacy_decision": decision_record(relied_on) if relied_on else None,
         "scc_module": int(ground.scc_module) if ground.scc_module else None,
-        "scc_module_name": str(labels.SCC_MODULES[ground.scc_module])
-        if ground.scc_module
-        else None,
+        "scc_module_name": words["modules"].get(ground.scc_module),
         "uk_tool": ground.uk_tool.value if ground.uk_tool else None,
-        "uk_tool_name": str(labels.UK_TOOLS[ground.uk_tool]) if ground.uk_tool else None,
+        "uk_tool_name": words["uk_tools"].get(ground.uk_tool),
         "swiss_adaptation": ground.swiss_adaptation,
         "derogation": ground.derogation.value if ground.derogation else None,
-        "derogation_name": str(labels.DEROGATIONS[ground.derogation])
-        if ground.derogation
-        else None,
+        "derogation_name": words["derogations"].get(ground.derogation),
         "derogation_justification": ground.derogation_justification,
     }
+
+
+def _ground_summary(facts: TransferFacts, words: dict) -> str:
+    """One line for a list: "Decision 2023/1795", "SCCs, module 3 · 2 supplementary measures"."""
+    ground = facts.ground
+    if ground.tool is TransferTool.ADEQUACY and ground.adequacy_decision:
+        summary = gettext("Decision %(number)s", number=ground.adequacy_decision)
+    elif ground.tool is TransferTool.SCC:
+        summary = gettext("SCCs")
+        if ground.scc_module:
+            summary += ", " + gettext("module %(module)s", module=int(ground.scc_module))
+    else:
+        summary = words["tools"][ground.tool]
+    if facts.measures:
+        summary += " · " + ngettext(
+            "%(num)d supplementary measure", "%(num)d supplementary measures", len(facts.measures)
+        )
+    return summary
 
 
 def _known_decision(reference: str | None) -> AdequacyDecision | None:
@@ -92,20 +131,20 @@ def _in_catalogue_order(codes: frozenset[str]) -> list[str]:
     return sorted(codes, key=lambda code: order.index(code) if code in order else len(order))
 
 
-def _measure(code: str, language: str) -> dict:
+def _measure(code: str, language: str, words: dict) -> dict:
     entry = measure(code)
     return {
         "code": entry.code,
         "kind": entry.kind.value,
-        "kind_name": str(labels.MEASURE_KINDS[entry.kind]),
+        "kind_name": words["kinds"][entry.kind],
         "title": entry.title(language),
         "use_case": entry.use_case.reference if entry.use_case else None,
         "effectiveness": entry.effectiveness.value,
-        "effectiveness_name": str(labels.EFFECTIVENESS[entry.effectiveness]),
+        "effectiveness_name": words["effectiveness"][entry.effectiveness],
     }
 
 
-def _reason(reason: Reason, language: str) -> dict:
+def _reason(reason: Reason, language: str, words: dict) -> dict:
     params = dict(reason.params)
     params["country"] = country_name(params["country"], language)
     for name in ("ended", "day"):
@@ -114,5 +153,5 @@ def _reason(reason: Reason, language: str) -> dict:
     return {
         "code": reason.code,
         "verdict": reason.verdict.value,
-        "message": str(labels.REASONS[reason.code]) % params,
+        "message": words["reasons"][reason.code] % params,
     }

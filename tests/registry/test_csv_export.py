@@ -27,12 +27,21 @@ def test_the_csv_file_has_a_header_row_and_one_row_per_subprocessor(client, make
     assert [row[0] for row in rows] == ["First", "Second"]
 
 
-def test_the_csv_file_lists_every_location_with_country_and_role(client, make_subprocessor):
-    make_subprocessor(locations=[("IE", "storage", "Dublin"), ("US", "support_access")])
+def test_the_csv_file_lists_every_location_with_country_role_status_and_ground(
+    client, make_subprocessor
+):
+    make_subprocessor(
+        locations=[
+            ("IE", "storage", "Dublin"),
+            {"country_code": "IN", "role": "support_access", "transfer_tool": "scc",
+             "scc_module": 3, "measures": ["T-ENCRYPTED-STORAGE"]},
+        ]
+    )  # fmt: skip
     header, row = _rows(client.get("/subprocessors.csv"))
-    locations = row[header.index("Processing locations")]
-    assert locations == (
-        "Ireland (IE), Dublin: Storage and hosting; United States (US): Remote access for support"
+    assert row[header.index("Processing locations")] == (
+        "Ireland (IE), Dublin: Storage and hosting (EEA); "
+        "India (IN): Remote access for support "
+        "(No adequacy decision, SCCs, module 3 · 1 supplementary measure)"
     )
 
 

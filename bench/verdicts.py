@@ -1,0 +1,65 @@
+"""Time to judge 10,000 transfers with transfers.verdicts.judge, as /api/v1/transfers does.
+
+A mix of EEA, adequacy, partial adequacy, SCC and derogation facts over the countries of the
+world, judged today and under a what-if. It prints figures; it never fails on timing.
+
+    .venv/bin/python bench/verdicts.py [--transfers 10000]
+"""
+
+import argparse
+import random
+import statistics
+import time
+from datetime import date
+
+import pycountry
+
+from transfers.grounds import Derogation, SccModule, TransferGround, TransferTool
+from transfers.measures import catalogue
+from transfers.verdicts import TransferFacts, judge
+
+GROUNDS = [
+    None,
+    TransferGround(TransferTool.ADEQUACY),
+    TransferGround(TransferTool.ADEQUACY, adequacy_decision="2023/1795"),
+    TransferGround(TransferTool.SCC, scc_module=SccModule.PROCESSOR_TO_PROCESSOR),
+    TransferGround(TransferTool.BCR),
+    TransferGround(TransferTool.DEROGATION, derogation=Derogation.LEGAL_CLAIMS,
+                   derogation_justification="A claim"),
+]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transfers", type=int, default=10_000)
+    count = parser.parse_args().transfers
+    chance = random.Random(2026)
+    countries = [country.alpha_2 for country in pycountry.countries]
+    codes = list(catalogue())
+    facts = [
+        TransferFacts(
+            country=chance.choice(countries + ["US"] * 40 + ["IN"] * 20),
+            ground=chance.choice(GROUNDS),
+            importer_dpf_certified=chance.random() < 0.5,
+            measures=frozenset(chance.sample(codes, chance.randint(0, 4))),
+            tia_on_record=chance.random() < 0.5,
+        )
+        for _ in range(count)
+    ]
+    today = date.today()
+    what_if = {"2023/1795": today}
+    print(f"verdicts: {count} transfers")
+    for label, assume_ended in (("today", None), ("what-if: DPF ended", what_if)):
+        rounds = []
+        for _ in range(5):
+            started = time.perf_counter()
+            for entry in facts:
+                judge(entry, today, assume_ended)
+            rounds.append(time.perf_counter() - started)
+        median = statistics.median(rounds)
+        print(f"  {label:<22} median of 5 rounds {median * 1000:8.1f} ms "
+              f"({median / count * 1e6:.1f} µs a transfer)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
