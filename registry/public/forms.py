@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, ValidationError
 
+from registry.public.parameters import BadParameter, read_country
 from registry.public.records import RegisterFilter
-from transfers.countries import MalformedCountryCode, UnknownCountryCode, country_code
 
 FILTERS = ("country", "category", "service")
 
@@ -51,19 +51,9 @@ class RegisterFilterForm(FlaskForm):
         if field.data is None:
             return
         try:
-            field.data = country_code(field.data)
-        except MalformedCountryCode:
-            raise ValidationError(
-                _(
-                    "“%(value)s” is not a country code: use the two letters of ISO 3166-1, "
-                    "such as DE or US.",
-                    value=field.data,
-                )
-            ) from None
-        except UnknownCountryCode:
-            raise ValidationError(
-                _("“%(value)s” is not a country in ISO 3166-1.", value=field.data)
-            ) from None
+            field.data = read_country(field.data)
+        except BadParameter as error:
+            raise ValidationError(str(error)) from None
 
     def validate_category(self, field: StringField) -> None:
         if field.data is not None and field.data not in self.category_codes:

@@ -7,37 +7,28 @@ decision is treated as ended from that day, for a what-if such as "the DPF falls
 from datetime import date
 
 from flask import Response, render_template, request, url_for
-from flask_babel import gettext as _
 
 from registry import labels
 from registry.errors import json_error
 from registry.i18n import current_language
 from registry.public import blueprint, records
+from registry.public.parameters import BadParameter, read_country, read_judgement
 from registry.public.transfer_records import Judgement, decision_record
 from registry.public.world_map import world_map
 from transfers import adequacy
-from transfers.adequacy import CountryStatus, UnknownDecision
+from transfers.adequacy import CountryStatus
 from transfers.countries import (
-    MalformedCountryCode,
-    UnknownCountryCode,
     by_name,
-    country_code,
     country_name,
 )
 from transfers.verdicts import Verdict
-
-FIRST_DAY = date(2000, 1, 1)  # the decisions file covers every decision in force since
-
-
-class BadParameter(ValueError):
-    """A query parameter that cannot be used; the message says what is accepted."""
 
 
 @blueprint.get("/api/v1/countries/<code>")
 def api_country(code: str):
     try:
-        judgement = read_judgement()
-        country = _country(code)
+        judgement = read_judgement(request.args)
+        country = read_country(code)
     except BadParameter as error:
         return json_error(400, str(error))
     result = adequacy.status(country, judgement.day, judgement.assume_ended)
@@ -53,7 +44,7 @@ def api_country(code: str):
 @blueprint.get("/api/v1/transfers")
 def api_transfers():
     try:
-        judgement = read_judgement()
+        judgement = read_judgement(request.args)
     except BadParameter as error:
         return json_error(400, str(error))
     listed = all_transfers(judgement)
@@ -69,7 +60,7 @@ def api_transfers():
 @blueprint.get("/transfers")
 def transfers_page():
     try:
-        judgement, error = read_judgement(), None
+        judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
         judgement, error = Judgement(date.today()), str(bad)
     listed = all_transfers(judgement)
@@ -94,7 +85,7 @@ def transfers_page():
 @blueprint.get("/transfers/map.svg")
 def transfers_map():
     try:
-        judgement = read_judgement()
+        judgement = read_judgement(request.args)
     except BadParameter as error:
         return Response(str(error), status=400, mimetype="text/plain")
     countries = tuple(sorted({(entry["country"], entry["transfer"]["status"])
@@ -125,62 +116,6 @@ def all_transfers(judgement: Judgement) -> list[dict]:
         )
         for location in record["locations"]
     ]
-
-
-def read_judgement() -> Judgement:
-    """The day and the what-if asked for in the query string. Raises BadParameter."""
-    day = _day(request.args.get("on", "").strip())
-    ended = {}
-    for reference in request.args.getlist("assume_ended"):
-        if not reference.strip():
-            continue
-        try:
-            ended[adequacy.decision(reference).number] = day
-        except UnknownDecision:
-            in_force = ", ".join(entry.number for entry in adequacy.in_force(date.today()))
-            raise BadParameter(
-                _(
-                    "“%(value)s” is not an adequacy decision. Name one by its number, such as "
-                    "%(choices)s.",
-                    value=reference,
-                    choices=in_force,
-                )
-            ) from None
-    return Judgement(day, ended or None)
-
-
-def _day(text: str) -> date:
-    if not text:
-        return date.today()
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise BadParameter(
-            _("“%(value)s” is not a date: use YYYY-MM-DD, such as 2027-01-01.", value=text)
-        ) from None
-    if day < FIRST_DAY:
-        raise BadParameter(
-            _(
-                "The registry knows the adequacy decisions from 1 January 2000 on; "
-                "ask for a later day."
-            )
-        )
-    return day
-
-
-def _country(text: str) -> str:
-    try:
-        return country_code(text)
-    except MalformedCountryCode:
-        raise BadParameter(
-            _(
-                "“%(value)s” is not a country code: use the two letters of ISO 3166-1, "
-                "such as DE or US.",
-                value=text,
-            )
-        ) from None
-    except UnknownCountryCode:
-        raise BadParameter(_("“%(value)s” is not a country in ISO 3166-1.", value=text)) from None
 
 
 def _count(listed: list[dict], verdict: Verdict) -> int:

@@ -1,0 +1,82 @@
+"""Reading what the public asks in a query string: a day, a what-if, a country.
+
+Each reader raises BadParameter with a message, in the reader's language, that says what is
+accepted; views turn it into a 400 page or JSON error.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from registry.public.transfer_records import Judgement
+from transfers import adequacy
+from transfers.adequacy import UnknownDecision
+from transfers.countries import MalformedCountryCode, UnknownCountryCode, country_code
+
+FIRST_DAY = date(2000, 1, 1)  # the decisions file covers every decision in force since
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the message says what is accepted."""
+
+
+def read_judgement(args: MultiDict) -> Judgement:
+    """The day (`on`) and the what-if (`assume_ended`, repeatable) asked for in `args`.
+
+    Raises BadParameter.
+    """
+    day = read_day(args.get("on", "").strip())
+    ended = {}
+    for reference in args.getlist("assume_ended"):
+        if not reference.strip():
+            continue
+        try:
+            ended[adequacy.decision(reference).number] = day
+        except UnknownDecision:
+            in_force = ", ".join(entry.number for entry in adequacy.in_force(date.today()))
+            raise BadParameter(
+                _(
+                    "“%(value)s” is not an adequacy decision. Name one by its number, such as "
+                    "%(choices)s.",
+                    value=reference,
+                    choices=in_force,
+                )
+            ) from None
+    return Judgement(day, ended or None)
+
+
+def read_day(text: str) -> date:
+    """A day written YYYY-MM-DD, today if `text` is empty. Raises BadParameter."""
+    if not text:
+        return date.today()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise BadParameter(
+            _("“%(value)s” is not a date: use YYYY-MM-DD, such as 2027-01-01.", value=text)
+        ) from None
+    if day < FIRST_DAY:
+        raise BadParameter(
+            _(
+                "The registry knows the adequacy decisions from 1 January 2000 on; "
+                "ask for a later day."
+            )
+        )
+    return day
+
+
+def read_country(text: str) -> str:
+    """An ISO 3166-1 alpha-2 code, in any case. Raises BadParameter."""
+    try:
+        return country_code(text)
+    except MalformedCountryCode:
+        raise BadParameter(
+            _(
+                "“%(value)s” is not a country code: use the two letters of ISO 3166-1, "
+                "such as DE or US.",
+                value=text,
+            )
+        ) from None
+    except UnknownCountryCode:
+        raise BadParameter(_("“%(value)s” is not a country in ISO 3166-1.", value=text)) from None
