@@ -165,3 +165,10 @@ def test_the_map_is_sent_gzipped_to_clients_that_accept_it(client, make_subproce
     response = client.get("/transfers/map.svg", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.data).startswith(b"<?xml")
+
+
+def test_every_reason_has_words_in_every_language(app):
+    from registry.labels import REASONS as WORDS
+    from transfers.verdicts import REASONS
+
+    assert set(WORDS) == set(REASONS)

@@ -149,3 +149,10 @@ def test_reasons_read_as_plain_words(facts, message):
 def test_an_unknown_measure_code_is_an_error():
     with pytest.raises(UnknownMeasure):
         judge(TransferFacts("IN", scc(), measures=frozenset({"X-NONE"})), TODAY)
+
+
+def test_the_rows_above_cover_every_reason_the_rules_can_give():
+    from transfers.verdicts import REASONS
+
+    given = {code for _, facts, day, _, codes in ROWS for code in codes}
+    assert given == set(REASONS)
