@@ -13,6 +13,9 @@ from transfers import countries
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+# Resources whose address always names the language: shared caches may keep them, so they
+# neither set the cookie nor vary with it.
+LANGUAGE_IN_ADDRESS = {"public.transfers_map"}
 
 
 def register_i18n(app: Flask) -> None:
@@ -80,6 +83,8 @@ def _reject_unknown_language() -> None:
 
 
 def _remember_language(response: Response) -> Response:
+    if request.endpoint in LANGUAGE_IN_ADDRESS:
+        return response
     requested = _requested_language()
     if requested in current_app.config["LANGUAGES"] and requested != request.cookies.get(
         LANGUAGE_COOKIE

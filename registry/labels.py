@@ -38,8 +38,10 @@ SCC_MODULES = {
 }
 
 UK_TOOLS = {
-    UkTransferTool.ADDENDUM: _l("with the UK International Data Transfer Addendum"),
-    UkTransferTool.IDTA: _l("with the UK International Data Transfer Agreement"),
+    UkTransferTool.ADDENDUM: _l("for exports under the UK GDPR: with the UK Addendum to the SCCs"),
+    UkTransferTool.IDTA: _l(
+        "for exports under the UK GDPR: the UK International Data Transfer Agreement instead"
+    ),
 }
 
 DEROGATIONS = {
@@ -78,6 +80,10 @@ VERDICTS = {
 # The words of each reason of transfers.verdicts.REASONS, to be translated; same placeholders.
 REASONS = {
     "within_eea": _l("%(country)s: within the EEA, no transfer"),
+    "interim_not_third_country": _l(
+        "%(country)s: not a transfer to a third country under the interim arrangement of the "
+        "EU-UK Trade and Cooperation Agreement (Art. FINPROV.10A)"
+    ),
     "adequacy": _l("%(country)s: adequacy decision %(decision)s in force"),
     "adequacy_scope_met": _l(
         "%(country)s: the importer is within the scope of adequacy decision %(decision)s"
@@ -90,6 +96,10 @@ REASONS = {
     ),
     "decision_ended": _l(
         "%(country)s: the adequacy decision relied on (%(decision)s) ended on %(ended)s"
+    ),
+    "decision_assumed_ended": _l(
+        "%(country)s: the adequacy decision relied on (%(decision)s) is assumed, for this "
+        "what-if, to end on %(ended)s"
     ),
     "decision_elsewhere": _l(
         "%(country)s: the decision relied on (%(decision)s) is not for this country"
@@ -107,6 +117,9 @@ REASONS = {
     "scc_no_tia": _l("%(country)s: SCCs without a transfer impact assessment on record"),
     "bcr_no_tia": _l("%(country)s: BCRs without a transfer impact assessment on record"),
     "no_measures": _l("%(country)s: no supplementary measures recorded"),
+    "measure_unknown": _l(
+        "%(country)s: %(measure)s is not a measure of the EDPB Recommendations 01/2020 catalogue"
+    ),
     "only_ineffective_measures": _l(
         "%(country)s: only measures the EDPB does not consider effective for this use case"
     ),

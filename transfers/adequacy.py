@@ -10,7 +10,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from transfers.countries import InvalidCountryCode, country_code, is_eea
@@ -178,7 +178,7 @@ def _check_no_overlap(parsed: tuple[AdequacyDecision, ...]) -> None:
                 )
 
 
-@cache
+@lru_cache(maxsize=64)
 def _decisions_by_country(
     assumptions: frozenset[tuple[str, date]],
 ) -> dict[str, list[AdequacyDecision]]:

@@ -40,7 +40,18 @@ EEA_MEMBERSHIP: dict[str, tuple[date | None, date | None]] = {
     # the codes of Spain and Portugal.
     **{code: (None, None) for code in ("GF", "GP", "MQ", "RE", "MF", "AX")},
     "YT": (date(2014, 1, 1), None),
+    # Saint-Barthélemy left the Union for the status of an overseas country or territory on
+    # 1 January 2012 (European Council Decision 2010/718/EU).
+    "BL": (None, date(2012, 1, 1)),
 }  # fmt: skip
+
+# Not EEA members, but for a while not third countries either: from the end of the transition
+# period until the UK's adequacy decision, transfers to the United Kingdom were not transfers to
+# a third country (EU-UK Trade and Cooperation Agreement, Art. FINPROV.10A, OJ L 149, 30.4.2021).
+# (first day, first day no longer)
+INTERIM_NOT_THIRD_COUNTRY: dict[str, tuple[date, date]] = {
+    "GB": (date(2021, 1, 1), date(2021, 6, 28)),
+}
 
 
 class InvalidCountryCode(ValueError):
@@ -85,6 +96,13 @@ def is_eea(code: str, on: date | None = None) -> bool:
     day = on or date.today()
     joined, left = EEA_MEMBERSHIP[code]
     return (joined is None or joined <= day) and (left is None or day < left)
+
+
+def interim_not_third_country(code: str, on: date) -> bool:
+    """Whether a transfer to this country on `on` was, by an interim arrangement, not a transfer
+    to a third country (INTERIM_NOT_THIRD_COUNTRY)."""
+    period = INTERIM_NOT_THIRD_COUNTRY.get(code)
+    return period is not None and period[0] <= on < period[1]
 
 
 def country_name(code: str, language: str = "en") -> str:

@@ -27,6 +27,20 @@ class Effectiveness(enum.StrEnum):
     COMPLEMENTARY = "complementary"
 
 
+# Which Annex 2 use cases can describe what happens at a location, by its role: data stored or
+# backed up can be encrypted with keys kept at home (Use Case 1) or pseudonymised (2); data
+# processed for us is usually needed in the clear (6); support staff who reach the data from
+# abroad access it remotely in the clear (7), unless it is pseudonymised. Use Cases 3 (transit),
+# 4 (protected recipient) and 5 (split processing) fit any role whose facts meet their conditions.
+USE_CASES_BY_ROLE = {
+    "storage": frozenset({"UC1", "UC2", "UC3", "UC4", "UC5", "UC6"}),
+    "backup": frozenset({"UC1", "UC2", "UC3", "UC4", "UC5"}),
+    "processing": frozenset({"UC2", "UC3", "UC4", "UC5", "UC6"}),
+    "support_access": frozenset({"UC2", "UC3", "UC4", "UC7"}),
+    "follow_the_sun": frozenset({"UC2", "UC3", "UC4", "UC7"}),
+}
+
+
 @dataclass(frozen=True)
 class UseCase:
     code: str

@@ -18,9 +18,9 @@ from transfers.adequacy import (
     decision,
     status,
 )
-from transfers.countries import country_name
+from transfers.countries import country_name, interim_not_third_country
 from transfers.grounds import SUBPROCESSOR_SCC_MODULE, TransferGround, TransferTool
-from transfers.measures import Effectiveness, MeasureKind, measure
+from transfers.measures import USE_CASES_BY_ROLE, Effectiveness, MeasureKind, catalogue
 
 
 class Verdict(enum.StrEnum):
@@ -32,6 +32,11 @@ class Verdict(enum.StrEnum):
 # Each reason: its verdict and its words; {country} and the other fields come from `params`.
 REASONS: dict[str, tuple[Verdict, str]] = {
     "within_eea": (Verdict.VALID, "{country}: within the EEA, no transfer"),
+    "interim_not_third_country": (
+        Verdict.VALID,
+        "{country}: not a transfer to a third country under the interim arrangement of the EU-UK "
+        "Trade and Cooperation Agreement (Art. FINPROV.10A)",
+    ),
     "adequacy": (Verdict.VALID, "{country}: adequacy decision {decision} in force"),
     "adequacy_scope_met": (
         Verdict.VALID,
@@ -48,6 +53,11 @@ REASONS: dict[str, tuple[Verdict, str]] = {
     "decision_ended": (
         Verdict.NO_VALID_GROUND,
         "{country}: the adequacy decision relied on ({decision}) ended on {ended}",
+    ),
+    "decision_assumed_ended": (
+        Verdict.NO_VALID_GROUND,
+        "{country}: the adequacy decision relied on ({decision}) is assumed, for this what-if, "
+        "to end on {ended}",
     ),
     "decision_elsewhere": (
         Verdict.NO_VALID_GROUND,
@@ -76,6 +86,10 @@ REASONS: dict[str, tuple[Verdict, str]] = {
         "{country}: BCRs without a transfer impact assessment on record",
     ),
     "no_measures": (Verdict.NEEDS_ATTENTION, "{country}: no supplementary measures recorded"),
+    "measure_unknown": (
+        Verdict.NEEDS_ATTENTION,
+        "{country}: {measure} is not a measure of the EDPB Recommendations 01/2020 catalogue",
+    ),
     "only_ineffective_measures": (
         Verdict.NEEDS_ATTENTION,
         "{country}: only measures the EDPB does not consider effective for this use case",
@@ -124,6 +138,7 @@ class TransferFacts:
 
     country: str
     ground: TransferGround | None
+    role: str | None = None  # what happens there: a key of measures.USE_CASES_BY_ROLE
     importer_dpf_certified: bool = False
     importer_subject_to_pipeda: bool = False
     measures: frozenset[str] = field(default_factory=frozenset)
@@ -142,8 +157,7 @@ def judge(
 ) -> TransferVerdict:
     """The verdict on a transfer on `on`, with every reason, worst first.
 
-    `assume_ended` is passed to `adequacy.status` for a what-if. Raises UnknownMeasure for a
-    measure code the catalogue does not hold.
+    `assume_ended` is passed to `adequacy.status` for a what-if.
     """
     country_status = status(facts.country, on, assume_ended)
     reasons = _reasons(facts, country_status, assume_ended)
@@ -159,6 +173,8 @@ def _reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
     country = facts.country
     if country_status.status is CountryStatus.EEA:
         return [Reason("within_eea", {"country": country})]
+    if interim_not_third_country(country, country_status.day):
+        return [Reason("interim_not_third_country", {"country": country})]
     ground = facts.ground
     if ground is None:
         return [Reason("no_ground", {"country": country})]
@@ -183,32 +199,39 @@ def _adequacy_reasons(facts, country_status: StatusOn, assume_ended) -> list[Rea
         if named.effective > country_status.day:
             params = {"country": country, "day": country_status.day.isoformat()}
             return [Reason("no_adequacy", params)]
-        ended = _ended_by(named, country_status.day, assume_ended)
+        ended, assumed = _ended_by(named, country_status.day, assume_ended)
         if ended is not None:
             params = {"country": country, "decision": named.number, "ended": ended.isoformat()}
-            return [Reason("decision_ended", params)]
+            return [Reason("decision_assumed_ended" if assumed else "decision_ended", params)]
     in_force = country_status.decision
     if in_force is None:
         return [Reason("no_adequacy", {"country": country, "day": country_status.day.isoformat()})]
     params = {"country": country, "decision": in_force.number}
+    if in_force.condition is None:
+        return [Reason("adequacy", params)]
+    if _within_scope(in_force, facts):
+        return [Reason("adequacy_scope_met", params)]
     if in_force.condition is Condition.US_FRAMEWORK_CERTIFIED:
-        if not facts.importer_dpf_certified:
-            return [Reason("not_dpf_certified", params)]
-        return [Reason("adequacy_scope_met", params)]
-    if in_force.condition is Condition.SUBJECT_TO_PIPEDA:
-        if not facts.importer_subject_to_pipeda:
-            return [Reason("not_subject_to_pipeda", params)]
-        return [Reason("adequacy_scope_met", params)]
-    return [Reason("adequacy", params)]
+        return [Reason("not_dpf_certified", params)]
+    return [Reason("not_subject_to_pipeda", params)]
 
 
-def _ended_by(named: AdequacyDecision, day: date, assume_ended) -> date | None:
-    """The day `named` ended, if it had by `day` (in fact or as assumed); else None."""
-    ended = named.ended
-    for reference, assumed in (assume_ended or {}).items():
-        if decision(reference) == named and (ended is None or assumed < ended):
-            ended = assumed
-    return ended if ended is not None and ended <= day else None
+def _within_scope(partial: AdequacyDecision, facts: TransferFacts) -> bool:
+    """Whether the importer is what a partial decision asks it to be."""
+    if partial.condition is Condition.US_FRAMEWORK_CERTIFIED:
+        return facts.importer_dpf_certified
+    return facts.importer_subject_to_pipeda
+
+
+def _ended_by(named: AdequacyDecision, day: date, assume_ended) -> tuple[date | None, bool]:
+    """The day `named` ended, if it had by `day`, and whether that end is only assumed."""
+    ended, assumed = named.ended, False
+    for reference, assumed_end in (assume_ended or {}).items():
+        if decision(reference) == named and (ended is None or assumed_end < ended):
+            ended, assumed = assumed_end, True
+    if ended is None or ended > day:
+        return None, False
+    return ended, assumed
 
 
 def _safeguard_reasons(facts, country_status: StatusOn) -> list[Reason]:
@@ -226,11 +249,21 @@ def _safeguard_reasons(facts, country_status: StatusOn) -> list[Reason]:
             reasons.append(Reason("scc", {"country": country, "module": "3"}))
     else:
         reasons.append(Reason("bcr", {"country": country}))
-    if country_status.status is CountryStatus.ADEQUATE:
-        return reasons  # an adequate country needs no assessment of its laws (EDPB 01/2020, Step 2)
-    if not facts.tia_on_record:
-        code = "scc_no_tia" if ground.tool is TransferTool.SCC else "bcr_no_tia"
-        reasons.append(Reason(code, {"country": country}))
+    unknown = sorted(code for code in facts.measures if code not in catalogue())
+    reasons += [
+        Reason("measure_unknown", {"country": country, "measure": code}) for code in unknown
+    ]
+    # An adequate country, or an importer within a partial decision's scope, needs no assessment
+    # of the third country's law (EDPB Recommendations 01/2020, Step 2).
+    decision_in_force = country_status.decision
+    if decision_in_force and (
+        decision_in_force.condition is None or _within_scope(decision_in_force, facts)
+    ):
+        return reasons
+    if facts.tia_on_record:
+        return reasons  # the assessment concludes which measures, if any, the transfer needs
+    code = "scc_no_tia" if ground.tool is TransferTool.SCC else "bcr_no_tia"
+    reasons.append(Reason(code, {"country": country}))
     measure_reason = _measures_reason(facts)
     if measure_reason:
         reasons.append(Reason(measure_reason, {"country": country}))
@@ -238,11 +271,19 @@ def _safeguard_reasons(facts, country_status: StatusOn) -> list[Reason]:
 
 
 def _measures_reason(facts: TransferFacts) -> str | None:
-    """EDPB 01/2020 Step 4: is there a measure the EDPB considers effective for the use case?"""
-    recorded = [measure(code) for code in sorted(facts.measures)]
+    """EDPB 01/2020 Step 4: is there a measure the EDPB considers effective for the use case?
+
+    A technical measure counts only where its use case can describe the location's role.
+    """
+    recorded = [catalogue()[code] for code in sorted(facts.measures) if code in catalogue()]
     if not recorded:
-        return None if facts.tia_on_record else "no_measures"
-    if any(item.effectiveness is Effectiveness.EFFECTIVE for item in recorded):
+        return "no_measures"
+    plausible = USE_CASES_BY_ROLE.get(facts.role) if facts.role else None
+    if any(
+        item.effectiveness is Effectiveness.EFFECTIVE
+        and (plausible is None or item.use_case.code in plausible)
+        for item in recorded
+    ):
         return None
     if any(item.kind is MeasureKind.TECHNICAL for item in recorded):
         return "only_ineffective_measures"

@@ -23,7 +23,7 @@ from registry.models import (
 )
 from transfers import adequacy
 from transfers.countries import country_code
-from transfers.grounds import TransferTool, UkTransferTool
+from transfers.grounds import Derogation, TransferTool, UkTransferTool
 from transfers.measures import measure
 
 DEMO_FILE = Path(__file__).with_name("register.toml")
@@ -147,6 +147,8 @@ def _location(entry: dict) -> ProcessingLocation:
         scc_module=transfer.get("scc_module"),
         uk_tool=UkTransferTool(transfer["uk_tool"]) if "uk_tool" in transfer else None,
         swiss_adaptation=transfer.get("swiss_adaptation", False),
+        derogation=Derogation(transfer["derogation"]) if "derogation" in transfer else None,
+        derogation_justification=transfer.get("derogation_justification"),
         measures=[
             LocationMeasure(code=measure(code).code) for code in transfer.get("measures", [])
         ],

@@ -4,6 +4,7 @@ Each reader raises BadParameter with a message, in the reader's language, that s
 accepted; views turn it into a 400 page or JSON error.
 """
 
+import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from transfers import adequacy
 from transfers.adequacy import UnknownDecision
 from transfers.countries import MalformedCountryCode, UnknownCountryCode, country_code
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIRST_DAY = date(2000, 1, 1)  # the decisions file covers every decision in force since
 
 
@@ -26,6 +28,8 @@ def read_judgement(args: MultiDict) -> Judgement:
 
     Raises BadParameter.
     """
+    if len(args.getlist("on")) > 1:
+        raise BadParameter(_("Give “%(name)s” only once.", name="on"))
     day = read_day(args.get("on", "").strip())
     ended = {}
     for reference in args.getlist("assume_ended"):
@@ -51,6 +55,8 @@ def read_day(text: str) -> date:
     if not text:
         return date.today()
     try:
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError(text)  # fromisoformat also takes "20270101" and week dates
         day = date.fromisoformat(text)
     except ValueError:
         raise BadParameter(

@@ -178,6 +178,7 @@ def _locations(
         facts = TransferFacts(
             country=row.country_code,
             ground=transfer_ground(row),
+            role=row.role.value,
             importer_dpf_certified=importer.dpf_certified,
             importer_subject_to_pipeda=importer.subject_to_pipeda,
             measures=frozenset(measures.get(row.id, ())),

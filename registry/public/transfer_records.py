@@ -12,7 +12,7 @@ from registry import labels
 from transfers.adequacy import AdequacyDecision, UnknownDecision, decision
 from transfers.countries import country_name
 from transfers.grounds import TransferGround, TransferTool
-from transfers.measures import catalogue, measure
+from transfers.measures import catalogue
 from transfers.verdicts import Reason, TransferFacts, judge
 
 
@@ -132,7 +132,10 @@ def _in_catalogue_order(codes: frozenset[str]) -> list[str]:
 
 
 def _measure(code: str, language: str, words: dict) -> dict:
-    entry = measure(code)
+    entry = catalogue().get(code)
+    if entry is None:  # the verdict flags it; the record still shows what was recorded
+        return {"code": code, "kind": None, "kind_name": None, "title": code, "use_case": None,
+                "effectiveness": None, "effectiveness_name": None}  # fmt: skip
     return {
         "code": entry.code,
         "kind": entry.kind.value,

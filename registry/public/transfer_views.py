@@ -71,7 +71,7 @@ def transfers_page():
         groups=_by_status(listed),
         transfers=[entry for entry in listed if entry["transfer"]["status"] != "eea"],
         verdicts={verdict.value: _count(listed, verdict) for verdict in Verdict},
-        decisions=adequacy.in_force(date.today()),
+        decisions=_what_if_choices(judgement),
         map_url=url_for(
             ".transfers_map",
             on=judgement.day.isoformat(),
@@ -115,6 +115,16 @@ def all_transfers(judgement: Judgement) -> list[dict]:
             records.RegisterFilter(), current_language(), judgement
         )
         for location in record["locations"]
+    ]
+
+
+def _what_if_choices(judgement: Judgement) -> list:
+    """The decisions a what-if may end: those in force on the day asked, and any already chosen."""
+    chosen = set(judgement.assume_ended or {})
+    return [
+        entry
+        for entry in adequacy.decisions()
+        if entry.number in chosen or entry.in_force_on(judgement.day)
     ]
 
 

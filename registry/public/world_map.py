@@ -17,6 +17,7 @@ COLOURS = {
     CountryStatus.THIRD_COUNTRY: "#c26a00",
 }
 _SCRIPT = re.compile(rb"<script.*?</script>", re.DOTALL)
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)  # pygal's carries the day it drew the map
 
 
 @lru_cache(maxsize=32)
@@ -41,7 +42,8 @@ def world_map(
             colors=tuple(COLOURS[status] for status in order),
         ),
     )
+    chart.uuid = "transfers-map"  # pygal's default is random: the same map must be the same bytes
     for status, label in zip(order, legend, strict=True):
         chart.add(label, [code.lower() for code, value in countries if value == status.value])
-    svg = _SCRIPT.sub(b"", chart.render())
+    svg = _COMMENT.sub(b"", _SCRIPT.sub(b"", chart.render()))
     return svg, gzip.compress(svg, mtime=0)

@@ -172,3 +172,59 @@ def test_every_reason_has_words_in_every_language(app):
     from transfers.verdicts import REASONS
 
     assert set(WORDS) == set(REASONS)
+
+
+def test_the_map_is_the_same_bytes_each_time_it_is_drawn(client, make_subprocessor):
+    from registry.public.world_map import world_map
+
+    make_subprocessor(locations=[INDIA_SCC])
+    first = client.get("/transfers/map.svg").headers["ETag"]
+    world_map.cache_clear()  # as a restarted or another worker process would draw it
+    assert client.get("/transfers/map.svg").headers["ETag"] == first
+
+
+def test_the_map_sets_no_cookie_and_does_not_vary_with_one(client):
+    response = client.get("/transfers/map.svg?lang=de")
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_an_unknown_measure_code_is_flagged_and_breaks_no_page(client, make_subprocessor):
+    subprocessor = make_subprocessor(locations=[{**INDIA_SCC, "measures": ["X-RETIRED"]}])
+    for address in ("/subprocessors", "/subprocessors.csv", "/transfers",
+                    f"/subprocessors/{subprocessor.id}"):  # fmt: skip
+        assert client.get(address).status_code == 200, address
+    reasons = _transfers(client)["transfers"][0]["transfer"]["reasons"]
+    assert "India: X-RETIRED is not a measure of the EDPB Recommendations 01/2020 catalogue" in [
+        reason["message"] for reason in reasons
+    ]
+
+
+def test_a_subprocessor_number_beyond_any_row_is_a_404(client):
+    assert client.get("/subprocessors/9223372036854775808").status_code == 404
+
+
+@pytest.mark.parametrize("day", ["20270101", "2027-W01-1", "2027-1-1"])
+def test_a_day_must_be_written_yyyy_mm_dd(client, day):
+    response = client.get(f"/api/v1/transfers?on={day}")
+    assert response.status_code == 400
+    assert "use YYYY-MM-DD" in response.json["error"]["message"]
+
+
+def test_a_day_given_twice_is_refused(client):
+    response = client.get("/api/v1/transfers?on=2026-01-01&on=2027-01-01")
+    assert response.status_code == 400
+    assert "Give “on” only once." in response.json["error"]["message"]
+
+
+def test_the_what_if_page_says_it_is_a_what_if(client, make_subprocessor):
+    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    page = client.get("/transfers?on=2027-02-01&assume_ended=2023/1795").text
+    assert "This page assumes that 2023/1795 ended on February 1, 2027." in page
+    assert "is assumed, for this what-if, to end on February 1, 2027" in page
+
+
+def test_a_past_day_offers_the_decisions_then_in_force_for_a_what_if(client):
+    page = client.get("/transfers?on=2019-01-01").text
+    assert '<option value="2016/1250">' in page
+    assert '<option value="2023/1795">' not in page

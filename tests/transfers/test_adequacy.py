@@ -66,7 +66,8 @@ HISTORY = [
     ("GB", date(2021, 3, 1), NONE, None),  # the TCA bridge was not an adequacy decision
     ("GB", date(2021, 6, 28), FULL, "2021/1772"),
     ("GB", date(2025, 8, 1), FULL, "2021/1772"),  # the technical extension
-    ("GB", date(2031, 12, 26), FULL, "2021/1772"),  # the renewal
+    ("GB", date(2025, 12, 27), FULL, "2025/2574"),  # the renewal
+    ("GB", date(2031, 12, 26), FULL, "2025/2574"),
     ("GB", date(2031, 12, 27), NONE, None),
     ("BR", date(2026, 1, 25), NONE, None),
     ("BR", date(2026, 1, 26), FULL, "2026/179"),
@@ -94,12 +95,22 @@ def test_the_status_of_a_country_on_a_date(country, day, expected, number):
     assert (result.decision.number if result.decision else None) == number
 
 
+# Every country that has ever had an adequacy decision, per the Commission's list and the two
+# judgments; no other country may be adequate on any day.
+EVER_ADEQUATE = set(ADEQUATE_TODAY)
+
+
 @pytest.mark.parametrize("year", range(2000, 2027))
-def test_every_country_has_a_status_on_the_first_of_each_year(year):
+def test_no_country_outside_the_list_is_ever_adequate(year):
     import pycountry
 
-    for country in pycountry.countries:
-        assert status(country.alpha_2, date(year, 1, 1)).status in CountryStatus
+    for month in (1, 7):
+        day = date(year, month, 1)
+        for country in pycountry.countries:
+            result = status(country.alpha_2, day)
+            if result.decision is not None:
+                assert country.alpha_2 in EVER_ADEQUATE, (country.alpha_2, day)
+                assert result.decision.country == country.alpha_2
 
 
 def test_every_decision_names_an_eur_lex_source_and_a_celex_id():
