@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,15 @@ def test_the_language_cookie_is_http_only_and_same_site(client):
 def test_a_refused_language_is_not_remembered(client):
     response = client.get("/subprocessors?lang=xx")
     assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_every_translation_keeps_the_placeholders_of_its_message(language):
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    for message in _catalog(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        expected = set(placeholder.findall(ids[-1]))
+        for translated in _strings(message.string):
+            assert set(placeholder.findall(translated)) == expected, message.id

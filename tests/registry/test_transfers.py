@@ -2,6 +2,7 @@
 countries and transfers API, and the /transfers page with its map."""
 
 import gzip
+import re
 
 import pytest
 
@@ -228,3 +229,12 @@ def test_a_past_day_offers_the_decisions_then_in_force_for_a_what_if(client):
     page = client.get("/transfers?on=2019-01-01").text
     assert '<option value="2016/1250">' in page
     assert '<option value="2023/1795">' not in page
+
+
+def test_the_translatable_reasons_say_what_the_rules_say(app):
+    from registry.labels import REASONS as WORDS
+    from transfers.verdicts import REASONS
+
+    with app.test_request_context("/?lang=en"):
+        for code, (_, words) in REASONS.items():
+            assert str(WORDS[code]) == re.sub(r"\{(\w+)\}", r"%(\1)s", words), code
