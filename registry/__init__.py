@@ -64,9 +64,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from registry.cli import demo
+    from registry.cli import audit_group, demo
 
     app.cli.add_command(demo)
+    app.cli.add_command(audit_group)
 
 
 def _instance_path() -> str | None:

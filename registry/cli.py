@@ -3,10 +3,12 @@
 import click
 from flask.cli import AppGroup
 
+from registry import audit
 from registry.demo import load_demo, register_is_empty
 from registry.extensions import db
 
 demo = AppGroup("demo", help="Illustrative demo data.")
+audit_group = AppGroup("audit", help="The hash-chained audit trail.")
 
 
 @demo.command("load")
@@ -29,3 +31,18 @@ def demo_load(if_empty: bool) -> None:
         )
     else:
         click.echo("The demo data is already loaded; nothing changed.")
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain from the first event; name the first link that does not hold."""
+    report = audit.verify()
+    if report.intact:
+        click.echo(f"The audit trail is intact: {report.checked} events.")
+        return
+    click.echo(
+        f"The audit trail is broken at event {report.broken_at}: {report.problem}. "
+        f"{report.checked} events before it are intact.",
+        err=True,
+    )
+    raise SystemExit(1)

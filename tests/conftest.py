@@ -15,6 +15,7 @@ from flask_migrate import upgrade
 from registry import create_app
 from registry.database import database_url
 from registry.extensions import db
+from registry.models.audit import GENESIS_HASH, AuditHead
 
 pytest_plugins = ["tests.factories"]
 
@@ -117,6 +118,7 @@ def test_config(database_uri: str) -> dict:
 
 
 def _clear(engine: sa.Engine) -> None:
+    """Empty every table, and set the audit chain back to its start, as the migration left it."""
     tables = list(reversed(db.metadata.sorted_tables))
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
@@ -125,6 +127,9 @@ def _clear(engine: sa.Engine) -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+        connection.execute(
+            sa.insert(AuditHead).values(id=1, last_event_id=0, last_hash=GENESIS_HASH)
+        )
 
 
 def pytest_report_header(config):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from registry import audit
 from registry.extensions import db
 from registry.models import (
     DataCategory,
@@ -72,6 +73,17 @@ def load_demo() -> DemoLoaded:
     ]
     db.session.add_all(new_subprocessors)
     db.session.flush()
+    if new_entities or new_terms or new_subprocessors:
+        audit.record(
+            "demo loader",
+            "register.demo_loaded",
+            "register",
+            after={
+                "entities": sorted(entity.name for entity in entities.values()),
+                "subprocessors": sorted(subprocessor.name for subprocessor in new_subprocessors),
+                "vocabulary_terms_added": new_terms,
+            },
+        )
     return DemoLoaded(
         entities=new_entities,
         terms=new_terms,

@@ -1,5 +1,6 @@
 """The database models; import them from here."""
 
+from registry.models.audit import AuditEvent, AuditHead
 from registry.models.register import (
     Entity,
     LocationMeasure,
@@ -18,6 +19,8 @@ from registry.models.vocabulary import (
 )
 
 __all__ = [
+    "AuditEvent",
+    "AuditHead",
     "DataCategory",
     "DataSubjectCategory",
     "Entity",
