@@ -19,6 +19,7 @@ install: $(VENV)/.installed $(COMPILED_CATALOGS)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	$(FLASK) users check
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: lint, then the whole suite (on PostgreSQL when DATABASE_URL names one)

@@ -6,7 +6,7 @@ from flask import Flask, Response
 
 from registry import config
 from registry.errors import register_error_handlers
-from registry.extensions import babel, csrf, db, migrate
+from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
 from registry.i18n import register_i18n, select_locale
 
 # Only our own files: no CDN, no inline script; inline styles are not needed either.
@@ -55,19 +55,33 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "admin.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
 
 
 def register_blueprints(app: Flask) -> None:
+    from registry.admin import blueprint as admin
     from registry.public import blueprint as public
 
     app.register_blueprint(public)
+    app.register_blueprint(admin)
 
 
 def register_cli(app: Flask) -> None:
-    from registry.cli import audit_group, demo
+    from registry.cli import audit_group, demo, users
 
     app.cli.add_command(demo)
     app.cli.add_command(audit_group)
+    app.cli.add_command(users)
+
+
+def _load_user(user_id: str):
+    from registry.models import User
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def _instance_path() -> str | None:

@@ -3,12 +3,14 @@
 import click
 from flask.cli import AppGroup
 
-from registry import audit
+from registry import accounts, audit
 from registry.demo import load_demo, register_is_empty
 from registry.extensions import db
+from registry.models.accounts import Role
 
 demo = AppGroup("demo", help="Illustrative demo data.")
 audit_group = AppGroup("audit", help="The hash-chained audit trail.")
+users = AppGroup("users", help="Users of the admin area.")
 
 
 @demo.command("load")
@@ -46,3 +48,32 @@ def audit_verify() -> None:
         err=True,
     )
     raise SystemExit(1)
+
+
+@users.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    required=True,
+    help="viewer reads; editor also edits drafts; admin also announces and manages users.",
+)
+@click.password_option(help="Asked for twice if not given; at least 12 characters.")
+def users_create(email: str, role: str, password: str) -> None:
+    """Create a user of the admin area; the password is stored as a scrypt hash only."""
+    try:
+        user = accounts.create_user(email, password, Role(role), actor="command line")
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@users.command("check")
+def users_check() -> None:
+    """Say how to create the first user when there is none (run by make run)."""
+    if not accounts.has_users():
+        click.echo(
+            "No user can log in to /admin yet. Create the first one with:\n"
+            "    .venv/bin/flask --app wsgi users create you@example.com --role admin"
+        )

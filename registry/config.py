@@ -33,6 +33,8 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
 
 
@@ -54,6 +56,8 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["ORG_TIMEZONE"] = _time_zone("ORG_TIMEZONE", environ["ORG_TIMEZONE"])
     if environ.get("NOTICE_WINDOW_DAYS"):
         settings["NOTICE_WINDOW_DAYS"] = _days("NOTICE_WINDOW_DAYS", environ["NOTICE_WINDOW_DAYS"])
+    if environ.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
     if environ.get("SESSION_COOKIE_SECURE"):
         settings["SESSION_COOKIE_SECURE"] = _flag(
             "SESSION_COOKIE_SECURE", environ["SESSION_COOKIE_SECURE"]

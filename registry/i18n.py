@@ -5,7 +5,7 @@ Country names come from pycountry's translations, through `transfers.countries`.
 
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -14,7 +14,7 @@ from transfers import countries
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 # Resources whose address always names the language: shared caches may keep them, so they
-# neither set the cookie nor vary with it.
+# do not set the cookie.
 LANGUAGE_IN_ADDRESS = {"public.transfers_map"}
 
 
@@ -30,7 +30,9 @@ def register_i18n(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """The language of this request, for Flask-Babel."""
+    """The language of this request, for Flask-Babel; the default one on the command line."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     requested = _requested_language()
     if requested in languages:

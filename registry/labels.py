@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from registry.models import LocationRole
+from registry.models import LocationRole, Role, SubprocessorStatus
 from transfers.adequacy import CountryStatus
 from transfers.grounds import Derogation, SccModule, TransferTool, UkTransferTool
 from transfers.measures import Effectiveness, MeasureKind
@@ -14,6 +14,19 @@ LOCATION_ROLES = {
     LocationRole.BACKUP: _l("Backup copies"),
     LocationRole.SUPPORT_ACCESS: _l("Remote access for support"),
     LocationRole.FOLLOW_THE_SUN: _l("Follow-the-sun support"),
+}
+
+SUBPROCESSOR_STATUSES = {
+    SubprocessorStatus.PROPOSED: _l("Proposed"),
+    SubprocessorStatus.ANNOUNCED: _l("Announced"),
+    SubprocessorStatus.ACTIVE: _l("Active"),
+    SubprocessorStatus.RETIRED: _l("Retired"),
+}
+
+ROLES = {
+    Role.VIEWER: _l("Viewer"),
+    Role.EDITOR: _l("Editor"),
+    Role.ADMIN: _l("Admin"),
 }
 
 COUNTRY_STATUSES = {

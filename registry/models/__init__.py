@@ -1,5 +1,6 @@
 """The database models; import them from here."""
 
+from registry.models.accounts import Role, User
 from registry.models.audit import AuditEvent, AuditHead
 from registry.models.register import (
     Entity,
@@ -29,8 +30,10 @@ __all__ = [
     "ProcessingLocation",
     "Purpose",
     "RecipientCategory",
+    "Role",
     "Service",
     "Subprocessor",
     "SubprocessorStatus",
+    "User",
     "VocabularyTerm",
 ]

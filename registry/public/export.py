@@ -35,7 +35,7 @@ def register_csv(records: list[dict]) -> str:
         ]
     )
     for record in records:
-        writer.writerow([_cell(value) for value in _row(record)])
+        writer.writerow([spreadsheet_safe(value) for value in _row(record)])
     return buffer.getvalue()
 
 
@@ -70,5 +70,6 @@ def _location(location: dict) -> str:
     return f"{place}: {location['role_name']} ({transfer['status_name']}{ground})"
 
 
-def _cell(value: str) -> str:
+def spreadsheet_safe(value: str) -> str:
+    """The cell's text, with a leading apostrophe where a spreadsheet would run it as a formula."""
     return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value

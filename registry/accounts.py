@@ -1,0 +1,84 @@
+"""Creating users and changing what they may do; every change is on the audit trail."""
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from registry import audit, clock
+from registry.extensions import db
+from registry.models.accounts import Role, User
+
+MINIMUM_PASSWORD_LENGTH = 12
+
+
+class AccountError(ValueError):
+    """A user cannot be created or changed as asked; the message says why."""
+
+
+def create_user(email: str, password: str, role: Role, actor: str) -> User:
+    """Add a user with a scrypt-hashed password. The caller commits.
+
+    Raises AccountError for an invalid or taken address, or a password that is too short.
+    """
+    address = normalised_email(email)
+    if len(password) < MINIMUM_PASSWORD_LENGTH:
+        raise AccountError(
+            _("The password must have at least %(count)d characters.",
+              count=MINIMUM_PASSWORD_LENGTH)
+        )  # fmt: skip
+    if user_by_email(address) is not None:
+        raise AccountError(_("There is already a user %(email)s.", email=address))
+    user = User(
+        email=address,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        role=role,
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.created", "user", user.id, after=_snapshot(user))
+    return user
+
+
+def deactivate_user(user: User, actor: str) -> None:
+    """Stop a user from logging in; their past actions stay on the trail. The caller commits."""
+    if not user.active:
+        return
+    before = _snapshot(user)
+    user.active = False
+    audit.record(actor, "user.deactivated", "user", user.id, before=before, after=_snapshot(user))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this address and password, or None."""
+    try:
+        user = user_by_email(normalised_email(email))
+    except AccountError:
+        return None
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def user_by_email(address: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == address))
+
+
+def has_users() -> bool:
+    return db.session.scalar(sa.select(User.id).limit(1)) is not None
+
+
+def normalised_email(email: str) -> str:
+    """The address, checked for syntax and lower-cased. Raises AccountError."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise AccountError(
+            _("“%(value)s” is not an email address: %(reason)s", value=email, reason=error)
+        ) from None
+
+
+def _snapshot(user: User) -> dict:
+    # Never the password hash: the trail is exported to auditors.
+    return {"email": user.email, "role": user.role.value, "active": user.active}

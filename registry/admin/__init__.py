@@ -1,0 +1,42 @@
+"""The admin area, for the provider's legal and privacy team: login, roles, users, audit trail.
+
+Every route but the login page needs a logged-in, active user (`_guard`); routes that change
+something also name the role they need with `requires`.
+"""
+
+from functools import wraps
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import current_user
+
+from registry.models.accounts import Role
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+PUBLIC_ENDPOINTS = {"admin.login"}
+
+
+@blueprint.before_request
+def _guard():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("admin.login", next=request.full_path))
+    return None
+
+
+def requires(role: Role):
+    """Refuse with 403 a user whose role does not allow what `role` may do."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.role.allows(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+from registry.admin import views  # noqa: E402, F401  (the routes attach to the blueprint)

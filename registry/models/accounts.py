@@ -1,0 +1,44 @@
+"""The people who keep the register: users of the admin area and their roles."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.database import enum_by_value, int_pk
+from registry.extensions import db
+
+
+class Role(enum.StrEnum):
+    """What a user may do: a viewer reads, an editor also edits drafts, an admin also announces,
+    withdraws, triages objections and manages users."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    def allows(self, needed: "Role") -> bool:
+        """Whether this role may do what `needed` may."""
+        order = [Role.VIEWER, Role.EDITOR, Role.ADMIN]
+        return order.index(self) >= order.index(needed)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lower"),)
+
+    id: Mapped[int_pk]
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(enum_by_value(Role, "role"))
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses a deactivated user's session
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

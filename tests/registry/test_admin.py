@@ -1,0 +1,190 @@
+"""The admin area through the HTTP client: login, roles on every route, CSRF, users, the trail."""
+
+import csv
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from registry import accounts
+from registry.extensions import db
+from registry.models import AuditEvent, User
+from registry.models.accounts import Role
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    def make_user(email="dpo@example.com", role=Role.ADMIN, password=PASSWORD):
+        with app.app_context():
+            user = accounts.create_user(email, password, role, actor="test")
+            db.session.commit()
+            return user.id
+
+    return make_user
+
+
+def csrf_token(client, address="/admin/login"):
+    page = client.get(address).text
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email, password=PASSWORD, next_address=None):
+    address = "/admin/login" + (f"?next={next_address}" if next_address else "")
+    return client.post(
+        address, data={"csrf_token": csrf_token(client), "email": email, "password": password}
+    )
+
+
+@pytest.fixture
+def logged_in(client, make_user):
+    def logged_in(role: Role):
+        make_user(email=f"{role.value}@example.com", role=role)
+        assert log_in(client, f"{role.value}@example.com").status_code == 302
+        return client
+
+    return logged_in
+
+
+# (method, address, {role: status}); anonymous is always sent to the login page.
+ROUTES = [
+    ("GET", "/admin/", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/audit", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/audit.csv", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/users", {"viewer": 403, "editor": 403, "admin": 200}),
+    ("POST", "/admin/users", {"viewer": 403, "editor": 403, "admin": 400}),
+    ("POST", "/admin/users/1/deactivate", {"viewer": 403, "editor": 403, "admin": 302}),
+    ("POST", "/admin/logout", {"viewer": 302, "editor": 302, "admin": 302}),
+]
+
+
+@pytest.mark.parametrize(("method", "address", "expected"), ROUTES)
+def test_no_admin_route_answers_anonymously(client, method, address, expected):
+    data = {"csrf_token": csrf_token(client)} if method == "POST" else None
+    response = client.open(address, method=method, data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login")
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("method", "address", "expected"), ROUTES)
+def test_each_role_gets_what_it_may_on_every_admin_route(
+    logged_in, role, method, address, expected
+):
+    client = logged_in(role)
+    data = {"csrf_token": csrf_token(client, "/admin/")} if method == "POST" else None
+    assert client.open(address, method=method, data=data).status_code == expected[role.value]
+
+
+def test_every_admin_route_is_in_the_matrix(app):
+    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
+    listed = {re.sub(r"/1/", "/<int(max=2147483647):user_id>/", address)
+              for _, address, _ in ROUTES} | {"/admin/login"}  # fmt: skip
+    assert routes == listed
+
+
+@pytest.mark.parametrize("address", ["/admin/users", "/admin/users/1/deactivate", "/admin/login"])
+def test_a_post_without_a_csrf_token_is_refused(logged_in, address):
+    client = logged_in(Role.ADMIN)
+    response = client.post(address, data={"email": "new@example.com", "role": "viewer"})
+    assert response.status_code == 400
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(client, make_user):
+    make_user()
+    response = log_in(client, "dpo@example.com", "wrong password!")
+    assert response.status_code == 400
+    assert "The email address or the password is wrong." in response.text
+    assert client.get("/admin/").status_code == 302
+
+
+def test_failed_logins_for_an_address_are_rate_limited(client, make_user):
+    make_user()
+    statuses = [log_in(client, "dpo@example.com", "wrong password!").status_code
+                for _ in range(6)]  # fmt: skip
+    assert statuses == [400] * 5 + [429]
+
+
+def test_a_deactivated_user_cannot_log_in(client, make_user, logged_in, app):
+    user_id = make_user(email="leaver@example.com", role=Role.VIEWER)
+    admin = logged_in(Role.ADMIN)
+    admin.post(
+        f"/admin/users/{user_id}/deactivate", data={"csrf_token": csrf_token(admin, "/admin/")}
+    )
+    admin.post("/admin/logout", data={"csrf_token": csrf_token(admin, "/admin/")})
+    assert log_in(client, "leaver@example.com").status_code == 400
+
+
+def test_after_login_only_an_admin_address_is_followed(client, make_user):
+    make_user()
+    response = log_in(client, "dpo@example.com", next_address="https://evil.example/admin")
+    assert response.headers["Location"] == "/admin/"
+
+
+def test_an_admin_adds_a_user_and_it_is_on_the_trail_without_the_password(logged_in, app):
+    client = logged_in(Role.ADMIN)
+    token = csrf_token(client, "/admin/users")
+    form = {"csrf_token": token, "email": "New@Example.com", "role": "editor",
+            "password": "a long password"}  # fmt: skip
+    response = client.post("/admin/users", data=form)
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "new@example.com"))
+        assert user.role is Role.EDITOR
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.subject_id == str(user.id))
+        )
+        assert (event.actor, event.action) == ("admin@example.com", "user.created")
+        assert event.after == {"email": "new@example.com", "role": "editor", "active": True}
+        assert user.password_hash.startswith("scrypt:")
+
+
+def test_a_second_user_with_the_same_address_is_refused_in_the_page(logged_in):
+    client = logged_in(Role.ADMIN)
+    token = csrf_token(client, "/admin/users")
+    form = {"csrf_token": token, "email": "admin@example.com", "role": "viewer",
+            "password": "a long password"}  # fmt: skip
+    response = client.post("/admin/users", data=form)
+    assert response.status_code == 400
+    assert "There is already a user admin@example.com." in response.text
+
+
+def test_the_audit_trail_exports_as_csv_with_its_hashes(logged_in):
+    client = logged_in(Role.VIEWER)
+    header, *rows = list(
+        csv.reader(io.StringIO(client.get("/admin/audit.csv").data.decode("utf-8-sig")))
+    )
+    assert header[-2:] == ["previous_hash", "hash"]
+    assert [row[3] for row in rows] == ["user.created"]
+
+
+def test_the_audit_trail_filters_by_action(logged_in, make_user):
+    client = logged_in(Role.ADMIN)
+    page = client.get("/admin/audit?action=user.deactivated").text
+    assert "No event yet." in page
+
+
+def test_users_create_on_the_command_line_asks_for_the_password_twice(runner, app):
+    result = runner.invoke(args=["users", "create", "dpo@example.com", "--role", "admin"],
+                           input=f"{PASSWORD}\n{PASSWORD}\n")  # fmt: skip
+    assert result.exit_code == 0
+    assert "Created admin dpo@example.com." in result.output
+
+
+def test_users_create_refuses_a_short_password(runner):
+    result = runner.invoke(args=["users", "create", "dpo@example.com", "--role", "admin",
+                                 "--password", "short"])  # fmt: skip
+    assert result.exit_code != 0
+    assert "at least 12 characters" in result.output
+
+
+def test_users_check_says_how_to_create_the_first_user(runner):
+    result = runner.invoke(args=["users", "check"])
+    assert "flask --app wsgi users create you@example.com --role admin" in result.output
+
+
+def test_users_check_is_silent_once_a_user_exists(runner, make_user):
+    make_user()
+    assert runner.invoke(args=["users", "check"]).output == ""
