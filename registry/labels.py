@@ -6,7 +6,7 @@ from registry.models import LocationRole, Role, SubprocessorStatus
 from transfers.adequacy import CountryStatus
 from transfers.grounds import Derogation, SccModule, TransferTool, UkTransferTool
 from transfers.measures import Effectiveness, MeasureKind
-from transfers.verdicts import Verdict
+from transfers.reasons import Verdict
 
 LOCATION_ROLES = {
     LocationRole.STORAGE: _l("Storage and hosting"),

@@ -13,7 +13,8 @@ from transfers.adequacy import AdequacyDecision, UnknownDecision, decision
 from transfers.countries import country_name
 from transfers.grounds import TransferGround, TransferTool
 from transfers.measures import catalogue
-from transfers.verdicts import Reason, TransferFacts, judge
+from transfers.reasons import Reason
+from transfers.verdicts import TransferFacts, judge
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from transfers.countries import (
     by_name,
     country_name,
 )
-from transfers.verdicts import Verdict
+from transfers.reasons import Verdict
 
 
 @blueprint.get("/api/v1/countries/<code>")

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from transfers.grounds import Derogation, SccModule, TransferGround, TransferTool
-from transfers.verdicts import TransferFacts, Verdict, judge
+from transfers.reasons import Verdict
+from transfers.verdicts import TransferFacts, judge
 
 TODAY = date(2026, 11, 22)
 VALID, ATTENTION, INVALID = Verdict.VALID, Verdict.NEEDS_ATTENTION, Verdict.NO_VALID_GROUND
@@ -167,7 +168,7 @@ def test_reasons_read_as_plain_words(facts, message):
 
 
 def test_the_rows_above_cover_every_reason_the_rules_can_give():
-    from transfers.verdicts import REASONS
+    from transfers.reasons import REASONS
 
     given = {code for _, facts, day, _, codes in ROWS for code in codes}
     given.add("decision_assumed_ended")  # the what-if tests above
