@@ -71,9 +71,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from registry.cli import audit_group, demo, users
+    from registry.cli import audit_group, demo, notices, users
 
     app.cli.add_command(demo)
+    app.cli.add_command(notices)
     app.cli.add_command(audit_group)
     app.cli.add_command(users)
 

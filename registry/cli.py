@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from registry import accounts, audit
+from registry import accounts, audit, changes
 from registry.demo import load_demo, register_is_empty
 from registry.extensions import db
 from registry.models.accounts import Role
@@ -11,6 +11,7 @@ from registry.models.accounts import Role
 demo = AppGroup("demo", help="Illustrative demo data.")
 audit_group = AppGroup("audit", help="The hash-chained audit trail.")
 users = AppGroup("users", help="Users of the admin area.")
+notices = AppGroup("notices", help="Change notices.")
 
 
 @demo.command("load")
@@ -77,3 +78,11 @@ def users_check() -> None:
             "No user can log in to /admin yet. Create the first one with:\n"
             "    .venv/bin/flask --app wsgi users create you@example.com --role admin"
         )
+
+
+@notices.command("apply-due")
+def notices_apply_due() -> None:
+    """Make effective every announced change whose objection window has closed (for cron)."""
+    applied = changes.apply_due()
+    db.session.commit()
+    click.echo(f"{applied} change(s) took effect.")

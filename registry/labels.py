@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from registry.models import LocationRole, Role, SubprocessorStatus
+from registry.models import ChangeKind, LocationRole, NoticeState, Role, SubprocessorStatus
 from transfers.adequacy import CountryStatus
 from transfers.grounds import Derogation, SccModule, TransferTool, UkTransferTool
 from transfers.measures import Effectiveness, MeasureKind
@@ -146,4 +146,29 @@ REASONS = {
         "%(country)s: Art. 49 derogations are for occasional transfers; a subprocessor's regular "
         "processing seldom qualifies"
     ),
+}
+
+CHANGE_KINDS = {
+    ChangeKind.ADDITION: _l("New subprocessor"),
+    ChangeKind.REMOVAL: _l("Subprocessor removed"),
+}
+
+NOTICE_STATES = {
+    NoticeState.ANNOUNCED: _l("Announced: objections open until the deadline"),
+    NoticeState.EFFECTIVE: _l("In effect"),
+    NoticeState.WITHDRAWN: _l("Withdrawn"),
+}
+
+CHANGE_FIELDS = {
+    "name": _l("Name"),
+    "legal_name": _l("Legal name"),
+    "address": _l("Address"),
+    "country": _l("Country of establishment"),
+    "recipient_category": _l("Recipient category"),
+    "purposes": _l("Purposes"),
+    "services": _l("Services"),
+    "data_categories": _l("Data categories"),
+    "data_subject_categories": _l("Data subjects"),
+    "locations": _l("Processing locations"),
+    "engaged_by": _l("Engaged by"),
 }

@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from registry import create_app
+from registry import accounts, create_app
 from registry.database import database_url
 from registry.extensions import db
+from registry.models.accounts import Role
 from registry.models.audit import GENESIS_HASH, AuditHead
 
 pytest_plugins = ["tests.factories"]
@@ -138,3 +139,37 @@ def pytest_report_header(config):
         return "database: SQLite, a temporary file for this run"
     rendered = sa.make_url(database_url(url)).render_as_string(hide_password=True)
     return f"database: PostgreSQL at {rendered}, in a schema made for this run"
+
+
+@pytest.fixture
+def clock(app):
+    """The application's clock, stopped at an instant the test moves: nothing sleeps."""
+    from datetime import UTC, datetime, timedelta
+
+    class Clock:
+        def __init__(self):
+            self.instant = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+        def __call__(self):
+            return self.instant
+
+        def move(self, **delta):
+            self.instant += timedelta(**delta)
+
+    stopped = Clock()
+    app.config["CLOCK"] = stopped
+    return stopped
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    def make_user(email="dpo@example.com", role=Role.ADMIN, password=PASSWORD):
+        with app.app_context():
+            user = accounts.create_user(email, password, role, actor="test")
+            db.session.commit()
+            return user.id
+
+    return make_user

@@ -2,9 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from registry.accounts import MINIMUM_PASSWORD_LENGTH
 from registry.models.accounts import Role
@@ -40,3 +47,18 @@ class AuditFilterForm(FlaskForm):
 
     action = StringField(_l("Action"), validators=[Length(max=64)])
     actor = StringField(_l("Actor"), validators=[Length(max=254)])
+
+
+class AnnounceForm(FlaskForm):
+    window_days = IntegerField(
+        _l("Notice window in days"), validators=[Optional(), NumberRange(min=1, max=365)]
+    )
+    emergency_reason = TextAreaField(
+        _l("Reason for a shorter window (published)"), validators=[Length(max=2000)]
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why the change is withdrawn (published)"), validators=[DataRequired(), Length(max=2000)]
+    )

@@ -2,6 +2,7 @@
 
 from registry.models.accounts import Role, User
 from registry.models.audit import AuditEvent, AuditHead
+from registry.models.changes import ChangeKind, ChangeNotice, NoticeState
 from registry.models.register import (
     Entity,
     LocationMeasure,
@@ -22,6 +23,9 @@ from registry.models.vocabulary import (
 __all__ = [
     "AuditEvent",
     "AuditHead",
+    "ChangeKind",
+    "ChangeNotice",
+    "NoticeState",
     "DataCategory",
     "DataSubjectCategory",
     "Entity",

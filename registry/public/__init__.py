@@ -4,4 +4,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("public", __name__)
 
-from registry.public import transfer_views, views  # noqa: E402, F401  (the routes attach to it)
+from registry.public import change_views, transfer_views, views  # noqa: E402, F401

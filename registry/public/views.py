@@ -9,6 +9,7 @@ from registry.errors import json_error
 from registry.i18n import current_language
 from registry.models import RecipientCategory, Service
 from registry.public import blueprint, records
+from registry.public.change_views import upcoming_changes
 from registry.public.export import register_csv
 from registry.public.forms import FILTERS, RegisterFilterForm
 from transfers.countries import by_name
@@ -38,6 +39,7 @@ def subprocessors():
         services=services,
         countries=_country_choices(form),
         entities=records.entities(),
+        upcoming=upcoming_changes(),
     )
     return page, 200 if valid else 400
 

@@ -7,23 +7,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from registry import accounts
 from registry.extensions import db
 from registry.models import AuditEvent, User
 from registry.models.accounts import Role
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def make_user(app):
-    def make_user(email="dpo@example.com", role=Role.ADMIN, password=PASSWORD):
-        with app.app_context():
-            user = accounts.create_user(email, password, role, actor="test")
-            db.session.commit()
-            return user.id
-
-    return make_user
+from tests.conftest import PASSWORD
 
 
 def csrf_token(client, address="/admin/login"):
@@ -57,6 +44,13 @@ ROUTES = [
     ("POST", "/admin/users", {"viewer": 403, "editor": 403, "admin": 400}),
     ("POST", "/admin/users/1/deactivate", {"viewer": 403, "editor": 403, "admin": 302}),
     ("POST", "/admin/logout", {"viewer": 302, "editor": 302, "admin": 302}),
+    ("GET", "/admin/changes", {"viewer": 200, "editor": 200, "admin": 200}),
+    (
+        "POST",
+        "/admin/subprocessors/1/announce/addition",
+        {"viewer": 403, "editor": 403, "admin": 404},
+    ),
+    ("POST", "/admin/changes/1/withdraw", {"viewer": 403, "editor": 403, "admin": 404}),
 ]
 
 
@@ -80,8 +74,13 @@ def test_each_role_gets_what_it_may_on_every_admin_route(
 
 def test_every_admin_route_is_in_the_matrix(app):
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
-    listed = {re.sub(r"/1/", "/<int(max=2147483647):user_id>/", address)
-              for _, address, _ in ROUTES} | {"/admin/login"}  # fmt: skip
+    listed = {
+        address.replace("/users/1/", "/users/<int(max=2147483647):user_id>/")
+        .replace("/subprocessors/1/announce/addition",
+                 "/subprocessors/<int(max=2147483647):subprocessor_id>/announce/<kind>")
+        .replace("/changes/1/", "/changes/<int(max=2147483647):notice_id>/")
+        for _, address, _ in ROUTES
+    } | {"/admin/login"}  # fmt: skip
     assert routes == listed
 
 

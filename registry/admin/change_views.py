@@ -1,0 +1,87 @@
+"""Announcing and withdrawing changes: admins act, every role reads."""
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry import changes
+from registry.admin import blueprint, requires
+from registry.admin.forms import AnnounceForm, WithdrawForm
+from registry.extensions import db
+from registry.models import ChangeKind, ChangeNotice, Subprocessor, SubprocessorStatus
+from registry.models.accounts import Role
+
+
+@blueprint.get("/changes")
+def changes_overview():
+    return _overview_page(AnnounceForm(), WithdrawForm())
+
+
+@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/announce/<kind>")
+@requires(Role.ADMIN)
+def announce(subprocessor_id: int, kind: str):
+    subprocessor = db.get_or_404(Subprocessor, subprocessor_id)
+    try:
+        change_kind = ChangeKind(kind)
+    except ValueError:
+        return redirect(url_for("admin.changes_overview"))
+    form = AnnounceForm()
+    if not form.validate_on_submit():
+        return _overview_page(form, WithdrawForm(), status=400)
+    try:
+        notice = changes.announce(change_kind, subprocessor, current_user.email,
+                                  window_days=form.window_days.data,
+                                  emergency_reason=form.emergency_reason.data)  # fmt: skip
+    except changes.ChangeError as error:
+        form.window_days.errors.append(str(error))
+        return _overview_page(form, WithdrawForm(), status=400)
+    db.session.commit()
+    flash(_("Announced. Objections are open until %(deadline)s.",
+            deadline=notice.objection_deadline.strftime("%Y-%m-%d %H:%M UTC")))  # fmt: skip
+    return redirect(url_for("public.change", notice_id=notice.id))
+
+
+@blueprint.post("/changes/<int(max=2147483647):notice_id>/withdraw")
+@requires(Role.ADMIN)
+def withdraw(notice_id: int):
+    notice = db.get_or_404(ChangeNotice, notice_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _overview_page(AnnounceForm(), form, status=400)
+    try:
+        changes.withdraw(notice, current_user.email, form.reason.data)
+    except changes.ChangeError as error:
+        form.reason.errors.append(str(error))
+        return _overview_page(AnnounceForm(), form, status=400)
+    db.session.commit()
+    flash(_("The change is withdrawn; the withdrawal is published."))
+    return redirect(url_for("admin.changes_overview"))
+
+
+def _overview_page(announce_form: AnnounceForm, withdraw_form: WithdrawForm, status: int = 200):
+    notices = db.session.scalars(
+        sa.select(ChangeNotice).order_by(ChangeNotice.announced_at.desc())
+    ).all()
+    by_status = {
+        status_: db.session.scalars(
+            sa.select(Subprocessor)
+            .where(Subprocessor.status == status_)
+            .order_by(Subprocessor.name)
+        ).all()
+        for status_ in (SubprocessorStatus.PROPOSED, SubprocessorStatus.ACTIVE)
+    }
+    page = render_template(
+        "admin/changes.html",
+        notices=notices,
+        proposed=by_status[SubprocessorStatus.PROPOSED],
+        active=by_status[SubprocessorStatus.ACTIVE],
+        announce_form=announce_form,
+        withdraw_form=withdraw_form,
+    )
+    return page, status
+
+
+def _subprocessors(status: SubprocessorStatus) -> list[Subprocessor]:
+    query = sa.select(Subprocessor).where(Subprocessor.status == status)
+    return list(db.session.scalars(query.order_by(Subprocessor.name)))

@@ -1,0 +1,197 @@
+"""Announcing, withdrawing and applying change notices; each step is on the audit trail.
+
+A notice opens a window for objections: `objection_deadline = announced_at + window`, the window
+being the contractual one (NOTICE_WINDOW_DAYS) unless chosen longer, or shorter as an emergency
+whose reason is shown publicly. The change takes effect only once the window has closed.
+"""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from registry import audit, clock
+from registry.extensions import db
+from registry.models import (
+    ChangeKind,
+    ChangeNotice,
+    NoticeState,
+    Subprocessor,
+    SubprocessorStatus,
+)
+
+# What an announcement of each kind needs of the subprocessor, and what it leaves it as:
+# (status before, status while announced, status once effective, status if withdrawn)
+LIFECYCLE = {
+    ChangeKind.ADDITION: (
+        SubprocessorStatus.PROPOSED,
+        SubprocessorStatus.ANNOUNCED,
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.PROPOSED,
+    ),
+    ChangeKind.REMOVAL: (
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.RETIRED,
+        SubprocessorStatus.ACTIVE,
+    ),
+}
+
+
+class ChangeError(ValueError):
+    """A notice cannot be announced, withdrawn or applied as asked; the message says why."""
+
+
+def announce(
+    kind: ChangeKind,
+    subprocessor: Subprocessor,
+    actor: str,
+    window_days: int | None = None,
+    emergency_reason: str | None = None,
+    takes_effect_at: datetime | None = None,
+) -> ChangeNotice:
+    """Publish a notice now; the caller commits. Raises ChangeError.
+
+    The window defaults to NOTICE_WINDOW_DAYS; a shorter one needs an emergency reason. The
+    change takes effect at the deadline, or at `takes_effect_at` if that is later.
+    """
+    required, announced_status, _effective, _withdrawn = LIFECYCLE[kind]
+    if subprocessor.status is not required:
+        raise ChangeError(
+            _("%(name)s cannot be announced for this change while it is %(status)s.",
+              name=subprocessor.name, status=subprocessor.status.value)
+        )  # fmt: skip
+    if _open_notice(subprocessor) is not None:
+        raise ChangeError(_("%(name)s already has a change announced.", name=subprocessor.name))
+    window = _window(window_days, emergency_reason)
+    announced_at = clock.now()
+    deadline = announced_at + timedelta(days=window)
+    if takes_effect_at is not None and takes_effect_at < deadline:
+        raise ChangeError(_("A change cannot take effect before the objection deadline."))
+    notice = ChangeNotice(
+        kind=kind,
+        state=NoticeState.ANNOUNCED,
+        subprocessor=subprocessor,
+        changes=_changes(kind, subprocessor),
+        announced_at=announced_at,
+        announced_by=actor,
+        window_days=window,
+        objection_deadline=deadline,
+        takes_effect_at=takes_effect_at or deadline,
+        emergency_reason=(emergency_reason or "").strip() or None,
+        announcement_hash="",
+    )
+    db.session.add(notice)
+    subprocessor.status = announced_status
+    db.session.flush()
+    event = audit.record(actor, "notice.announced", "change_notice", notice.id,
+                         after=notice_snapshot(notice))  # fmt: skip
+    notice.announcement_hash = event.hash
+    return notice
+
+
+def withdraw(notice: ChangeNotice, actor: str, reason: str) -> None:
+    """Withdraw an announced notice; the subprocessor goes back to where it was. Raises
+    ChangeError. The caller commits."""
+    if notice.state is not NoticeState.ANNOUNCED:
+        raise ChangeError(_("Only an announced change can be withdrawn."))
+    if not reason.strip():
+        raise ChangeError(_("Say why the change is withdrawn: the reason is published."))
+    before = notice_snapshot(notice)
+    notice.state = NoticeState.WITHDRAWN
+    notice.withdrawn_at = clock.now()
+    notice.withdrawal_reason = reason.strip()
+    notice.subprocessor.status = LIFECYCLE[notice.kind][3]
+    audit.record(actor, "notice.withdrawn", "change_notice", notice.id, before=before,
+                 after=notice_snapshot(notice))  # fmt: skip
+
+
+def apply_due(actor: str = "notice worker") -> int:
+    """Make effective every announced notice whose time has come; return how many. The caller
+    commits."""
+    now = clock.now()
+    due = db.session.scalars(
+        sa.select(ChangeNotice)
+        .where(ChangeNotice.state == NoticeState.ANNOUNCED, ChangeNotice.takes_effect_at <= now)
+        .order_by(ChangeNotice.takes_effect_at)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for notice in due:
+        before = notice_snapshot(notice)
+        notice.state = NoticeState.EFFECTIVE
+        notice.effective_at = now
+        notice.subprocessor.status = LIFECYCLE[notice.kind][2]
+        audit.record(actor, "notice.effective", "change_notice", notice.id, before=before,
+                     after=notice_snapshot(notice))  # fmt: skip
+    return len(due)
+
+
+def notice_snapshot(notice: ChangeNotice) -> dict:
+    """What the trail keeps of a notice: everything it says, with instants in UTC."""
+    return {
+        "kind": notice.kind.value,
+        "state": notice.state.value,
+        "subprocessor": notice.subprocessor.name,
+        "changes": notice.changes,
+        "announced_at": _utc(notice.announced_at),
+        "window_days": notice.window_days,
+        "objection_deadline": _utc(notice.objection_deadline),
+        "takes_effect_at": _utc(notice.takes_effect_at),
+        "emergency_reason": notice.emergency_reason,
+        "withdrawal_reason": notice.withdrawal_reason,
+    }
+
+
+def _window(window_days: int | None, emergency_reason: str | None) -> int:
+    contractual = current_app.config["NOTICE_WINDOW_DAYS"]
+    window = contractual if window_days is None else window_days
+    if window < 1:
+        raise ChangeError(_("The notice window must be at least one day."))
+    if window < contractual and not (emergency_reason or "").strip():
+        raise ChangeError(
+            _("A window shorter than %(days)d days is an emergency: give the reason, which is "
+              "published with the notice.", days=contractual)
+        )  # fmt: skip
+    return window
+
+
+def _open_notice(subprocessor: Subprocessor) -> ChangeNotice | None:
+    return db.session.scalar(
+        sa.select(ChangeNotice).where(
+            ChangeNotice.subprocessor_id == subprocessor.id,
+            ChangeNotice.state == NoticeState.ANNOUNCED,
+        )
+    )
+
+
+def _changes(kind: ChangeKind, subprocessor: Subprocessor) -> list[dict]:
+    """The fields that change, before and after: all of them appear or disappear at once."""
+    fields = {
+        "name": subprocessor.name,
+        "legal_name": subprocessor.legal_name,
+        "address": subprocessor.address,
+        "country": subprocessor.country_code,
+        "recipient_category": subprocessor.recipient_category.name,
+        "purposes": [term.name for term in subprocessor.purposes],
+        "services": [term.name for term in subprocessor.services],
+        "data_categories": [term.name for term in subprocessor.data_categories],
+        "data_subject_categories": [term.name for term in subprocessor.data_subject_categories],
+        "locations": [
+            {
+                "country": location.country_code,
+                "role": location.role.value,
+                "city": location.city,
+                "transfer_tool": location.transfer_tool.value if location.transfer_tool else None,
+            }
+            for location in subprocessor.locations
+        ],  # fmt: skip
+        "engaged_by": [entity.name for entity in subprocessor.entities],
+    }
+    if kind is ChangeKind.ADDITION:
+        return [{"field": name, "before": None, "after": value} for name, value in fields.items()]
+    return [{"field": name, "before": value, "after": None} for name, value in fields.items()]
+
+
+def _utc(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.isoformat()

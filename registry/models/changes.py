@@ -1,0 +1,56 @@
+"""Change notices: an intended change to the register, announced before it takes effect.
+
+GDPR Art. 28(2) and SCC clause 9(a) option 2: a processor with a general authorisation informs
+its customers of every intended addition or replacement of a subprocessor in advance, so that
+they can object before the change takes effect.
+"""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.database import enum_by_value, int_pk
+from registry.extensions import db
+from registry.models.register import Subprocessor
+
+
+class ChangeKind(enum.StrEnum):
+    ADDITION = "addition"
+    REMOVAL = "removal"
+
+
+class NoticeState(enum.StrEnum):
+    ANNOUNCED = "announced"  # the window is open, or closed and the change not yet applied
+    EFFECTIVE = "effective"
+    WITHDRAWN = "withdrawn"
+
+
+class ChangeNotice(db.Model):
+    __tablename__ = "change_notice"
+    __table_args__ = (
+        sa.CheckConstraint("window_days >= 1", name="window_positive"),
+        sa.CheckConstraint("takes_effect_at >= objection_deadline", name="effect_after_deadline"),
+    )
+
+    id: Mapped[int_pk]
+    kind: Mapped[ChangeKind] = mapped_column(enum_by_value(ChangeKind, "change_kind"))
+    state: Mapped[NoticeState] = mapped_column(enum_by_value(NoticeState, "notice_state"))
+    subprocessor_id: Mapped[int] = mapped_column(sa.ForeignKey("subprocessor.id"), index=True)
+    # What changes, field by field: [{"field", "before", "after"}], as announced.
+    changes: Mapped[list[dict]] = mapped_column(sa.JSON)
+    announced_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    announced_by: Mapped[str] = mapped_column(sa.String(254))
+    window_days: Mapped[int]
+    objection_deadline: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    takes_effect_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # Shown publicly when the window is shorter than the contractual one.
+    emergency_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The hash of the audit event that recorded the announcement: the public proof.
+    announcement_hash: Mapped[str] = mapped_column(sa.String(64))
+    effective_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    subprocessor: Mapped[Subprocessor] = relationship()

@@ -1,0 +1,92 @@
+"""Announced changes in public: /changes, a page per notice with its proof, and the API."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import abort, current_app, render_template
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from registry import labels
+from registry.extensions import db
+from registry.models import ChangeNotice, NoticeState
+from registry.public import blueprint
+
+
+@blueprint.get("/changes")
+def changes():
+    notices = [notice_record(notice) for notice in _notices()]
+    groups = {state: [n for n in notices if n["state"] == state.value] for state in NoticeState}
+    return render_template("public/changes.html", groups=groups)
+
+
+@blueprint.get("/changes/<int(max=2147483647):notice_id>")
+def change(notice_id: int):
+    notice = db.session.get(ChangeNotice, notice_id)
+    if notice is None:
+        abort(404, description=_("There is no change notice with number %(id)s.", id=notice_id))
+    return render_template("public/change.html", notice=notice_record(notice))
+
+
+@blueprint.get("/api/v1/changes")
+def api_changes():
+    notices = [notice_record(notice) for notice in _notices()]
+    return {"count": len(notices), "changes": notices}
+
+
+def upcoming_changes() -> list[dict]:
+    """The notices whose change has not yet taken effect, soonest deadline first."""
+    query = (
+        sa.select(ChangeNotice)
+        .where(ChangeNotice.state == NoticeState.ANNOUNCED)
+        .options(selectinload(ChangeNotice.subprocessor))
+        .order_by(ChangeNotice.objection_deadline)
+    )
+    return [notice_record(notice) for notice in db.session.scalars(query)]
+
+
+def notice_record(notice: ChangeNotice) -> dict:
+    """Everything a notice says, instants as UTC ISO 8601 and in the organisation's time zone."""
+    return {
+        "id": notice.id,
+        "kind": notice.kind.value,
+        "kind_name": str(labels.CHANGE_KINDS[notice.kind]),
+        "state": notice.state.value,
+        "state_name": str(labels.NOTICE_STATES[notice.state]),
+        "subprocessor": {"id": notice.subprocessor_id, "name": notice.subprocessor.name},
+        "changes": [
+            {
+                **change,
+                "field_name": str(labels.CHANGE_FIELDS.get(change["field"], change["field"])),
+            }
+            for change in notice.changes
+        ],
+        "window_days": notice.window_days,
+        "emergency_reason": notice.emergency_reason,
+        **_instant("announced_at", notice.announced_at),
+        **_instant("objection_deadline", notice.objection_deadline),
+        **_instant("takes_effect_at", notice.takes_effect_at),
+        **_instant("effective_at", notice.effective_at),
+        **_instant("withdrawn_at", notice.withdrawn_at),
+        "withdrawal_reason": notice.withdrawal_reason,
+        "proof": {"announcement_hash": notice.announcement_hash},
+    }
+
+
+def _notices() -> list[ChangeNotice]:
+    query = (
+        sa.select(ChangeNotice)
+        .options(selectinload(ChangeNotice.subprocessor))
+        .order_by(ChangeNotice.announced_at.desc(), ChangeNotice.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def _instant(name: str, instant: datetime | None) -> dict:
+    if instant is None:
+        return {name: None, f"{name}_local": None}
+    utc = instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+    zone = current_app.config["ORG_TIMEZONE"]
+    local = f"{format_date(utc, 'long')}, {format_time(utc, 'HH:mm')} ({zone})"
+    return {name: utc.isoformat().replace("+00:00", "Z"), f"{name}_local": local}

@@ -1,0 +1,182 @@
+"""Change notices: announced with a window, public with their deadline and proof, effective only
+after the deadline, withdrawable; the clock is moved, nothing sleeps."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from registry import changes
+from registry.extensions import db
+from registry.models import AuditEvent, ChangeKind, ChangeNotice, Subprocessor
+from registry.models.accounts import Role
+
+
+@pytest.fixture
+def announce(app, clock):
+    def announce(subprocessor_id, kind=ChangeKind.ADDITION, **options):
+        with app.app_context():
+            notice = changes.announce(kind, db.session.get(Subprocessor, subprocessor_id),
+                                      "dpo@example.com", **options)  # fmt: skip
+            db.session.commit()
+            return notice.id
+
+    return announce
+
+
+@pytest.fixture
+def apply_due(runner):
+    def apply_due():
+        return runner.invoke(args=["notices", "apply-due"]).output
+
+    return apply_due
+
+
+def _proposed(make_subprocessor, name="Nimbus Cloud"):
+    return make_subprocessor(name=name, status="proposed").id
+
+
+def test_an_announced_addition_is_upcoming_not_yet_on_the_register(
+    client, make_subprocessor, announce
+):
+    announce(_proposed(make_subprocessor))
+    page = client.get("/subprocessors").text
+    assert "Upcoming changes" in page
+    assert "New subprocessor: Nimbus Cloud" in page
+    assert 'class="name"' not in page  # no row in the register yet
+
+
+def test_the_deadline_is_the_contractual_window_after_the_announcement(
+    client, make_subprocessor, announce
+):
+    announce(_proposed(make_subprocessor))
+    [notice] = client.get("/api/v1/changes").json["changes"]
+    assert notice["announced_at"] == "2026-11-02T09:00:00Z"
+    assert notice["objection_deadline"] == "2026-12-02T09:00:00Z"
+    assert notice["window_days"] == 30
+
+
+def test_the_deadline_is_shown_in_the_organisations_time_zone_and_in_utc(
+    client, make_subprocessor, announce
+):
+    notice_id = announce(_proposed(make_subprocessor))
+    page = client.get(f"/changes/{notice_id}").text
+    assert "December 2, 2026, 10:00 (Europe/Luxembourg)" in page
+    assert "2026-12-02T09:00:00Z" in page
+
+
+def test_the_notice_states_what_changes_field_by_field(client, make_subprocessor, announce):
+    notice_id = announce(_proposed(make_subprocessor))
+    page = client.get(f"/changes/{notice_id}").text
+    assert re.search(r"<th scope=\"row\">Name</th><td>—</td><td>Nimbus Cloud</td>", page)
+
+
+def test_a_shorter_window_needs_a_reason_which_is_published(
+    app, client, make_subprocessor, announce
+):
+    subprocessor_id = _proposed(make_subprocessor)
+    with pytest.raises(changes.ChangeError, match="shorter than 30 days is an emergency"):
+        announce(subprocessor_id, window_days=7)
+    notice_id = announce(subprocessor_id, window_days=7, emergency_reason="Carrier outage")
+    page = client.get(f"/changes/{notice_id}").text
+    assert "Shorter window, because" in page
+    assert "Carrier outage" in page
+
+
+def test_nothing_takes_effect_before_the_deadline(client, make_subprocessor, announce, clock,
+                                                  apply_due):  # fmt: skip
+    announce(_proposed(make_subprocessor))
+    clock.move(days=29, hours=23)
+    assert "0 change(s) took effect." in apply_due()
+    assert "Nimbus Cloud" not in client.get("/api/v1/subprocessors").text
+
+
+def test_after_the_deadline_the_addition_takes_effect(client, make_subprocessor, announce, clock,
+                                                      apply_due):  # fmt: skip
+    announce(_proposed(make_subprocessor))
+    clock.move(days=30)
+    assert "1 change(s) took effect." in apply_due()
+    names = [record["name"] for record in client.get("/api/v1/subprocessors").json["subprocessors"]]
+    assert names == ["Nimbus Cloud"]
+    assert client.get("/api/v1/changes").json["changes"][0]["state"] == "effective"
+
+
+def test_after_its_deadline_a_removal_takes_the_subprocessor_off_the_register(
+    client, make_subprocessor, announce, clock, apply_due
+):
+    subprocessor_id = make_subprocessor(name="Old Carrier").id
+    announce(subprocessor_id, kind=ChangeKind.REMOVAL)
+    assert "Old Carrier" in client.get("/api/v1/subprocessors").text  # still engaged meanwhile
+    clock.move(days=31)
+    apply_due()
+    assert "Old Carrier" not in client.get("/api/v1/subprocessors").text
+
+
+def test_a_withdrawn_addition_goes_back_to_proposed_and_says_why(
+    app, client, make_subprocessor, announce, clock, apply_due
+):
+    subprocessor_id = _proposed(make_subprocessor)
+    notice_id = announce(subprocessor_id)
+    with app.app_context():
+        changes.withdraw(db.session.get(ChangeNotice, notice_id), "dpo@example.com",
+                         "A customer's objection was upheld")  # fmt: skip
+        db.session.commit()
+        assert db.session.get(Subprocessor, subprocessor_id).status.value == "proposed"
+    clock.move(days=31)
+    assert "0 change(s) took effect." in apply_due()
+    assert "A customer&#39;s objection was upheld" in client.get(f"/changes/{notice_id}").text
+
+
+def test_a_subprocessor_with_an_announced_change_cannot_be_announced_again(
+    make_subprocessor, announce
+):
+    subprocessor_id = make_subprocessor(name="Old Carrier").id
+    announce(subprocessor_id, kind=ChangeKind.REMOVAL)
+    with pytest.raises(changes.ChangeError, match="already has a change announced"):
+        announce(subprocessor_id, kind=ChangeKind.REMOVAL)
+
+
+def test_the_public_proof_is_the_hash_of_the_announcement_on_the_audit_trail(
+    app, client, runner, make_subprocessor, announce
+):
+    notice_id = announce(_proposed(make_subprocessor))
+    with app.app_context():
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "notice.announced")
+        )
+        assert event.subject_id == str(notice_id)
+        assert event.after["objection_deadline"] == "2026-12-02T09:00:00+00:00"
+    assert event.hash in client.get(f"/changes/{notice_id}").text
+    assert "intact" in runner.invoke(args=["audit", "verify"]).output
+
+
+def test_an_unknown_notice_is_a_404(client):
+    assert client.get("/changes/12345").status_code == 404
+
+
+def test_an_admin_announces_from_the_admin_area(client, make_subprocessor, make_user, clock):
+    from tests.registry.test_admin import csrf_token, log_in
+
+    subprocessor_id = _proposed(make_subprocessor)
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    token = csrf_token(client, "/admin/changes")
+    form = {"csrf_token": token, "window_days": "", "emergency_reason": ""}
+    response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce/addition", data=form)
+    assert response.status_code == 302
+    assert client.get("/api/v1/changes").json["count"] == 1
+
+
+def test_the_admin_area_refuses_a_short_window_without_a_reason_in_the_page(
+    client, make_subprocessor, make_user, clock
+):
+    from tests.registry.test_admin import csrf_token, log_in
+
+    subprocessor_id = _proposed(make_subprocessor)
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    token = csrf_token(client, "/admin/changes")
+    response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce/addition",
+                           data={"csrf_token": token, "window_days": "5"})  # fmt: skip
+    assert response.status_code == 400
+    assert "is an emergency" in response.text
