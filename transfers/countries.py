@@ -125,6 +125,11 @@ def by_name(codes: Iterable[str], language: str = "en") -> list[tuple[str, str]]
     return sorted(named, key=lambda item: alphabetical_key(item[1]))
 
 
+def countries_assigned() -> list[str]:
+    """Every code ISO 3166-1 assigns to a country."""
+    return [country.alpha_2 for country in pycountry.countries]
+
+
 def flag(code: str) -> str:
     """The emoji flag of a country: its two regional indicator symbols."""
     return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in code)

@@ -39,4 +39,4 @@ def requires(role: Role):
     return decorator
 
 
-from registry.admin import change_views, views  # noqa: E402, F401  (the routes attach to it)
+from registry.admin import change_views, draft_views, views  # noqa: E402, F401

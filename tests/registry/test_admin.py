@@ -51,6 +51,10 @@ ROUTES = [
         {"viewer": 403, "editor": 403, "admin": 404},
     ),
     ("POST", "/admin/changes/1/withdraw", {"viewer": 403, "editor": 403, "admin": 404}),
+    ("GET", "/admin/subprocessors/new", {"viewer": 403, "editor": 200, "admin": 200}),
+    ("POST", "/admin/subprocessors", {"viewer": 403, "editor": 400, "admin": 400}),
+    ("GET", "/admin/subprocessors/1", {"viewer": 404, "editor": 404, "admin": 404}),
+    ("POST", "/admin/subprocessors/1/locations", {"viewer": 403, "editor": 404, "admin": 404}),
 ]
 
 
@@ -79,6 +83,7 @@ def test_every_admin_route_is_in_the_matrix(app):
         .replace("/subprocessors/1/announce/addition",
                  "/subprocessors/<int(max=2147483647):subprocessor_id>/announce/<kind>")
         .replace("/changes/1/", "/changes/<int(max=2147483647):notice_id>/")
+        .replace("/subprocessors/1", "/subprocessors/<int(max=2147483647):subprocessor_id>")
         for _, address, _ in ROUTES
     } | {"/admin/login"}  # fmt: skip
     assert routes == listed

@@ -1,0 +1,109 @@
+"""Drafting a subprocessor in the admin area: invisible to the public, on the audit trail."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from registry.extensions import db
+from registry.models import (
+    AuditEvent,
+    DataCategory,
+    DataSubjectCategory,
+    Purpose,
+    RecipientCategory,
+    Service,
+    Subprocessor,
+)
+from registry.models.accounts import Role
+from tests.registry.test_admin import csrf_token, log_in
+
+
+@pytest.fixture
+def editor(client, make_user, make_entity, make_term):
+    """A logged-in editor, and the vocabularies a draft chooses from (by id)."""
+    make_user(email="editor@example.com", role=Role.EDITOR)
+    log_in(client, "editor@example.com")
+    terms = {
+        "recipient_category": make_term(RecipientCategory).id,
+        "purposes": make_term(Purpose).id,
+        "services": make_term(Service).id,
+        "data_categories": make_term(DataCategory).id,
+        "data_subject_categories": make_term(DataSubjectCategory).id,
+        "entities": make_entity(name="Mixvoip SA").id,
+    }
+    return client, {name: str(value) for name, value in terms.items()}
+
+
+def _draft(client, terms, **overrides):
+    form = {"csrf_token": csrf_token(client, "/admin/subprocessors/new"), "name": "Nimbus Cloud",
+            "legal_name": "Nimbus Cloud Inc.", "address": "1 Main Street, Boston, USA",
+            "country": "US", "website": "https://nimbus.example", **terms, **overrides}  # fmt: skip
+    return client.post("/admin/subprocessors", data=form)
+
+
+def test_an_editor_drafts_a_subprocessor_the_public_does_not_see(editor):
+    client, terms = editor
+    response = _draft(client, terms)
+    assert response.status_code == 302
+    assert re.fullmatch(r"/admin/subprocessors/\d+", response.headers["Location"])
+    assert "Nimbus Cloud" not in client.get("/api/v1/subprocessors").text
+    assert "Nimbus Cloud" not in client.get("/subprocessors").text
+
+
+def test_a_draft_is_on_the_audit_trail(editor, app):
+    client, terms = editor
+    _draft(client, terms)
+    with app.app_context():
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "subprocessor.drafted")
+        )
+        assert event.actor == "editor@example.com"
+        assert event.after["name"] == "Nimbus Cloud"
+        assert event.after["status"] == "proposed"
+
+
+def test_a_draft_with_a_taken_name_is_refused_in_the_page(editor):
+    client, terms = editor
+    _draft(client, terms)
+    response = _draft(client, terms)
+    assert response.status_code == 400
+    assert "There is already a subprocessor named Nimbus Cloud." in response.text
+
+
+def test_a_draft_with_a_website_that_is_not_http_is_refused(editor):
+    client, terms = editor
+    response = _draft(client, terms, website="javascript:alert(1)")
+    assert response.status_code == 400
+    assert "The website must be an https:// or http:// address." in response.text
+
+
+def test_an_editor_adds_a_location_with_its_ground(editor, app):
+    client, terms = editor
+    address = _draft(client, terms).headers["Location"]
+    form = {"csrf_token": csrf_token(client, address), "country": "IN", "role": "follow_the_sun",
+            "city": "Pune", "transfer_tool": "scc", "adequacy_decision": "", "scc_module": "3",
+            "measures": ["C-TRANSPARENCY"]}  # fmt: skip
+    assert client.post(f"{address}/locations", data=form).status_code == 302
+    with app.app_context():
+        location = db.session.scalar(sa.select(Subprocessor)).locations[0]
+        assert (location.country_code, location.scc_module) == ("IN", 3)
+        assert [measure.code for measure in location.measures] == ["C-TRANSPARENCY"]
+
+
+def test_a_location_whose_details_do_not_fit_its_ground_is_refused(editor):
+    client, terms = editor
+    address = _draft(client, terms).headers["Location"]
+    form = {"csrf_token": csrf_token(client, address), "country": "IN", "role": "processing",
+            "transfer_tool": "adequacy", "adequacy_decision": "", "scc_module": "3"}  # fmt: skip
+    response = client.post(f"{address}/locations", data=form)
+    assert response.status_code == 400
+    assert "An SCC module goes with the SCC ground only." in response.text
+
+
+def test_a_viewer_may_read_a_draft_but_not_write_one(client, make_user, make_subprocessor):
+    draft = make_subprocessor(name="Nimbus Cloud", status="proposed")
+    make_user(email="viewer@example.com", role=Role.VIEWER)
+    log_in(client, "viewer@example.com")
+    assert client.get(f"/admin/subprocessors/{draft.id}").status_code == 200
+    assert client.get("/admin/subprocessors/new").status_code == 403
