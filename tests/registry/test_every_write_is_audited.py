@@ -1,0 +1,115 @@
+"""No write path changes the register without an audit event: each service is run, the tables
+are compared before and after, and a change must come with a new event in the same commit."""
+
+import pytest
+import sqlalchemy as sa
+
+from registry import accounts, changes, drafts
+from registry.demo import load_demo
+from registry.extensions import db
+from registry.models import AuditEvent, ChangeKind, ChangeNotice, Subprocessor, User
+from registry.models.accounts import Role
+
+WATCHED = [table for table in db.metadata.sorted_tables
+           if table.name not in ("audit_event", "audit_head")]  # fmt: skip
+
+
+def _contents() -> dict:
+    return {
+        table.name: sorted(map(repr, db.session.execute(sa.select(table)).all()))
+        for table in WATCHED
+    }
+
+
+def _events() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+
+
+def _draft_values(make_term, make_entity):
+    from registry.models import (
+        DataCategory,
+        DataSubjectCategory,
+        Purpose,
+        RecipientCategory,
+        Service,
+    )
+
+    return drafts.DraftValues(
+        name="Nimbus Cloud", legal_name="Nimbus Cloud Inc.", address="Boston", country="US",
+        website=None, recipient_category_id=make_term(RecipientCategory).id,
+        purpose_ids=[make_term(Purpose).id], service_ids=[make_term(Service).id],
+        data_category_ids=[make_term(DataCategory).id],
+        data_subject_category_ids=[make_term(DataSubjectCategory).id],
+        entity_ids=[make_entity().id],
+    )  # fmt: skip
+
+
+SERVICES = {
+    "load_demo": lambda setup: load_demo(),
+    "create_user": lambda setup: accounts.create_user(
+        "new@example.com", "a long password", Role.VIEWER, "test"
+    ),
+    "deactivate_user": lambda setup: accounts.deactivate_user(
+        db.session.get(User, setup["user_id"]), "test"
+    ),
+    "create_draft": lambda setup: drafts.create_draft(setup["draft_values"], "test"),
+    "add_location": lambda setup: drafts.add_location(
+        db.session.get(Subprocessor, setup["draft_id"]),
+        drafts.LocationValues(country="IN", role="processing"),
+        "test",
+    ),
+    "announce": lambda setup: changes.announce(
+        ChangeKind.ADDITION, db.session.get(Subprocessor, setup["draft_id"]), "test"
+    ),
+    "withdraw": lambda setup: changes.withdraw(
+        db.session.get(ChangeNotice, setup["notice_id"]), "test", "A reason"
+    ),
+    "apply_due": lambda setup: changes.apply_due(),
+}
+
+
+@pytest.fixture
+def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
+    user_id = make_user(email="someone@example.com", role=Role.EDITOR)
+    draft_id = make_subprocessor(name="A draft", status="proposed").id
+    announced = make_subprocessor(name="Announced", status="proposed").id
+    with app.app_context():
+        notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, announced), "t")
+        db.session.commit()
+        notice_id = notice.id
+    clock.move(days=31)  # the notice is due
+    return {"user_id": user_id, "draft_id": draft_id, "notice_id": notice_id,
+            "draft_values": _draft_values(make_term, make_entity)}  # fmt: skip
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_a_service_that_changes_the_register_writes_an_audit_event(app, setup, service):
+    with app.app_context():
+        before, events_before = _contents(), _events()
+        SERVICES[service](setup)
+        db.session.commit()
+        changed = _contents() != before
+        assert changed, f"{service} changed nothing: the test does not exercise it"
+        assert _events() > events_before
+
+
+READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "notice_snapshot",
+           "draft_snapshot"}  # fmt: skip
+
+
+def test_every_write_service_is_in_the_list_above():
+    import inspect
+
+    from registry import demo
+
+    written = (
+        {
+            name
+            for module in (accounts, changes, drafts, demo)
+            for name, function in inspect.getmembers(module, inspect.isfunction)
+            if function.__module__ == module.__name__ and not name.startswith("_")
+        }
+        - READERS
+        - {"register_is_empty"}
+    )
+    assert written == set(SERVICES)
