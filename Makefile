@@ -7,6 +7,10 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
+# Debian's Chromium, driven by Playwright in the end-to-end tests (never a browser download).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 CATALOGS := $(wildcard registry/translations/*/LC_MESSAGES/messages.po)
 COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
@@ -23,7 +27,7 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: lint, then the whole suite (on PostgreSQL when DATABASE_URL names one)
-test: $(VENV)/.installed-test $(COMPILED_CATALOGS) lint
+test: $(VENV)/.installed-test $(COMPILED_CATALOGS) $(CHROMIUM) lint
 	$(BIN)/pytest
 
 ## lint: ruff's checks and formatting
@@ -50,6 +54,10 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(COMPILED_CATALOGS) .pytest_cache .ruff_cache
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
