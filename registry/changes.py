@@ -36,6 +36,13 @@ LIFECYCLE = {
         SubprocessorStatus.RETIRED,
         SubprocessorStatus.ACTIVE,
     ),
+    # The newcomer goes as an addition does; the one it replaces is retired when it takes effect.
+    ChangeKind.REPLACEMENT: (
+        SubprocessorStatus.PROPOSED,
+        SubprocessorStatus.ANNOUNCED,
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.PROPOSED,
+    ),
 }
 
 
@@ -50,12 +57,23 @@ def announce(
     window_days: int | None = None,
     emergency_reason: str | None = None,
     takes_effect_at: datetime | None = None,
+    replaces: Subprocessor | None = None,
 ) -> ChangeNotice:
     """Publish a notice now; the caller commits. Raises ChangeError.
 
     The window defaults to NOTICE_WINDOW_DAYS; a shorter one needs an emergency reason. The
-    change takes effect at the deadline, or at `takes_effect_at` if that is later.
+    change takes effect at the deadline, or at `takes_effect_at` if that is later. A
+    replacement names the active subprocessor it `replaces`.
     """
+    if (kind is ChangeKind.REPLACEMENT) != (replaces is not None):
+        raise ChangeError(_("A replacement names the active subprocessor it replaces."))
+    if replaces is not None and (
+        replaces.status is not SubprocessorStatus.ACTIVE or _open_notice(replaces) is not None
+    ):
+        raise ChangeError(
+            _("%(name)s is not an active subprocessor free of other announced changes.",
+              name=replaces.name)
+        )  # fmt: skip
     required, announced_status, _effective, _withdrawn = LIFECYCLE[kind]
     if subprocessor.status is not required:
         raise ChangeError(
@@ -73,7 +91,8 @@ def announce(
         kind=kind,
         state=NoticeState.ANNOUNCED,
         subprocessor=subprocessor,
-        changes=_changes(kind, subprocessor),
+        replaced_subprocessor=replaces,
+        changes=_changes(kind, subprocessor, replaces),
         announced_at=announced_at,
         announced_by=actor,
         window_days=window,
@@ -122,6 +141,8 @@ def apply_due(actor: str = "notice worker") -> int:
         notice.state = NoticeState.EFFECTIVE
         notice.effective_at = now
         notice.subprocessor.status = LIFECYCLE[notice.kind][2]
+        if notice.replaced_subprocessor is not None:
+            notice.replaced_subprocessor.status = SubprocessorStatus.RETIRED
         audit.record(actor, "notice.effective", "change_notice", notice.id, before=before,
                      after=notice_snapshot(notice))  # fmt: skip
     return len(due)
@@ -133,6 +154,7 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "kind": notice.kind.value,
         "state": notice.state.value,
         "subprocessor": notice.subprocessor.name,
+        "replaces": notice.replaced_subprocessor.name if notice.replaced_subprocessor else None,
         "changes": notice.changes,
         "announced_at": _utc(notice.announced_at),
         "window_days": notice.window_days,
@@ -159,15 +181,31 @@ def _window(window_days: int | None, emergency_reason: str | None) -> int:
 def _open_notice(subprocessor: Subprocessor) -> ChangeNotice | None:
     return db.session.scalar(
         sa.select(ChangeNotice).where(
-            ChangeNotice.subprocessor_id == subprocessor.id,
+            sa.or_(
+                ChangeNotice.subprocessor_id == subprocessor.id,
+                ChangeNotice.replaced_subprocessor_id == subprocessor.id,
+            ),
             ChangeNotice.state == NoticeState.ANNOUNCED,
         )
     )
 
 
-def _changes(kind: ChangeKind, subprocessor: Subprocessor) -> list[dict]:
-    """The fields that change, before and after: all of them appear or disappear at once."""
-    fields = {
+def _changes(
+    kind: ChangeKind, subprocessor: Subprocessor, replaces: Subprocessor | None
+) -> list[dict]:
+    """The fields that change, before and after: for an addition they all appear, for a removal
+    they all disappear, for a replacement the old entry's give way to the new one's."""
+    if kind is ChangeKind.REPLACEMENT:
+        old, new = _fields(replaces), _fields(subprocessor)
+        return [{"field": name, "before": old[name], "after": new[name]} for name in new]
+    fields = _fields(subprocessor)
+    if kind is ChangeKind.ADDITION:
+        return [{"field": name, "before": None, "after": value} for name, value in fields.items()]
+    return [{"field": name, "before": value, "after": None} for name, value in fields.items()]
+
+
+def _fields(subprocessor: Subprocessor) -> dict:
+    return {
         "name": subprocessor.name,
         "legal_name": subprocessor.legal_name,
         "address": subprocessor.address,
@@ -188,9 +226,6 @@ def _changes(kind: ChangeKind, subprocessor: Subprocessor) -> list[dict]:
         ],  # fmt: skip
         "engaged_by": [entity.name for entity in subprocessor.entities],
     }
-    if kind is ChangeKind.ADDITION:
-        return [{"field": name, "before": None, "after": value} for name, value in fields.items()]
-    return [{"field": name, "before": value, "after": None} for name, value in fields.items()]
 
 
 def _utc(instant: datetime | None) -> str | None:

@@ -151,6 +151,7 @@ REASONS = {
 CHANGE_KINDS = {
     ChangeKind.ADDITION: _l("New subprocessor"),
     ChangeKind.REMOVAL: _l("Subprocessor removed"),
+    ChangeKind.REPLACEMENT: _l("Subprocessor replaced"),
 }
 
 NOTICE_STATES = {

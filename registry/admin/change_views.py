@@ -26,13 +26,22 @@ def announce(subprocessor_id: int, kind: str):
         change_kind = ChangeKind(kind)
     except ValueError:
         return redirect(url_for("admin.changes_overview"))
-    form = AnnounceForm()
+    # The replacement form sits beside the addition form on a draft's page, so its fields are
+    # prefixed to keep the two apart.
+    form = AnnounceForm(prefix="replace" if change_kind is ChangeKind.REPLACEMENT else "")
     if not form.validate_on_submit():
         return _overview_page(form, WithdrawForm(), status=400)
+    replaces = None
+    if change_kind is ChangeKind.REPLACEMENT:
+        replaces = db.session.get(Subprocessor, int(form.replaces.data or 0))
+        if replaces is None:
+            form.replaces.errors.append(_("Choose the subprocessor it replaces."))
+            return _overview_page(form, WithdrawForm(), status=400)
     try:
         notice = changes.announce(change_kind, subprocessor, current_user.email,
                                   window_days=form.window_days.data,
-                                  emergency_reason=form.emergency_reason.data)  # fmt: skip
+                                  emergency_reason=form.emergency_reason.data,
+                                  replaces=replaces)  # fmt: skip
     except changes.ChangeError as error:
         form.window_days.errors.append(str(error))
         return _overview_page(form, WithdrawForm(), status=400)

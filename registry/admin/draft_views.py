@@ -19,6 +19,7 @@ from registry.models import (
     RecipientCategory,
     Service,
     Subprocessor,
+    SubprocessorStatus,
 )
 from registry.models.accounts import Role
 from transfers import adequacy
@@ -89,11 +90,19 @@ def add_location(subprocessor_id: int):
 
 
 def _subprocessor_page(entry: Subprocessor, form: LocationForm, status: int = 200):
+    replace_form = AnnounceForm(prefix="replace")
+    active = db.session.scalars(
+        sa.select(Subprocessor)
+        .where(Subprocessor.status == SubprocessorStatus.ACTIVE)
+        .order_by(Subprocessor.name)
+    )
+    replace_form.replaces.choices = [SelectChoice(str(other.id), other.name) for other in active]
     page = render_template(
         "admin/subprocessor.html",
         subprocessor=entry,
         form=form,
         announce_form=AnnounceForm(),
+        replace_form=replace_form,
         statuses=labels.SUBPROCESSOR_STATUSES,
         roles=labels.LOCATION_ROLES,
     )

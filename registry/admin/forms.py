@@ -58,6 +58,8 @@ class AnnounceForm(FlaskForm):
     emergency_reason = TextAreaField(
         _l("Reason for a shorter window (published)"), validators=[Length(max=2000)]
     )
+    # For a replacement only; the view offers the active subprocessors.
+    replaces = SelectField(_l("Replaces"), validators=[Optional()], validate_choice=False)
 
 
 class WithdrawForm(FlaskForm):

@@ -19,6 +19,7 @@ from registry.models.register import Subprocessor
 class ChangeKind(enum.StrEnum):
     ADDITION = "addition"
     REMOVAL = "removal"
+    REPLACEMENT = "replacement"  # the subprocessor takes over from `replaced_subprocessor`
 
 
 class NoticeState(enum.StrEnum):
@@ -32,12 +33,17 @@ class ChangeNotice(db.Model):
     __table_args__ = (
         sa.CheckConstraint("window_days >= 1", name="window_positive"),
         sa.CheckConstraint("takes_effect_at >= objection_deadline", name="effect_after_deadline"),
+        sa.CheckConstraint(
+            "(kind = 'replacement') = (replaced_subprocessor_id IS NOT NULL)",
+            name="replacement_names_the_replaced",
+        ),
     )
 
     id: Mapped[int_pk]
     kind: Mapped[ChangeKind] = mapped_column(enum_by_value(ChangeKind, "change_kind"))
     state: Mapped[NoticeState] = mapped_column(enum_by_value(NoticeState, "notice_state"))
     subprocessor_id: Mapped[int] = mapped_column(sa.ForeignKey("subprocessor.id"), index=True)
+    replaced_subprocessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subprocessor.id"))
     # What changes, field by field: [{"field", "before", "after"}], as announced.
     changes: Mapped[list[dict]] = mapped_column(sa.JSON)
     announced_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
@@ -53,4 +59,7 @@ class ChangeNotice(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
-    subprocessor: Mapped[Subprocessor] = relationship()
+    subprocessor: Mapped[Subprocessor] = relationship(foreign_keys=[subprocessor_id])
+    replaced_subprocessor: Mapped[Subprocessor | None] = relationship(
+        foreign_keys=[replaced_subprocessor_id]
+    )

@@ -40,7 +40,10 @@ def upcoming_changes() -> list[dict]:
     query = (
         sa.select(ChangeNotice)
         .where(ChangeNotice.state == NoticeState.ANNOUNCED)
-        .options(selectinload(ChangeNotice.subprocessor))
+        .options(
+            selectinload(ChangeNotice.subprocessor),
+            selectinload(ChangeNotice.replaced_subprocessor),
+        )
         .order_by(ChangeNotice.objection_deadline)
     )
     return [notice_record(notice) for notice in db.session.scalars(query)]
@@ -55,6 +58,11 @@ def notice_record(notice: ChangeNotice) -> dict:
         "state": notice.state.value,
         "state_name": str(labels.NOTICE_STATES[notice.state]),
         "subprocessor": {"id": notice.subprocessor_id, "name": notice.subprocessor.name},
+        "replaces": (
+            {"id": notice.replaced_subprocessor_id, "name": notice.replaced_subprocessor.name}
+            if notice.replaced_subprocessor
+            else None
+        ),
         "changes": [
             {
                 **change,
@@ -77,7 +85,10 @@ def notice_record(notice: ChangeNotice) -> dict:
 def _notices() -> list[ChangeNotice]:
     query = (
         sa.select(ChangeNotice)
-        .options(selectinload(ChangeNotice.subprocessor))
+        .options(
+            selectinload(ChangeNotice.subprocessor),
+            selectinload(ChangeNotice.replaced_subprocessor),
+        )
         .order_by(ChangeNotice.announced_at.desc(), ChangeNotice.id.desc())
     )
     return list(db.session.scalars(query))

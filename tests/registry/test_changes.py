@@ -14,8 +14,10 @@ from registry.models.accounts import Role
 
 @pytest.fixture
 def announce(app, clock):
-    def announce(subprocessor_id, kind=ChangeKind.ADDITION, **options):
+    def announce(subprocessor_id, kind=ChangeKind.ADDITION, replaces_id=None, **options):
         with app.app_context():
+            if replaces_id is not None:
+                options["replaces"] = db.session.get(Subprocessor, replaces_id)
             notice = changes.announce(kind, db.session.get(Subprocessor, subprocessor_id),
                                       "dpo@example.com", **options)  # fmt: skip
             db.session.commit()
@@ -180,3 +182,55 @@ def test_the_admin_area_refuses_a_short_window_without_a_reason_in_the_page(
                            data={"csrf_token": token, "window_days": "5"})  # fmt: skip
     assert response.status_code == 400
     assert "is an emergency" in response.text
+
+
+def test_a_replacement_shows_the_old_entry_giving_way_to_the_new(
+    client, make_subprocessor, announce
+):
+    old_id = make_subprocessor(name="Old Carrier").id
+    new_id = _proposed(make_subprocessor, name="New Carrier")
+    notice_id = announce(new_id, kind=ChangeKind.REPLACEMENT, replaces_id=old_id)
+    page = client.get(f"/changes/{notice_id}").text
+    assert "Subprocessor replaced: Old Carrier → New Carrier" in page
+    assert re.search(r"<th scope=\"row\">Name</th><td>Old Carrier</td><td>New Carrier</td>", page)
+
+
+def test_once_in_effect_a_replacement_retires_the_old_and_engages_the_new(
+    client, make_subprocessor, announce, clock, apply_due
+):
+    old_id = make_subprocessor(name="Old Carrier").id
+    new_id = _proposed(make_subprocessor, name="New Carrier")
+    announce(new_id, kind=ChangeKind.REPLACEMENT, replaces_id=old_id)
+    assert _names(client) == ["Old Carrier"]
+    clock.move(days=30)
+    apply_due()
+    assert _names(client) == ["New Carrier"]
+
+
+def _names(client) -> list[str]:
+    return [record["name"] for record in client.get("/api/v1/subprocessors").json["subprocessors"]]
+
+
+def test_a_replacement_must_name_an_active_subprocessor(make_subprocessor, announce):
+    retired_id = make_subprocessor(name="Gone", status="retired").id
+    new_id = _proposed(make_subprocessor, name="New Carrier")
+    with pytest.raises(changes.ChangeError, match="not an active subprocessor"):
+        announce(new_id, kind=ChangeKind.REPLACEMENT, replaces_id=retired_id)
+
+
+def test_an_admin_announces_a_replacement_from_the_drafts_page(
+    client, make_subprocessor, make_user, clock
+):
+    from tests.registry.test_admin import log_in
+
+    old_id = make_subprocessor(name="Old Carrier").id
+    new_id = _proposed(make_subprocessor, name="New Carrier")
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    page = client.get(f"/admin/subprocessors/{new_id}").text
+    token = re.search(r'id="replace-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"replace-csrf_token": token, "replace-replaces": str(old_id)}
+    response = client.post(f"/admin/subprocessors/{new_id}/announce/replacement", data=form)
+    assert response.status_code == 302
+    [notice] = client.get("/api/v1/changes").json["changes"]
+    assert (notice["kind"], notice["replaces"]["name"]) == ("replacement", "Old Carrier")
