@@ -80,9 +80,11 @@ def register_cli(app: Flask) -> None:
 
 
 def _load_user(user_id: str):
+    """The session's user, or None once deactivated: deactivation ends open sessions too."""
     from registry.models import User
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
 
 
 def _instance_path() -> str | None:

@@ -10,6 +10,7 @@ from registry.extensions import db
 from registry.models.accounts import Role, User
 
 MINIMUM_PASSWORD_LENGTH = 12
+_UNKNOWN_USER_HASH = generate_password_hash("no such user", method="scrypt")
 
 
 class AccountError(ValueError):
@@ -56,7 +57,11 @@ def authenticate(email: str, password: str) -> User | None:
         user = user_by_email(normalised_email(email))
     except AccountError:
         return None
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    if user is None:
+        # Hash anyway, so that an unknown address takes as long to refuse as a wrong password.
+        check_password_hash(_UNKNOWN_USER_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
 

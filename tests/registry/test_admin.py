@@ -7,6 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from registry import accounts
 from registry.extensions import db
 from registry.models import AuditEvent, User
 from registry.models.accounts import Role
@@ -192,3 +193,13 @@ def test_users_check_says_how_to_create_the_first_user(runner):
 def test_users_check_is_silent_once_a_user_exists(runner, make_user):
     make_user()
     assert runner.invoke(args=["users", "check"]).output == ""
+
+
+def test_deactivating_a_user_ends_their_open_session(client, app, make_user):
+    user_id = make_user(email="leaver@example.com", role=Role.VIEWER)
+    log_in(client, "leaver@example.com")
+    assert client.get("/admin/").status_code == 200
+    with app.app_context():
+        accounts.deactivate_user(db.session.get(User, user_id), "test")
+        db.session.commit()
+    assert client.get("/admin/").status_code == 302
