@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
 from registry.errors import register_error_handlers
@@ -45,6 +46,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_i18n(app)
     register_cli(app)
     app.after_request(_security_headers)
+    if app.config["PROXY_HOPS"]:
+        # Behind a reverse proxy: the client's address (rate limits) and HTTPS (secure cookies,
+        # CSRF referrer checks) come from the proxy's X-Forwarded headers, trusted this many hops.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -75,6 +75,8 @@ def announce(
               name=replaces.name)
         )  # fmt: skip
     required, announced_status, _effective, _withdrawn = LIFECYCLE[kind]
+    # Lock the rows first: two admins announcing at once must not open two notices.
+    _lock(subprocessor, replaces)
     if subprocessor.status is not required:
         raise ChangeError(
             _("%(name)s cannot be announced for this change while it is %(status)s.",
@@ -83,7 +85,8 @@ def announce(
     if _open_notice(subprocessor) is not None:
         raise ChangeError(_("%(name)s already has a change announced.", name=subprocessor.name))
     window = _window(window_days, emergency_reason)
-    announced_at = clock.now()
+    # To the second: the deadline shown in any time zone is then the deadline, exactly.
+    announced_at = clock.now().replace(microsecond=0)
     deadline = announced_at + timedelta(days=window)
     if takes_effect_at is not None and takes_effect_at < deadline:
         raise ChangeError(_("A change cannot take effect before the objection deadline."))
@@ -113,8 +116,13 @@ def announce(
 def withdraw(notice: ChangeNotice, actor: str, reason: str) -> None:
     """Withdraw an announced notice; the subprocessor goes back to where it was. Raises
     ChangeError. The caller commits."""
+    db.session.refresh(notice, with_for_update=True)  # not while apply_due is making it effective
     if notice.state is not NoticeState.ANNOUNCED:
         raise ChangeError(_("Only an announced change can be withdrawn."))
+    if clock.now() >= notice.takes_effect_at:
+        raise ChangeError(
+            _("The change has reached the day it takes effect; it cannot be withdrawn.")
+        )
     if not reason.strip():
         raise ChangeError(_("Say why the change is withdrawn: the reason is published."))
     before = notice_snapshot(notice)
@@ -170,12 +178,23 @@ def _window(window_days: int | None, emergency_reason: str | None) -> int:
     window = contractual if window_days is None else window_days
     if window < 1:
         raise ChangeError(_("The notice window must be at least one day."))
+    if window >= contractual and (emergency_reason or "").strip():
+        raise ChangeError(
+            _("An emergency reason goes only with a window shorter than %(days)d days.",
+              days=contractual)
+        )  # fmt: skip
     if window < contractual and not (emergency_reason or "").strip():
         raise ChangeError(
             _("A window shorter than %(days)d days is an emergency: give the reason, which is "
               "published with the notice.", days=contractual)
         )  # fmt: skip
     return window
+
+
+def _lock(*subprocessors: Subprocessor | None) -> None:
+    for subprocessor in subprocessors:
+        if subprocessor is not None:
+            db.session.refresh(subprocessor, with_for_update=True)
 
 
 def _open_notice(subprocessor: Subprocessor) -> ChangeNotice | None:

@@ -11,5 +11,5 @@ from flask import current_app, has_app_context
 def now() -> datetime:
     """The current instant in UTC, or the test clock's."""
     if has_app_context() and current_app.config.get("CLOCK") is not None:
-        return current_app.config["CLOCK"]()
+        return current_app.config["CLOCK"]().astimezone(UTC)
     return datetime.now(UTC)

@@ -34,6 +34,7 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "PROXY_HOPS": 0,
         "RATELIMIT_HEADERS_ENABLED": True,
     }
 
@@ -56,6 +57,8 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["ORG_TIMEZONE"] = _time_zone("ORG_TIMEZONE", environ["ORG_TIMEZONE"])
     if environ.get("NOTICE_WINDOW_DAYS"):
         settings["NOTICE_WINDOW_DAYS"] = _days("NOTICE_WINDOW_DAYS", environ["NOTICE_WINDOW_DAYS"])
+    if environ.get("PROXY_HOPS"):
+        settings["PROXY_HOPS"] = _count("PROXY_HOPS", environ["PROXY_HOPS"])
     if environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
     if environ.get("SESSION_COOKIE_SECURE"):
@@ -101,6 +104,12 @@ def _time_zone(variable: str, value: str) -> str:
             f"{variable}: {value!r} is not an IANA time zone such as Europe/Luxembourg"
         ) from None
     return value
+
+
+def _count(variable: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise ConfigurationError(f"{variable}: {value!r} is not a whole number of 0 or more")
+    return int(value)
 
 
 def _flag(variable: str, value: str) -> bool:

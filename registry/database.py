@@ -2,6 +2,7 @@
 
 import enum
 import sqlite3
+from datetime import UTC
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -42,6 +43,29 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """An instant, stored and given back as an aware UTC datetime on every database.
+
+    SQLite gives back naive datetimes and PostgreSQL aware ones in the session's time zone;
+    instants that reach the audit trail, the pages and the CSV must read the same everywhere.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("a naive datetime cannot be stored as an instant")
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 int_pk = Annotated[int, mapped_column(primary_key=True)]

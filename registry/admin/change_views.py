@@ -33,7 +33,9 @@ def announce(subprocessor_id: int, kind: str):
         return _overview_page(form, WithdrawForm(), status=400)
     replaces = None
     if change_kind is ChangeKind.REPLACEMENT:
-        replaces = db.session.get(Subprocessor, int(form.replaces.data or 0))
+        chosen = form.replaces.data or ""
+        valid_id = chosen.isdigit() and len(chosen) <= 9
+        replaces = db.session.get(Subprocessor, int(chosen)) if valid_id else None
         if replaces is None:
             form.replaces.errors.append(_("Choose the subprocessor it replaces."))
             return _overview_page(form, WithdrawForm(), status=400)

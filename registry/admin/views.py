@@ -6,7 +6,7 @@ import json
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -19,6 +19,16 @@ from registry.models.accounts import Role
 from registry.public.export import spreadsheet_safe
 
 AUDIT_PAGE_SIZE = 100
+MAX_AUDIT_PAGE = 1_000_000
+
+
+def _login_key() -> str:
+    """One counter per account, however its address is written."""
+    given = request.form.get("email", "")
+    try:
+        return "login:" + accounts.normalised_email(given)
+    except accounts.AccountError:
+        return "login:" + given.strip().lower()
 
 
 def _failed_login(response: Response) -> bool:
@@ -28,17 +38,14 @@ def _failed_login(response: Response) -> bool:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per 15 minutes", methods=["POST"], deduct_when=_failed_login)
-@limiter.limit(
-    "5 per 15 minutes",
-    methods=["POST"],
-    key_func=lambda: "login:" + request.form.get("email", "").strip().lower(),
-    deduct_when=_failed_login,
-)
+@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=lambda: _login_key(),
+               deduct_when=_failed_login)  # fmt: skip
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # nothing set before logging in survives it
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("The email address or the password is wrong."))
@@ -50,6 +57,7 @@ def login():
 def logout():
     if ConfirmForm().validate_on_submit():
         logout_user()
+        session.clear()
     return redirect(url_for("admin.login"))
 
 
@@ -74,7 +82,7 @@ def dashboard():
 @blueprint.get("/audit")
 def audit_trail():
     form = AuditFilterForm(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_AUDIT_PAGE)
     query = _audit_query(form).order_by(AuditEvent.id.desc())
     events = db.session.scalars(
         query.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)

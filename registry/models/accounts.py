@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from registry.database import enum_by_value, int_pk
+from registry.database import UTCDateTime, enum_by_value, int_pk
 from registry.extensions import db
 
 
@@ -34,7 +34,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[Role] = mapped_column(enum_by_value(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses a deactivated user's session

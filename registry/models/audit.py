@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from registry.database import UTCDateTime
 from registry.extensions import db
 
 GENESIS_HASH = "0" * 64
@@ -19,7 +20,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(sa.String(254))
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
     subject_type: Mapped[str] = mapped_column(sa.String(64))

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.database import enum_by_value, int_pk
+from registry.database import UTCDateTime, enum_by_value, int_pk
 from registry.extensions import db
 from registry.models.register import Subprocessor
 
@@ -46,17 +46,17 @@ class ChangeNotice(db.Model):
     replaced_subprocessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subprocessor.id"))
     # What changes, field by field: [{"field", "before", "after"}], as announced.
     changes: Mapped[list[dict]] = mapped_column(sa.JSON)
-    announced_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime())
     announced_by: Mapped[str] = mapped_column(sa.String(254))
     window_days: Mapped[int]
-    objection_deadline: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    takes_effect_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    objection_deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    takes_effect_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Shown publicly when the window is shorter than the contractual one.
     emergency_reason: Mapped[str | None] = mapped_column(sa.Text)
     # The hash of the audit event that recorded the announcement: the public proof.
     announcement_hash: Mapped[str] = mapped_column(sa.String(64))
-    effective_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    effective_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     subprocessor: Mapped[Subprocessor] = relationship(foreign_keys=[subprocessor_id])

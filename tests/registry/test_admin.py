@@ -203,3 +203,28 @@ def test_deactivating_a_user_ends_their_open_session(client, app, make_user):
         accounts.deactivate_user(db.session.get(User, user_id), "test")
         db.session.commit()
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_login_limit_counts_an_account_however_its_address_is_written(client, make_user):
+    make_user()
+    variants = ["dpo@example.com", "DPO@example.com", " dpo@example.com", "dpo@ｅxample.com",
+                "dpo@example.com", "dpo@example.com"]  # fmt: skip
+    statuses = [log_in(client, variant, "wrong password!").status_code for variant in variants]
+    assert statuses[-1] == 429
+
+
+def test_logging_in_starts_a_fresh_session(client, make_user):
+    make_user()
+    with client.session_transaction() as planted:
+        planted["planted"] = "by someone else"
+    log_in(client, "dpo@example.com")
+    with client.session_transaction() as after:
+        assert "planted" not in after
+
+
+def test_the_audit_page_ignores_query_names_meant_for_flask(logged_in):
+    client = logged_in(Role.VIEWER)
+    assert (
+        client.get("/admin/audit?endpoint=x&_external=1&page=100000000000000000000").status_code
+        == 200
+    )

@@ -234,3 +234,43 @@ def test_an_admin_announces_a_replacement_from_the_drafts_page(
     assert response.status_code == 302
     [notice] = client.get("/api/v1/changes").json["changes"]
     assert (notice["kind"], notice["replaces"]["name"]) == ("replacement", "Old Carrier")
+
+
+def test_a_change_that_has_reached_its_day_cannot_be_withdrawn(
+    app, make_subprocessor, announce, clock
+):
+    notice_id = announce(_proposed(make_subprocessor))
+    clock.move(days=30)
+    with app.app_context():
+        with pytest.raises(changes.ChangeError, match="cannot be withdrawn"):
+            changes.withdraw(db.session.get(ChangeNotice, notice_id), "dpo@example.com", "Late")
+
+
+def test_an_emergency_reason_goes_only_with_a_shorter_window(make_subprocessor, announce):
+    with pytest.raises(changes.ChangeError, match="only with a window shorter than 30 days"):
+        announce(_proposed(make_subprocessor), window_days=60, emergency_reason="Because")
+
+
+def test_the_deadline_is_kept_to_the_second(client, make_subprocessor, announce, clock):
+    clock.move(microseconds=123456)
+    announce(_proposed(make_subprocessor))
+    assert client.get("/api/v1/changes").json["changes"][0]["objection_deadline"] == (
+        "2026-12-02T09:00:00Z"
+    )
+
+
+def test_a_replacement_naming_no_valid_subprocessor_is_refused_in_the_page(
+    client, make_subprocessor, make_user
+):
+    from tests.registry.test_admin import log_in
+
+    new_id = _proposed(make_subprocessor, name="New Carrier")
+    make_subprocessor(name="Old Carrier")
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    page = client.get(f"/admin/subprocessors/{new_id}").text
+    token = re.search(r'id="replace-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    for bad in ("abc", "99999999999999999999", ""):
+        form = {"replace-csrf_token": token, "replace-replaces": bad}
+        response = client.post(f"/admin/subprocessors/{new_id}/announce/replacement", data=form)
+        assert response.status_code == 400, bad

@@ -12,7 +12,7 @@ from registry.extensions import db
 def environment(monkeypatch, tmp_path, migrated_database):
     """A clean environment whose instance folder is a temporary one."""
     for variable in ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
-                     "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE"):  # fmt: skip
+                     "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS"):  # fmt: skip
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("DATABASE_URL", migrated_database)
@@ -93,6 +93,7 @@ def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
         ("ORG_TIMEZONE", "Europe/Atlantis", "ORG_TIMEZONE: 'Europe/Atlantis' is not an IANA"),
         ("DPO_EMAIL", "dpo-at-example", "DPO_EMAIL: 'dpo-at-example' is not an email address"),
         ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE: 'maybe' is neither true nor"),
+        ("PROXY_HOPS", "one", "PROXY_HOPS: 'one' is not a whole number of 0 or more"),
     ],
 )
 def test_a_bad_setting_stops_the_app_naming_the_variable(
@@ -101,3 +102,18 @@ def test_a_bad_setting_stops_the_app_naming_the_variable(
     environment.setenv(variable, value)
     with pytest.raises(ConfigurationError, match=message):
         start_app()
+
+
+def test_behind_a_proxy_the_forwarded_client_address_is_used(environment, start_app):
+    environment.setenv("PROXY_HOPS", "1")
+    app = start_app()
+
+    @app.get("/_address_for_test")
+    def address():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get("/_address_for_test",
+                                     headers={"X-Forwarded-For": "203.0.113.9"})  # fmt: skip
+    assert response.text == "203.0.113.9"

@@ -72,12 +72,16 @@ SERVICES = {
 def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
     user_id = make_user(email="someone@example.com", role=Role.EDITOR)
     draft_id = make_subprocessor(name="A draft", status="proposed").id
-    announced = make_subprocessor(name="Announced", status="proposed").id
+    due = make_subprocessor(name="Due", status="proposed").id
+    fresh = make_subprocessor(name="Fresh", status="proposed").id
     with app.app_context():
-        notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, announced), "t")
+        changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, due), "t")
+        db.session.commit()
+    clock.move(days=31)  # the first notice is due; the second, announced now, is not
+    with app.app_context():
+        notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, fresh), "t")
         db.session.commit()
         notice_id = notice.id
-    clock.move(days=31)  # the notice is due
     return {"user_id": user_id, "draft_id": draft_id, "notice_id": notice_id,
             "draft_values": _draft_values(make_term, make_entity)}  # fmt: skip
 
