@@ -5,6 +5,7 @@ being the contractual one (NOTICE_WINDOW_DAYS) unless chosen longer, or shorter 
 whose reason is shown publicly. The change takes effect only once the window has closed.
 """
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from registry import audit, clock
+from registry.drafts import DraftError, LocationValues, build_location
 from registry.extensions import db
 from registry.models import (
     ChangeKind,
@@ -36,6 +38,13 @@ LIFECYCLE = {
         SubprocessorStatus.RETIRED,
         SubprocessorStatus.ACTIVE,
     ),
+    # A new location for an engaged subprocessor: it stays active; the location is added.
+    ChangeKind.NEW_LOCATION: (
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.ACTIVE,
+    ),
     # The newcomer goes as an addition does; the one it replaces is retired when it takes effect.
     ChangeKind.REPLACEMENT: (
         SubprocessorStatus.PROPOSED,
@@ -58,13 +67,22 @@ def announce(
     emergency_reason: str | None = None,
     takes_effect_at: datetime | None = None,
     replaces: Subprocessor | None = None,
+    new_location: LocationValues | None = None,
 ) -> ChangeNotice:
     """Publish a notice now; the caller commits. Raises ChangeError.
 
     The window defaults to NOTICE_WINDOW_DAYS; a shorter one needs an emergency reason. The
     change takes effect at the deadline, or at `takes_effect_at` if that is later. A
-    replacement names the active subprocessor it `replaces`.
+    replacement names the active subprocessor it `replaces`; a new location gives its values,
+    checked now and added when the change takes effect.
     """
+    if (kind is ChangeKind.NEW_LOCATION) != (new_location is not None):
+        raise ChangeError(_("A new location notice gives the location."))
+    if new_location is not None:
+        try:
+            build_location(new_location)
+        except DraftError as error:
+            raise ChangeError(str(error)) from None
     if (kind is ChangeKind.REPLACEMENT) != (replaces is not None):
         raise ChangeError(_("A replacement names the active subprocessor it replaces."))
     if replaces is not None and (
@@ -95,7 +113,8 @@ def announce(
         state=NoticeState.ANNOUNCED,
         subprocessor=subprocessor,
         replaced_subprocessor=replaces,
-        changes=_changes(kind, subprocessor, replaces),
+        proposed_location=asdict(new_location) if new_location else None,
+        changes=_changes(kind, subprocessor, replaces, new_location),
         announced_at=announced_at,
         announced_by=actor,
         window_days=window,
@@ -151,6 +170,9 @@ def apply_due(actor: str = "notice worker") -> int:
         notice.subprocessor.status = LIFECYCLE[notice.kind][2]
         if notice.replaced_subprocessor is not None:
             notice.replaced_subprocessor.status = SubprocessorStatus.RETIRED
+        if notice.proposed_location is not None:
+            values = LocationValues(**notice.proposed_location)
+            notice.subprocessor.locations.append(build_location(values))
         audit.record(actor, "notice.effective", "change_notice", notice.id, before=before,
                      after=notice_snapshot(notice))  # fmt: skip
     return len(due)
@@ -163,6 +185,7 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "state": notice.state.value,
         "subprocessor": notice.subprocessor.name,
         "replaces": notice.replaced_subprocessor.name if notice.replaced_subprocessor else None,
+        "proposed_location": notice.proposed_location,
         "changes": notice.changes,
         "announced_at": _utc(notice.announced_at),
         "window_days": notice.window_days,
@@ -210,10 +233,23 @@ def _open_notice(subprocessor: Subprocessor) -> ChangeNotice | None:
 
 
 def _changes(
-    kind: ChangeKind, subprocessor: Subprocessor, replaces: Subprocessor | None
+    kind: ChangeKind,
+    subprocessor: Subprocessor,
+    replaces: Subprocessor | None,
+    new_location: LocationValues | None,
 ) -> list[dict]:
     """The fields that change, before and after: for an addition they all appear, for a removal
-    they all disappear, for a replacement the old entry's give way to the new one's."""
+    they all disappear, for a replacement the old entry's give way to the new one's, for a new
+    location the list of locations grows by one."""
+    if kind is ChangeKind.NEW_LOCATION:
+        locations = _fields(subprocessor)["locations"]
+        added = {
+            "country": new_location.country.upper(),
+            "role": new_location.role,
+            "city": new_location.city or None,
+            "transfer_tool": new_location.transfer_tool,
+        }
+        return [{"field": "locations", "before": locations, "after": [*locations, added]}]
     if kind is ChangeKind.REPLACEMENT:
         old, new = _fields(replaces), _fields(subprocessor)
         return [{"field": name, "before": old[name], "after": new[name]} for name in new]

@@ -96,6 +96,17 @@ def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str)
     """Add a processing location, with its transfer ground, to a draft. Raises DraftError."""
     if subprocessor.status is not SubprocessorStatus.PROPOSED:
         raise DraftError(_("Only a proposed subprocessor can be edited as a draft."))
+    location = build_location(values)
+    before = draft_snapshot(subprocessor)
+    subprocessor.locations.append(location)
+    db.session.flush()
+    audit.record(actor, "subprocessor.location_added", "subprocessor", subprocessor.id,
+                 before=before, after=draft_snapshot(subprocessor))  # fmt: skip
+
+
+def build_location(values: LocationValues) -> ProcessingLocation:
+    """A location from checked values: its ground's details must fit the ground, its decision
+    and measures must exist. Raises DraftError."""
     tool = TransferTool(values.transfer_tool) if values.transfer_tool else None
     if values.adequacy_decision and tool is not TransferTool.ADEQUACY:
         raise DraftError(_("An adequacy decision goes with the adequacy ground only."))
@@ -112,21 +123,15 @@ def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str)
         raise DraftError(
             _("Not measures of the EDPB catalogue: %(codes)s.", codes=", ".join(unknown))
         )
-    before = draft_snapshot(subprocessor)
-    subprocessor.locations.append(
-        ProcessingLocation(
-            country_code=_country(values.country),
-            role=LocationRole(values.role),
-            city=(values.city or "").strip() or None,
-            transfer_tool=tool,
-            adequacy_decision=values.adequacy_decision or None,
-            scc_module=int(SccModule(values.scc_module)) if values.scc_module else None,
-            measures=[LocationMeasure(code=code) for code in values.measures],
-        )
+    return ProcessingLocation(
+        country_code=_country(values.country),
+        role=LocationRole(values.role),
+        city=(values.city or "").strip() or None,
+        transfer_tool=tool,
+        adequacy_decision=values.adequacy_decision or None,
+        scc_module=int(SccModule(values.scc_module)) if values.scc_module else None,
+        measures=[LocationMeasure(code=code) for code in values.measures],
     )
-    db.session.flush()
-    audit.record(actor, "subprocessor.location_added", "subprocessor", subprocessor.id,
-                 before=before, after=draft_snapshot(subprocessor))  # fmt: skip
 
 
 def draft_snapshot(subprocessor: Subprocessor) -> dict:

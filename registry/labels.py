@@ -152,6 +152,7 @@ CHANGE_KINDS = {
     ChangeKind.ADDITION: _l("New subprocessor"),
     ChangeKind.REMOVAL: _l("Subprocessor removed"),
     ChangeKind.REPLACEMENT: _l("Subprocessor replaced"),
+    ChangeKind.NEW_LOCATION: _l("New processing location"),
 }
 
 NOTICE_STATES = {

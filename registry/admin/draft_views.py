@@ -5,12 +5,13 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from registry import drafts, labels
+from registry import changes, drafts, labels
 from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, DraftSubprocessorForm, LocationForm
 from registry.extensions import db
 from registry.i18n import current_language
 from registry.models import (
+    ChangeKind,
     DataCategory,
     DataSubjectCategory,
     Entity,
@@ -72,15 +73,8 @@ def add_location(subprocessor_id: int):
     entry = db.get_or_404(Subprocessor, subprocessor_id)
     form = _location_form()
     if form.validate_on_submit():
-        values = drafts.LocationValues(
-            country=form.country.data, role=form.role.data, city=form.city.data,
-            transfer_tool=form.transfer_tool.data or None,
-            adequacy_decision=form.adequacy_decision.data or None,
-            scc_module=int(form.scc_module.data) if form.scc_module.data else None,
-            measures=form.measures.data,
-        )  # fmt: skip
         try:
-            drafts.add_location(entry, values, current_user.email)
+            drafts.add_location(entry, _location_values(form), current_user.email)
         except drafts.DraftError as error:
             form.country.errors.append(str(error))
         else:
@@ -89,7 +83,13 @@ def add_location(subprocessor_id: int):
     return _subprocessor_page(entry, form, status=400)
 
 
-def _subprocessor_page(entry: Subprocessor, form: LocationForm, status: int = 200):
+def _subprocessor_page(
+    entry: Subprocessor,
+    form: LocationForm,
+    new_location_form: LocationForm | None = None,
+    notice_form: AnnounceForm | None = None,
+    status: int = 200,
+):
     replace_form = AnnounceForm(prefix="replace")
     active = db.session.scalars(
         sa.select(Subprocessor)
@@ -103,6 +103,8 @@ def _subprocessor_page(entry: Subprocessor, form: LocationForm, status: int = 20
         form=form,
         announce_form=AnnounceForm(),
         replace_form=replace_form,
+        new_location_form=new_location_form or _location_form(prefix="new"),
+        notice_form=notice_form or AnnounceForm(prefix="notice", meta={"csrf": False}),
         statuses=labels.SUBPROCESSOR_STATUSES,
         roles=labels.LOCATION_ROLES,
     )
@@ -125,8 +127,8 @@ def _draft_form() -> DraftSubprocessorForm:
     return form
 
 
-def _location_form() -> LocationForm:
-    form = LocationForm()
+def _location_form(prefix: str = "") -> LocationForm:
+    form = LocationForm(prefix=prefix)
     language = current_language()
     form.country.choices = _countries(language)
     form.role.choices = [SelectChoice(role.value, str(labels.LOCATION_ROLES[role]))
@@ -158,3 +160,37 @@ def _terms(model, language: str) -> list[SelectChoice]:
 
 def _ids(field) -> list[int]:
     return [int(value) for value in field.data]
+
+
+@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/announce-location")
+@requires(Role.ADMIN)
+def announce_location(subprocessor_id: int):
+    """Announce a new processing location for an engaged subprocessor (a material change)."""
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    form = _location_form(prefix="new")
+    notice_form = AnnounceForm(prefix="notice", meta={"csrf": False})  # the location form's token
+    if form.validate_on_submit() and notice_form.validate():
+        try:
+            notice = changes.announce(
+                ChangeKind.NEW_LOCATION, entry, current_user.email,
+                window_days=notice_form.window_days.data,
+                emergency_reason=notice_form.emergency_reason.data,
+                new_location=_location_values(form),
+            )  # fmt: skip
+        except changes.ChangeError as error:
+            form.country.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("public.change", notice_id=notice.id))
+    return _subprocessor_page(entry, _location_form(), new_location_form=form,
+                              notice_form=notice_form, status=400)  # fmt: skip
+
+
+def _location_values(form: LocationForm) -> drafts.LocationValues:
+    return drafts.LocationValues(
+        country=form.country.data, role=form.role.data, city=form.city.data,
+        transfer_tool=form.transfer_tool.data or None,
+        adequacy_decision=form.adequacy_decision.data or None,
+        scc_module=int(form.scc_module.data) if form.scc_module.data else None,
+        measures=form.measures.data,
+    )  # fmt: skip

@@ -20,6 +20,7 @@ class ChangeKind(enum.StrEnum):
     ADDITION = "addition"
     REMOVAL = "removal"
     REPLACEMENT = "replacement"  # the subprocessor takes over from `replaced_subprocessor`
+    NEW_LOCATION = "new_location"  # an active subprocessor adds `proposed_location`
 
 
 class NoticeState(enum.StrEnum):
@@ -37,6 +38,10 @@ class ChangeNotice(db.Model):
             "(kind = 'replacement') = (replaced_subprocessor_id IS NOT NULL)",
             name="replacement_names_the_replaced",
         ),
+        sa.CheckConstraint(
+            "(kind = 'new_location') = (proposed_location IS NOT NULL)",
+            name="new_location_names_the_location",
+        ),
     )
 
     id: Mapped[int_pk]
@@ -44,6 +49,8 @@ class ChangeNotice(db.Model):
     state: Mapped[NoticeState] = mapped_column(enum_by_value(NoticeState, "notice_state"))
     subprocessor_id: Mapped[int] = mapped_column(sa.ForeignKey("subprocessor.id"), index=True)
     replaced_subprocessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subprocessor.id"))
+    # For a new location: the location as `registry.drafts.LocationValues`, added when in effect.
+    proposed_location: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     # What changes, field by field: [{"field", "before", "after"}], as announced.
     changes: Mapped[list[dict]] = mapped_column(sa.JSON)
     announced_at: Mapped[datetime] = mapped_column(UTCDateTime())

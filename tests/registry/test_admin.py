@@ -56,6 +56,11 @@ ROUTES = [
     ("POST", "/admin/subprocessors", {"viewer": 403, "editor": 400, "admin": 400}),
     ("GET", "/admin/subprocessors/1", {"viewer": 404, "editor": 404, "admin": 404}),
     ("POST", "/admin/subprocessors/1/locations", {"viewer": 403, "editor": 404, "admin": 404}),
+    (
+        "POST",
+        "/admin/subprocessors/1/announce-location",
+        {"viewer": 403, "editor": 403, "admin": 404},
+    ),
 ]
 
 

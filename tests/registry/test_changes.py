@@ -274,3 +274,52 @@ def test_a_replacement_naming_no_valid_subprocessor_is_refused_in_the_page(
         form = {"replace-csrf_token": token, "replace-replaces": bad}
         response = client.post(f"/admin/subprocessors/{new_id}/announce/replacement", data=form)
         assert response.status_code == 400, bad
+
+
+def test_a_new_location_is_announced_and_added_only_once_in_effect(
+    client, make_subprocessor, announce, clock, apply_due
+):
+    from registry.drafts import LocationValues
+
+    subprocessor_id = make_subprocessor(name="Harbourline", locations=[("IE", "storage")]).id
+    new = LocationValues(country="US", role="support_access", transfer_tool="scc", scc_module=3)
+    notice_id = announce(subprocessor_id, kind=ChangeKind.NEW_LOCATION, new_location=new)
+    page = client.get(f"/changes/{notice_id}").text
+    assert "New processing location: Harbourline" in page
+    assert _countries(client) == ["IE"]
+    clock.move(days=30)
+    apply_due()
+    assert _countries(client) == ["IE", "US"]
+
+
+def _countries(client) -> list[str]:
+    [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
+    return [location["country"] for location in record["locations"]]
+
+
+def test_a_new_location_whose_ground_does_not_fit_is_refused(make_subprocessor, announce):
+    from registry.drafts import LocationValues
+
+    subprocessor_id = make_subprocessor(name="Harbourline").id
+    wrong = LocationValues(country="US", role="processing", transfer_tool="bcr", scc_module=3)
+    with pytest.raises(changes.ChangeError, match="An SCC module goes with the SCC ground only."):
+        announce(subprocessor_id, kind=ChangeKind.NEW_LOCATION, new_location=wrong)
+
+
+def test_an_admin_announces_a_new_location_from_the_admin_area(
+    client, make_subprocessor, make_user, clock
+):
+    from tests.registry.test_admin import log_in
+
+    subprocessor_id = make_subprocessor(name="Harbourline").id
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
+    token = re.search(r'id="new-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"new-csrf_token": token, "new-country": "JP", "new-role": "support_access",
+            "new-transfer_tool": "adequacy", "new-adequacy_decision": "2019/419",
+            "new-scc_module": "", "new-city": ""}  # fmt: skip
+    response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce-location", data=form)
+    assert response.status_code == 302
+    [notice] = client.get("/api/v1/changes").json["changes"]
+    assert notice["kind"] == "new_location"

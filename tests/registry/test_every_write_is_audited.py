@@ -98,7 +98,7 @@ def test_a_service_that_changes_the_register_writes_an_audit_event(app, setup, s
 
 
 READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "notice_snapshot",
-           "draft_snapshot"}  # fmt: skip
+           "draft_snapshot", "build_location"}  # fmt: skip
 
 
 def test_every_write_service_is_in_the_list_above():
