@@ -93,6 +93,7 @@ def _overview_page(announce_form: AnnounceForm, withdraw_form: WithdrawForm, sta
     return page, status
 
 
-def _subprocessors(status: SubprocessorStatus) -> list[Subprocessor]:
+def subprocessors_in(status: SubprocessorStatus) -> list[Subprocessor]:
+    """The subprocessors in one state of their lifecycle, by name."""
     query = sa.select(Subprocessor).where(Subprocessor.status == status)
     return list(db.session.scalars(query.order_by(Subprocessor.name)))

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from registry import changes, drafts, labels
 from registry.admin import blueprint, requires
+from registry.admin.change_views import subprocessors_in
 from registry.admin.forms import AnnounceForm, DraftSubprocessorForm, LocationForm
 from registry.extensions import db
 from registry.i18n import current_language
@@ -91,12 +92,10 @@ def _subprocessor_page(
     status: int = 200,
 ):
     replace_form = AnnounceForm(prefix="replace")
-    active = db.session.scalars(
-        sa.select(Subprocessor)
-        .where(Subprocessor.status == SubprocessorStatus.ACTIVE)
-        .order_by(Subprocessor.name)
-    )
-    replace_form.replaces.choices = [SelectChoice(str(other.id), other.name) for other in active]
+    replace_form.replaces.choices = [
+        SelectChoice(str(other.id), other.name)
+        for other in subprocessors_in(SubprocessorStatus.ACTIVE)
+    ]
     page = render_template(
         "admin/subprocessor.html",
         subprocessor=entry,

@@ -193,10 +193,6 @@ class ProcessingLocation(db.Model):
         cascade="all, delete-orphan", order_by="LocationMeasure.code"
     )
 
-    def transfer_ground(self) -> TransferGround | None:
-        """The ground recorded, as the value `transfers.verdicts` judges; None if there is none."""
-        return transfer_ground(self)
-
     def __repr__(self) -> str:
         return f"<ProcessingLocation {self.country_code} {self.role}>"
 

@@ -88,8 +88,13 @@ def transfers_map():
         judgement = read_judgement(request.args)
     except BadParameter as error:
         return Response(str(error), status=400, mimetype="text/plain")
-    countries = tuple(sorted({(entry["country"], entry["transfer"]["status"])
-                              for entry in all_transfers(judgement)}))  # fmt: skip
+    # The map needs only each country's status, not every transfer judged.
+    countries = tuple(
+        sorted(
+            (code, adequacy.status(code, judgement.day, judgement.assume_ended).status.value)
+            for code in records.published_countries()
+        )
+    )
     legend = tuple(str(labels.COUNTRY_STATUSES[status]) for status in CountryStatus)
     plain, compressed = world_map(countries, legend)
     gzipped = "gzip" in request.accept_encodings
