@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key_from_instance(app.instance_path)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["ORG_TIMEZONE"]
+    app.config["MAIL_FROM"] = app.config["MAIL_FROM"] or app.config["DPO_EMAIL"]
     app.json.sort_keys = False  # records keep the order a reader expects: name first
     # Block tags leave no blank lines and indentation behind: a long register stays small.
     app.jinja_env.trim_blocks = True
@@ -77,12 +78,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from registry.cli import audit_group, demo, notices, users
+    from registry.cli import audit_group, demo, notices, users, worker
 
     app.cli.add_command(demo)
     app.cli.add_command(notices)
     app.cli.add_command(audit_group)
     app.cli.add_command(users)
+    app.cli.add_command(worker)
 
 
 def _load_user(user_id: str):

@@ -1,9 +1,10 @@
 """The operator's commands: `flask --app wsgi demo load`, and more as the registry grows."""
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from registry import accounts, audit, changes
+from registry import worker as outbox_worker
 from registry.demo import load_demo, register_is_empty
 from registry.extensions import db
 from registry.models.accounts import Role
@@ -86,3 +87,22 @@ def notices_apply_due() -> None:
     applied = changes.apply_due()
     db.session.commit()
     click.echo(f"{applied} change(s) took effect.")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Do one round and stop (for cron).")
+@click.option(
+    "--interval", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+    help="Seconds between rounds when there is nothing to do.",
+)  # fmt: skip
+def worker(once: bool, interval: float) -> None:
+    """Make due changes effective and deliver queued emails; runs until stopped (SIGTERM)."""
+    if once:
+        click.echo(str(outbox_worker.work_round()))
+        return
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker: %(message)s")
+    click.echo("The worker is running: due changes take effect and emails go out.")
+    outbox_worker.run(interval=interval)

@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
@@ -36,6 +37,19 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "PROXY_HOPS": 0,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Where the links in emails point; the worker has no request to take it from.
+        "PUBLIC_URL": "http://127.0.0.1:5000",
+        # From: address of the emails; the DPO's address unless MAIL_FROM says otherwise.
+        "MAIL_FROM": None,
+        # No host: emails are written as .eml files to instance/mail/.
+        "MAIL_SMTP_HOST": None,
+        "MAIL_SMTP_PORT": 587,
+        "MAIL_SMTP_SECURITY": "starttls",
+        "MAIL_SMTP_USERNAME": None,
+        "MAIL_SMTP_PASSWORD": None,
+        "OUTBOX_BATCH_SIZE": 100,
+        "OUTBOX_LEASE_SECONDS": 300,
+        "OUTBOX_MAX_ATTEMPTS": 10,
     }
 
 
@@ -61,6 +75,21 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["PROXY_HOPS"] = _count("PROXY_HOPS", environ["PROXY_HOPS"])
     if environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
+    if environ.get("PUBLIC_URL"):
+        settings["PUBLIC_URL"] = _public_url("PUBLIC_URL", environ["PUBLIC_URL"])
+    if environ.get("MAIL_FROM"):
+        settings["MAIL_FROM"] = _email("MAIL_FROM", environ["MAIL_FROM"])
+    if environ.get("MAIL_SMTP_HOST"):
+        settings["MAIL_SMTP_HOST"] = environ["MAIL_SMTP_HOST"].strip()
+    if environ.get("MAIL_SMTP_PORT"):
+        settings["MAIL_SMTP_PORT"] = _port("MAIL_SMTP_PORT", environ["MAIL_SMTP_PORT"])
+    if environ.get("MAIL_SMTP_SECURITY"):
+        settings["MAIL_SMTP_SECURITY"] = _choice(
+            "MAIL_SMTP_SECURITY", environ["MAIL_SMTP_SECURITY"], ("starttls", "tls", "none")
+        )
+    for variable in ("MAIL_SMTP_USERNAME", "MAIL_SMTP_PASSWORD"):
+        if environ.get(variable):
+            settings[variable] = environ[variable]
     if environ.get("SESSION_COOKIE_SECURE"):
         settings["SESSION_COOKIE_SECURE"] = _flag(
             "SESSION_COOKIE_SECURE", environ["SESSION_COOKIE_SECURE"]
@@ -104,6 +133,30 @@ def _time_zone(variable: str, value: str) -> str:
             f"{variable}: {value!r} is not an IANA time zone such as Europe/Luxembourg"
         ) from None
     return value
+
+
+def _public_url(variable: str, value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"{variable}: {value!r} is not the address the registry is served at, "
+            "such as https://subprocessors.example.com"
+        )
+    return value.strip().rstrip("/")
+
+
+def _port(variable: str, value: str) -> int:
+    port = _count(variable, value)
+    if not 1 <= port <= 65535:
+        raise ConfigurationError(f"{variable}: {value!r} is not a port number from 1 to 65535")
+    return port
+
+
+def _choice(variable: str, value: str, choices: tuple[str, ...]) -> str:
+    answer = value.strip().lower()
+    if answer not in choices:
+        raise ConfigurationError(f"{variable}: {value!r} is not one of {', '.join(choices)}")
+    return answer
 
 
 def _count(variable: str, value: str) -> int:

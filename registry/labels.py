@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 
-from registry.models import ChangeKind, LocationRole, NoticeState, Role, SubprocessorStatus
+from registry.models import (
+    ChangeKind,
+    LocationRole,
+    NoticeState,
+    ObjectionOutcome,
+    ObjectionState,
+    Role,
+    SubprocessorStatus,
+)
 from transfers.adequacy import CountryStatus
 from transfers.grounds import Derogation, SccModule, TransferTool, UkTransferTool
 from transfers.measures import Effectiveness, MeasureKind
@@ -159,6 +167,19 @@ NOTICE_STATES = {
     NoticeState.ANNOUNCED: _l("Announced: objections open until the deadline"),
     NoticeState.EFFECTIVE: _l("In effect"),
     NoticeState.WITHDRAWN: _l("Withdrawn"),
+}
+
+OBJECTION_STATES = {
+    ObjectionState.UNCONFIRMED: _l("Awaiting confirmation of the contact address"),
+    ObjectionState.OPEN: _l("Received"),
+    ObjectionState.IN_DISCUSSION: _l("In discussion"),
+    ObjectionState.RESOLVED: _l("Resolved"),
+}
+
+OBJECTION_OUTCOMES = {
+    ObjectionOutcome.CHANGE_WITHDRAWN: _l("The change was withdrawn"),
+    ObjectionOutcome.OBJECTION_WITHDRAWN: _l("The objection was withdrawn"),
+    ObjectionOutcome.CONTRACT_ENDED: _l("The contract was ended"),
 }
 
 CHANGE_FIELDS = {

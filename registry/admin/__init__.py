@@ -39,4 +39,9 @@ def requires(role: Role):
     return decorator
 
 
-from registry.admin import change_views, draft_views, views  # noqa: E402, F401
+from registry.admin import (  # noqa: E402, F401
+    change_views,
+    draft_views,
+    objection_views,
+    views,
+)

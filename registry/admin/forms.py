@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from registry.accounts import MINIMUM_PASSWORD_LENGTH
+from registry.models import ObjectionOutcome, ObjectionState
 from registry.models.accounts import Role
 
 
@@ -96,3 +97,30 @@ class LocationForm(FlaskForm):
     adequacy_decision = SelectField(_l("Adequacy decision relied on"))
     scc_module = SelectField(_l("SCC module"))
     measures = SelectMultipleField(_l("Supplementary measures"))
+
+
+class TriageForm(FlaskForm):
+    """The legal team's next step on a confirmed objection."""
+
+    state = SelectField(
+        _l("New state"),
+        choices=[
+            SelectChoice(ObjectionState.IN_DISCUSSION.value, _l("In discussion")),
+            SelectChoice(ObjectionState.RESOLVED.value, _l("Resolved")),
+        ],
+    )
+    outcome = SelectField(
+        _l("Outcome (when resolved)"),
+        choices=[
+            SelectChoice("", _l("None yet")),
+            SelectChoice(ObjectionOutcome.CHANGE_WITHDRAWN.value, _l("The change was withdrawn")),
+            SelectChoice(
+                ObjectionOutcome.OBJECTION_WITHDRAWN.value, _l("The objection was withdrawn")
+            ),
+            SelectChoice(ObjectionOutcome.CONTRACT_ENDED.value, _l("The contract was ended")),
+        ],
+    )
+    note = TextAreaField(
+        _l("Note (for the legal team; not shown to the objector)"),
+        validators=[Length(max=10000)],
+    )

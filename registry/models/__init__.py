@@ -3,6 +3,8 @@
 from registry.models.accounts import Role, User
 from registry.models.audit import AuditEvent, AuditHead
 from registry.models.changes import ChangeKind, ChangeNotice, NoticeState
+from registry.models.objections import Objection, ObjectionOutcome, ObjectionState
+from registry.models.outbox import DeliveryState, MessageKind, OutboxMessage
 from registry.models.register import (
     Entity,
     LocationMeasure,
@@ -28,9 +30,15 @@ __all__ = [
     "NoticeState",
     "DataCategory",
     "DataSubjectCategory",
+    "DeliveryState",
     "Entity",
     "LocationMeasure",
     "LocationRole",
+    "MessageKind",
+    "Objection",
+    "ObjectionOutcome",
+    "ObjectionState",
+    "OutboxMessage",
     "ProcessingLocation",
     "Purpose",
     "RecipientCategory",

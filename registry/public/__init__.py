@@ -4,4 +4,9 @@ from flask import Blueprint
 
 blueprint = Blueprint("public", __name__)
 
-from registry.public import change_views, transfer_views, views  # noqa: E402, F401
+from registry.public import (  # noqa: E402, F401
+    change_views,
+    objection_views,
+    transfer_views,
+    views,
+)

@@ -1,14 +1,13 @@
 """Announced changes in public: /changes, a page per notice with its proof, and the API."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort, current_app, render_template
-from flask_babel import format_date, format_time
+from flask import abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from registry import labels
+from registry import clock, instants, labels
 from registry.extensions import db
 from registry.models import ChangeNotice, NoticeState
 from registry.public import blueprint
@@ -70,6 +69,9 @@ def notice_record(notice: ChangeNotice) -> dict:
             }
             for change in notice.changes
         ],
+        "objections_open": (
+            notice.state is NoticeState.ANNOUNCED and clock.now() < notice.objection_deadline
+        ),
         "window_days": notice.window_days,
         "emergency_reason": notice.emergency_reason,
         **_instant("announced_at", notice.announced_at),
@@ -97,7 +99,4 @@ def _notices() -> list[ChangeNotice]:
 def _instant(name: str, instant: datetime | None) -> dict:
     if instant is None:
         return {name: None, f"{name}_local": None}
-    utc = instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
-    zone = current_app.config["ORG_TIMEZONE"]
-    local = f"{format_date(utc, 'long')}, {format_time(utc, 'HH:mm')} ({zone})"
-    return {name: utc.isoformat().replace("+00:00", "Z"), f"{name}_local": local}
+    return {name: instants.utc_text(instant), f"{name}_local": instants.local_text(instant)}

@@ -3,7 +3,10 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, ValidationError
+from wtforms import EmailField, StringField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, Length
+
+from registry.objections import ObjectionValues
 
 from registry.public.parameters import BadParameter, read_country
 from registry.public.records import RegisterFilter
@@ -87,3 +90,39 @@ class RegisterFilterForm(FlaskForm):
     def first_error(self) -> str:
         """The first thing wrong with the filters, for answers that carry one message."""
         return next(message for messages in self.errors.values() for message in messages)
+
+
+class ObjectionForm(FlaskForm):
+    """A customer's objection to an announced change."""
+
+    organisation = StringField(
+        _l("Organisation (the customer)"), validators=[DataRequired(), Length(max=200)]
+    )
+    customer_reference = StringField(
+        _l("Customer or contract reference"), validators=[DataRequired(), Length(max=100)]
+    )
+    contact_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    contact_email = EmailField(
+        _l("Your email address"),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l("We send a link to this address: the objection counts once you confirm."),
+    )
+    grounds = TextAreaField(
+        _l("Grounds for the objection"),
+        validators=[DataRequired(), Length(max=10000)],
+        description=_l("Why the change is not acceptable to you, e.g. the country or the data."),
+    )
+
+    def values(self) -> ObjectionValues:
+        return ObjectionValues(
+            organisation=self.organisation.data,
+            customer_reference=self.customer_reference.data,
+            contact_name=self.contact_name.data,
+            contact_email=self.contact_email.data,
+            grounds=self.grounds.data,
+        )
+
+
+class ConfirmObjectionForm(FlaskForm):
+    """The button that confirms an objection; a link alone changes nothing, since mail
+    scanners open links."""

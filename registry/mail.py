@@ -1,0 +1,191 @@
+"""Email on the wire, and the transports that deliver it.
+
+`envelope` makes a complete message of what `registry.emails` wrote: a text and an HTML part;
+Message-ID, Date, From with the organisation's name, Reply-To the DPO's address. A transport delivers it: over SMTP, one connection reused for a whole batch, or as `.eml`
+files in `instance/mail/` when no SMTP server is configured (the local default).
+"""
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app, render_template
+
+from registry import clock
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a message says, in one language."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A message ready for the wire."""
+
+    sender: str
+    recipient: str
+    message_id: str
+    data: bytes
+
+
+def envelope(content: Content, key: str, queued_at: datetime, recipient: str, language: str,
+             headers: dict[str, str] | None = None) -> Envelope:  # fmt: skip
+    """The message on the wire. Its Message-ID is the same on every attempt, so a mail client
+    shows a message that was sent twice (a worker killed between the server's answer and its
+    own record) only once."""
+    config = current_app.config
+    sender = config["MAIL_FROM"]
+    domain = sender.rpartition("@")[2]
+    message_id = f"<{key.replace(':', '.')}.{int(queued_at.timestamp())}@{domain}>"
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = content.subject
+    message["From"] = formataddr((config["ORG_NAME"], sender))
+    message["To"] = recipient
+    message["Reply-To"] = config["DPO_EMAIL"]
+    message["Date"] = format_datetime(clock.now())
+    message["Message-ID"] = message_id
+    message["Content-Language"] = language
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(content.text)
+    message.add_alternative(content.html, subtype="html")
+    return Envelope(sender, recipient, message_id, bytes(message))
+
+
+def render(template: str, **context) -> tuple[str, str]:
+    """The text and HTML parts from `mail/<template>.txt` and `mail/<template>.html`."""
+    context.setdefault("organisation", current_app.config["ORG_NAME"])
+    context.setdefault("dpo_email", current_app.config["DPO_EMAIL"])
+    return (
+        render_template(f"mail/{template}.txt", **context),
+        render_template(f"mail/{template}.html", **context),
+    )
+
+
+class DeliveryError(Exception):
+    """The message was not delivered. `permanent`: the server refused it for good (5xx);
+    otherwise it is worth trying again later. `connection_lost`: the connection is gone, so
+    the rest of the batch waits too."""
+
+    def __init__(self, answer: str, permanent: bool = False, connection_lost: bool = False):
+        super().__init__(answer)
+        self.answer = answer
+        self.permanent = permanent
+        self.connection_lost = connection_lost
+
+
+class Transport(Protocol):
+    def send(self, envelope: Envelope) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class FileTransport:
+    """Writes each message to `<directory>/<Message-ID>.eml`, for reading locally."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def send(self, envelope: Envelope) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = envelope.message_id.strip("<>").replace("/", "_")
+        path = self.directory / f"{name}.eml"
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        draft.write_bytes(envelope.data)
+        draft.replace(path)  # a reader never sees half a message
+
+    def close(self) -> None:
+        pass
+
+
+class SmtpTransport:
+    """Delivers over one SMTP connection, opened at the first message and reused until closed.
+
+    `security` is "starttls" (upgrade a plain connection, usually port 587), "tls" (TLS from
+    the start, usually port 465) or "none" (a relay on the same machine or network).
+    """
+
+    def __init__(
+        self, host: str, port: int, security: str = "starttls", username: str | None = None,
+        password: str | None = None, timeout: float = 30,
+    ) -> None:  # fmt: skip
+        self.host, self.port, self.security = host, port, security
+        self.username, self.password, self.timeout = username, password, timeout
+        self._connection: smtplib.SMTP | None = None
+
+    def send(self, envelope: Envelope) -> None:
+        try:
+            connection = self._connection or self._connect()
+            connection.sendmail(envelope.sender, [envelope.recipient], envelope.data)
+        except smtplib.SMTPRecipientsRefused as error:
+            code, answer = error.recipients[envelope.recipient]
+            raise self._refused(code, answer) from None
+        except smtplib.SMTPResponseException as error:
+            raise self._refused(error.smtp_code, error.smtp_error) from None
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise DeliveryError(
+                f"connection to {self.host}:{self.port} failed: {error or type(error).__name__}",
+                connection_lost=True,
+            ) from None
+
+    def close(self) -> None:
+        if self._connection is None:
+            return
+        try:
+            self._connection.quit()
+        except (smtplib.SMTPException, OSError):
+            self._connection.close()
+        self._connection = None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "tls":
+            connection = smtplib.SMTP_SSL(timeout=self.timeout, context=ssl.create_default_context())
+        else:
+            connection = smtplib.SMTP(timeout=self.timeout)
+        self._connection = connection
+        code, answer = connection.connect(self.host, self.port)
+        if code != 220:
+            raise smtplib.SMTPConnectError(code, answer)
+        connection.ehlo()
+        if self.security == "starttls":
+            connection.starttls(context=ssl.create_default_context())
+            connection.ehlo()
+        if self.username:
+            connection.login(self.username, self.password or "")
+        return connection
+
+    def _refused(self, code: int, answer: bytes | str) -> DeliveryError:
+        text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+        # 421: the server is closing the connection; anything else leaves it usable.
+        if code == 421 or code < 400:
+            self.close()
+        return DeliveryError(
+            f"{code} {text}", permanent=500 <= code < 600, connection_lost=code == 421 or code < 400
+        )
+
+
+def transport_from_config() -> Transport:
+    """SMTP when MAIL_SMTP_HOST is set; otherwise `.eml` files in `instance/mail/`."""
+    config = current_app.config
+    if not config.get("MAIL_SMTP_HOST"):
+        return FileTransport(Path(current_app.instance_path) / "mail")
+    return SmtpTransport(
+        config["MAIL_SMTP_HOST"],
+        config["MAIL_SMTP_PORT"],
+        config["MAIL_SMTP_SECURITY"],
+        config.get("MAIL_SMTP_USERNAME"),
+        config.get("MAIL_SMTP_PASSWORD"),
+    )

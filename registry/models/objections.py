@@ -1,0 +1,68 @@
+"""Objections to announced changes, from the provider's customers.
+
+GDPR Art. 28(2) and SCC clause 9(a) option 2 give a customer the right to object to an intended
+change before it takes effect. An objection counts once its contact address is confirmed; the
+legal team then discusses and resolves it.
+"""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.database import UTCDateTime, enum_by_value, int_pk
+from registry.extensions import db
+from registry.models.changes import ChangeNotice
+
+
+class ObjectionState(enum.StrEnum):
+    UNCONFIRMED = "unconfirmed"  # submitted; the contact address is not yet confirmed
+    OPEN = "open"
+    IN_DISCUSSION = "in_discussion"
+    RESOLVED = "resolved"
+
+
+class ObjectionOutcome(enum.StrEnum):
+    CHANGE_WITHDRAWN = "change_withdrawn"
+    OBJECTION_WITHDRAWN = "objection_withdrawn"
+    CONTRACT_ENDED = "contract_ended"
+
+
+class Objection(db.Model):
+    __tablename__ = "objection"
+    __table_args__ = (
+        # The same person objecting twice for the same customer is one objection.
+        sa.UniqueConstraint("notice_id", "contact_email", "customer_reference"),
+        sa.CheckConstraint(
+            "(state = 'unconfirmed') = (confirmed_at IS NULL)", name="confirmed_when_counted"
+        ),
+        sa.CheckConstraint(
+            "(state = 'resolved') = (outcome IS NOT NULL AND resolved_at IS NOT NULL)",
+            name="resolved_with_outcome",
+        ),
+        sa.CheckConstraint("submitted_at <= confirmed_at", name="confirmed_after_submitted"),
+        sa.CheckConstraint("confirmation_requests >= 1", name="confirmation_requested"),
+    )
+
+    id: Mapped[int_pk]
+    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("change_notice.id"), index=True)
+    state: Mapped[ObjectionState] = mapped_column(enum_by_value(ObjectionState, "objection_state"))
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    customer_reference: Mapped[str] = mapped_column(sa.String(100))
+    contact_name: Mapped[str] = mapped_column(sa.String(200))
+    contact_email: Mapped[str] = mapped_column(sa.String(254))  # normalised, lower case
+    grounds: Mapped[str] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(8))  # of the emails to the contact
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How many confirmation emails were asked for; capped so the form cannot flood a mailbox.
+    confirmation_requests: Mapped[int] = mapped_column(default=1)
+    outcome: Mapped[ObjectionOutcome | None] = mapped_column(
+        enum_by_value(ObjectionOutcome, "objection_outcome")
+    )
+    # The legal team's working note; not shown to the objector.
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    notice: Mapped[ChangeNotice] = relationship()

@@ -1,0 +1,57 @@
+"""The outbox: every email the registry sends is first a row here, written in the same
+transaction as the change that calls for it, then delivered by the worker (`registry.worker`).
+
+A message is queued until the worker delivers it, or until the server refuses it for good or
+the attempts run out (failed, with the server's answer). A worker claims a batch by writing a
+lease on it; a lease that runs out (a worker killed mid-batch) frees the message again.
+"""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.database import UTCDateTime, enum_by_value, int_pk
+from registry.extensions import db
+
+
+class MessageKind(enum.StrEnum):
+    OBJECTION_CONFIRMATION = "objection_confirmation"
+    OBJECTION_ACKNOWLEDGEMENT = "objection_acknowledgement"
+
+
+class DeliveryState(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        sa.Index("ix_outbox_message_due", "state", "next_attempt_at"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_counted"),
+        sa.CheckConstraint("(state = 'sent') = (sent_at IS NOT NULL)", name="sent_when_sent"),
+    )
+
+    id: Mapped[int_pk]
+    kind: Mapped[MessageKind] = mapped_column(enum_by_value(MessageKind, "message_kind"))
+    # What makes the message one of its kind, e.g. "objection_confirmation:17:1": queueing the
+    # same key twice (a retried request, a double click) sends one message.
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    # The row the message is about (an objection, a notice), by kind; read when it is composed.
+    subject_id: Mapped[int]
+    state: Mapped[DeliveryState] = mapped_column(enum_by_value(DeliveryState, "delivery_state"))
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_token: Mapped[str | None] = mapped_column(sa.String(32))
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[str | None] = mapped_column(sa.String(254))
+    # The server's last answer, or why the connection failed; kept when the message is sent
+    # after retries, so the delivery report shows what happened.
+    last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -1,0 +1,179 @@
+"""Objections to announced changes: submitted, confirmed by email, then triaged by legal.
+
+An objection is accepted only while the notice's window is open (before the objection
+deadline) and counts once its contact address is confirmed through the signed, expiring link
+emailed to it. The same address objecting again for the same customer is the same objection:
+nothing new is stored, and at most MAX_CONFIRMATION_EMAILS confirmation emails go out. Every
+step is on the audit trail, in the same transaction as the write.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from registry import audit, clock, instants, outbox
+from registry.accounts import AccountError, normalised_email
+from registry.extensions import db
+from registry.models import (
+    ChangeNotice,
+    MessageKind,
+    NoticeState,
+    Objection,
+    ObjectionOutcome,
+    ObjectionState,
+)
+
+MAX_CONFIRMATION_EMAILS = 3
+
+# Which state may follow which, for the legal team's triage.
+NEXT_STATES = {
+    ObjectionState.OPEN: {ObjectionState.IN_DISCUSSION, ObjectionState.RESOLVED},
+    ObjectionState.IN_DISCUSSION: {ObjectionState.RESOLVED},
+}
+
+
+class ObjectionError(ValueError):
+    """The objection cannot be taken or moved as asked; the message says why."""
+
+
+class WindowClosed(ObjectionError):
+    """The notice no longer takes objections."""
+
+
+@dataclass(frozen=True)
+class ObjectionValues:
+    organisation: str
+    customer_reference: str
+    contact_name: str
+    contact_email: str
+    grounds: str
+
+
+def submit(notice: ChangeNotice, values: ObjectionValues, language: str) -> Objection:
+    """Take an objection to `notice`, or find the one already taken; queue the email that
+    confirms its address. Raises WindowClosed after the deadline, ObjectionError for a bad
+    address. The caller commits."""
+    ensure_open(notice)
+    try:
+        email = normalised_email(values.contact_email)
+    except AccountError as error:
+        raise ObjectionError(str(error)) from None
+    reference = values.customer_reference.strip()
+    existing = db.session.scalar(
+        sa.select(Objection).where(
+            Objection.notice_id == notice.id,
+            Objection.contact_email == email,
+            Objection.customer_reference == reference,
+        )
+    )
+    if existing is not None:
+        if (existing.state is ObjectionState.UNCONFIRMED
+                and existing.confirmation_requests < MAX_CONFIRMATION_EMAILS):  # fmt: skip
+            existing.confirmation_requests += 1
+            _queue_confirmation(existing)
+            audit.record(email, "objection.confirmation_resent", "objection", existing.id,
+                         after={"confirmation_requests": existing.confirmation_requests})  # fmt: skip
+        return existing
+    objection = Objection(
+        notice=notice,
+        state=ObjectionState.UNCONFIRMED,
+        organisation=values.organisation.strip(),
+        customer_reference=reference,
+        contact_name=values.contact_name.strip(),
+        contact_email=email,
+        grounds=values.grounds.strip(),
+        language=language,
+        submitted_at=clock.now(),
+        confirmation_requests=1,
+    )
+    db.session.add(objection)
+    db.session.flush()
+    _queue_confirmation(objection)
+    audit.record(email, "objection.submitted", "objection", objection.id,
+                 after=objection_snapshot(objection))  # fmt: skip
+    return objection
+
+
+def confirm(objection: Objection) -> bool:
+    """Count the objection: its contact has confirmed the address. Queues the acknowledgement.
+    Confirming twice changes nothing; True if this call confirmed it. The caller commits.
+
+    The objection was made when it was submitted, so a confirmation that arrives after the
+    deadline, within the link's lifetime, still counts it."""
+    db.session.refresh(objection, with_for_update=True)
+    if objection.state is not ObjectionState.UNCONFIRMED:
+        return False
+    before = objection_snapshot(objection)
+    objection.state = ObjectionState.OPEN
+    objection.confirmed_at = clock.now()
+    outbox.enqueue(MessageKind.OBJECTION_ACKNOWLEDGEMENT, f"objection_acknowledgement:{objection.id}",
+                   objection.contact_email, objection.language, objection.id)  # fmt: skip
+    audit.record(objection.contact_email, "objection.confirmed", "objection", objection.id,
+                 before=before, after=objection_snapshot(objection))  # fmt: skip
+    return True
+
+
+def triage(
+    objection: Objection,
+    actor: str,
+    state: ObjectionState,
+    outcome: ObjectionOutcome | None = None,
+    note: str | None = None,
+) -> None:
+    """Move a confirmed objection on: open → in discussion → resolved, a resolution naming its
+    outcome. The note is the legal team's own. Raises ObjectionError. The caller commits."""
+    db.session.refresh(objection, with_for_update=True)
+    if state not in NEXT_STATES.get(objection.state, set()):
+        raise ObjectionError(
+            _("An objection that is %(now)s cannot become %(next)s.",
+              now=objection.state.value, next=state.value)
+        )  # fmt: skip
+    if (state is ObjectionState.RESOLVED) != (outcome is not None):
+        raise ObjectionError(_("A resolved objection names its outcome, and only then."))
+    before = objection_snapshot(objection)
+    objection.state = state
+    objection.outcome = outcome
+    if state is ObjectionState.RESOLVED:
+        objection.resolved_at = clock.now()
+    if (note or "").strip():
+        objection.note = note.strip()
+    audit.record(actor, "objection.triaged", "objection", objection.id, before=before,
+                 after=objection_snapshot(objection))  # fmt: skip
+
+
+def ensure_open(notice: ChangeNotice) -> None:
+    """Raise WindowClosed unless `notice` takes objections now, with the reason and deadline."""
+    if notice.state is NoticeState.WITHDRAWN:
+        raise WindowClosed(_("This change was withdrawn; there is nothing to object to."))
+    if notice.state is NoticeState.EFFECTIVE or clock.now() >= notice.objection_deadline:
+        raise WindowClosed(
+            _("The objection window for this change closed on %(deadline)s. Objections to it "
+              "can no longer be taken; write to %(dpo)s about any concern.",
+              deadline=instants.both(notice.objection_deadline),
+              dpo=current_app.config["DPO_EMAIL"])
+        )  # fmt: skip
+
+
+def objection_snapshot(objection: Objection) -> dict:
+    """What the trail keeps of an objection."""
+    return {
+        "notice": objection.notice_id,
+        "state": objection.state.value,
+        "organisation": objection.organisation,
+        "customer_reference": objection.customer_reference,
+        "contact_name": objection.contact_name,
+        "contact_email": objection.contact_email,
+        "grounds": objection.grounds,
+        "submitted_at": objection.submitted_at.isoformat(),
+        "confirmed_at": objection.confirmed_at.isoformat() if objection.confirmed_at else None,
+        "outcome": objection.outcome.value if objection.outcome else None,
+        "note": objection.note,
+    }
+
+
+def _queue_confirmation(objection: Objection) -> None:
+    key = f"objection_confirmation:{objection.id}:{objection.confirmation_requests}"
+    outbox.enqueue(MessageKind.OBJECTION_CONFIRMATION, key, objection.contact_email,
+                   objection.language, objection.id)  # fmt: skip

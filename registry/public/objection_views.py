@@ -1,0 +1,132 @@
+"""Objecting to an announced change: the form, the confirmation by email, the objection's state.
+
+The form answers the same whatever the address (a first objection, a repeated one, one already
+confirmed), so it tells nobody whether someone objected. The links in the emails are signed and
+expire; following one shows a page with a button, since mail scanners open links by themselves.
+"""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from registry import instants, labels, objections, tokens
+from registry.accounts import AccountError, normalised_email
+from registry.extensions import db, limiter
+from registry.i18n import current_language
+from registry.models import ChangeNotice, Objection, ObjectionState
+from registry.public import blueprint
+from registry.public.change_views import notice_record
+from registry.public.forms import ConfirmObjectionForm, ObjectionForm
+
+
+def _address_key() -> str:
+    """One counter per contact address, however it is written."""
+    given = request.form.get("contact_email", "")
+    try:
+        return "objection:" + normalised_email(given)
+    except AccountError:
+        return "objection:" + given.strip().lower()
+
+
+@blueprint.route("/changes/<int(max=2147483647):notice_id>/object", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: _address_key())
+def object_to_change(notice_id: int):
+    notice = _notice(notice_id)
+    try:
+        objections.ensure_open(notice)
+    except objections.WindowClosed as closed:
+        # Nothing is stored: the page says why, with the deadline.
+        status = 409 if request.method == "POST" else 200
+        page = render_template("public/object.html", notice=notice_record(notice),
+                               closed=str(closed), form=None)  # fmt: skip
+        return page, status
+    form = ObjectionForm()
+    if form.validate_on_submit():
+        try:
+            _submit(notice, form)
+        except objections.WindowClosed as closed:  # the deadline passed while the form was open
+            page = render_template("public/object.html", notice=notice_record(notice),
+                                   closed=str(closed), form=None)  # fmt: skip
+            return page, 409
+        except objections.ObjectionError as error:
+            form.contact_email.errors.append(str(error))
+        else:
+            return redirect(url_for("public.objection_sent", notice_id=notice.id))
+    status = 400 if form.errors else 200
+    return render_template("public/object.html", notice=notice_record(notice), form=form,
+                           closed=None), status  # fmt: skip
+
+
+@blueprint.get("/changes/<int(max=2147483647):notice_id>/object/sent")
+def objection_sent(notice_id: int):
+    return render_template("public/objection_sent.html", notice=notice_record(_notice(notice_id)))
+
+
+@blueprint.route("/objections/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def confirm_objection(token: str):
+    objection = _objection_from(tokens.Purpose.CONFIRM_OBJECTION, token)
+    form = ConfirmObjectionForm()
+    if form.validate_on_submit():
+        objections.confirm(objection)
+        db.session.commit()
+    if objection.state is not ObjectionState.UNCONFIRMED:
+        state_token = tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id)
+        return redirect(url_for("public.objection_state", token=state_token, confirmed=1))
+    return render_template("public/objection_confirm.html", objection=objection, form=form,
+                           notice=notice_record(objection.notice))  # fmt: skip
+
+
+@blueprint.get("/objections/<token>")
+def objection_state(token: str):
+    objection = _objection_from(tokens.Purpose.OBJECTION_STATE, token)
+    return render_template(
+        "public/objection.html",
+        objection=objection,
+        notice=notice_record(objection.notice),
+        submitted_at=instants.both(objection.submitted_at),
+        confirmed_at=instants.both(objection.confirmed_at) if objection.confirmed_at else None,
+        state_name=labels.OBJECTION_STATES[objection.state],
+        outcome_name=labels.OBJECTION_OUTCOMES.get(objection.outcome),
+        just_confirmed=request.args.get("confirmed") == "1",
+    )
+
+
+def _submit(notice: ChangeNotice, form: ObjectionForm) -> None:
+    for attempt in range(2):
+        try:
+            objections.submit(notice, form.values(), current_language())
+            db.session.commit()
+            return
+        except IntegrityError:
+            # The same objection submitted twice at the same moment: the other request stored
+            # it; this one now finds it.
+            db.session.rollback()
+            if attempt:
+                raise
+
+
+def _notice(notice_id: int) -> ChangeNotice:
+    notice = db.session.get(ChangeNotice, notice_id)
+    if notice is None:
+        abort(404, description=_("There is no change notice with number %(id)s.", id=notice_id))
+    return notice
+
+
+def _objection_from(purpose: tokens.Purpose, token: str) -> Objection:
+    try:
+        objection_id = tokens.read(purpose, token)
+    except tokens.TokenExpired:
+        if purpose is tokens.Purpose.CONFIRM_OBJECTION:
+            abort(400, description=_("This confirmation link has expired. Submit the objection "
+                                     "again from the notice's page to get a new one."))  # fmt: skip
+        abort(400, description=_("This link has expired. Write to the data protection officer "
+                                 "for the state of your objection."))  # fmt: skip
+    except tokens.TokenInvalid:
+        abort(404, description=_("This link is not one we sent, or it was cut short. "
+                                 "Copy the whole address from the email."))  # fmt: skip
+    objection = db.session.get(Objection, objection_id) if isinstance(objection_id, int) else None
+    if objection is None:
+        abort(404, description=_("This objection no longer exists."))
+    return objection

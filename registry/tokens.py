@@ -1,0 +1,62 @@
+"""Signed, expiring tokens for the links in emails (itsdangerous, keyed by SECRET_KEY).
+
+Each purpose has its own salt, so a token made to confirm an objection cannot be replayed to
+read one's state, and each has its own lifetime.
+"""
+
+import enum
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from registry import clock
+
+
+class Purpose(enum.Enum):
+    # (salt, lifetime)
+    CONFIRM_OBJECTION = ("objection-confirmation", timedelta(days=3))
+    OBJECTION_STATE = ("objection-state", timedelta(days=730))
+
+    @property
+    def salt(self) -> str:
+        return self.value[0]
+
+    @property
+    def lifetime(self) -> timedelta:
+        return self.value[1]
+
+
+class TokenExpired(ValueError):
+    """The token was genuine but its lifetime is over."""
+
+
+class TokenInvalid(ValueError):
+    """The token was not made by this registry for this purpose, or was altered."""
+
+
+class _ClockSigner(TimestampSigner):
+    # Tokens are stamped and aged by the registry's clock, which tests move.
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def sign(purpose: Purpose, value: int | str) -> str:
+    return _serializer(purpose).dumps(value)
+
+
+def read(purpose: Purpose, token: str) -> int | str:
+    """The value signed into `token`. Raises TokenExpired or TokenInvalid."""
+    serializer = _serializer(purpose)
+    try:
+        return serializer.loads(token, max_age=int(purpose.lifetime.total_seconds()))
+    except SignatureExpired:
+        raise TokenExpired(purpose.salt) from None
+    except BadSignature:
+        raise TokenInvalid(purpose.salt) from None
+
+
+def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=purpose.salt, signer=_ClockSigner
+    )

@@ -1,0 +1,197 @@
+"""The worker: makes due changes effective and delivers the outbox.
+
+`flask --app wsgi worker` runs until stopped (`make run` starts it beside the web server);
+`--once` does one round, for cron. Several workers may run side by side: each claims a batch
+by writing its own lease on the rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite lets one
+writer at a time), delivers the batch over one connection, and records each message as soon as
+the server has answered for it. A worker killed mid-batch leaves its unrecorded messages leased;
+when the lease runs out another round claims them again, so nothing is lost.
+
+Answers: 2xx sent; 4xx and failed connections retried with exponential backoff, up to
+OUTBOX_MAX_ATTEMPTS; 5xx failed at once, with the server's answer kept.
+"""
+
+import logging
+import secrets
+import signal
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from registry import changes, clock, emails, mail
+from registry.extensions import db
+from registry.models import DeliveryState, MessageKind, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=6)
+
+
+@dataclass
+class Round:
+    """What one round did."""
+
+    changes_applied: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.changes_applied} change(s) took effect; {self.sent} email(s) sent, "
+            f"{self.retrying} to be retried, {self.failed} failed."
+        )
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    kind: MessageKind
+    key: str
+    queued_at: object
+    recipient: str
+    language: str
+    subject_id: int
+    attempts: int
+
+
+def run(interval: float = 5.0) -> None:
+    """Do rounds until SIGTERM or SIGINT; a stop lets the message in flight be recorded."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.is_set():
+        try:
+            done = work_round(stop)
+        except sa.exc.SQLAlchemyError:  # the database away for a moment: try again next round
+            log.exception("the round failed; the next one starts in %s s", interval)
+            db.session.rollback()
+            done = Round()
+        if done.sent or done.retrying or done.failed or done.changes_applied:
+            log.info("%s", done)
+        stop.wait(interval)
+
+
+def work_round(stop: threading.Event | None = None) -> Round:
+    """Apply the changes whose time has come, then deliver every message that is due."""
+    done = Round(changes_applied=changes.apply_due())
+    db.session.commit()
+    transport = mail.transport_from_config()
+    try:
+        while not (stop and stop.is_set()):
+            token, batch = _claim(current_app.config["OUTBOX_BATCH_SIZE"])
+            if not batch:
+                break
+            _deliver(token, batch, transport, done, stop)
+    finally:
+        transport.close()
+    return done
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: 1, 2, 4, 8 … minutes, at most 6 hours."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
+
+
+def _claim(size: int) -> tuple[str, list[_Claimed]]:
+    """Lease up to `size` due messages to this worker, committed before anything is sent."""
+    now = clock.now()
+    token = secrets.token_hex(16)
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    due = (
+        sa.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.state == DeliveryState.QUEUED,
+            OutboxMessage.next_attempt_at <= now,
+            sa.or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until <= now),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(lease_token=token, leased_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    rows = db.session.execute(
+        sa.select(
+            OutboxMessage.id, OutboxMessage.kind, OutboxMessage.key, OutboxMessage.queued_at,
+            OutboxMessage.recipient, OutboxMessage.language, OutboxMessage.subject_id,
+            OutboxMessage.attempts,
+        )
+        .where(OutboxMessage.lease_token == token)
+        .order_by(OutboxMessage.id)
+    ).all()  # fmt: skip
+    db.session.commit()
+    return token, [_Claimed(*row) for row in rows]
+
+
+def _deliver(token, batch, transport, done: Round, stop) -> None:
+    for position, message in enumerate(batch):
+        if stop and stop.is_set():
+            _release(token, batch[position:])  # the next worker takes them at once
+            return
+        try:
+            envelope = emails.compose(message.kind, message.key, message.queued_at,
+                                    message.subject_id, message.recipient, message.language)  # fmt: skip
+        except Exception as error:  # a message that cannot be written fails alone
+            log.exception("outbox message %s could not be composed", message.id)
+            _record_failure(token, message, f"could not be composed: {error!r}", done)
+            continue
+        try:
+            transport.send(envelope)
+        except mail.DeliveryError as error:
+            if error.permanent:
+                _record_failure(token, message, error.answer, done)
+            elif error.connection_lost:
+                # The server is unreachable or closing: this message and the rest of the
+                # batch wait for the next attempt.
+                for waiting in batch[position:]:
+                    _record_retry(token, waiting, error.answer, done)
+                return
+            else:
+                _record_retry(token, message, error.answer, done)
+            continue
+        _update(token, message, state=DeliveryState.SENT, sent_at=clock.now(),
+                message_id=envelope.message_id, attempts=message.attempts + 1)  # fmt: skip
+        done.sent += 1
+
+
+def _record_retry(token: str, message: _Claimed, answer: str, done: Round) -> None:
+    attempts = message.attempts + 1
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        _record_failure(token, message, f"gave up after {attempts} attempts: {answer}", done)
+        return
+    _update(token, message, attempts=attempts, last_error=answer,
+            next_attempt_at=clock.now() + retry_delay(attempts))  # fmt: skip
+    done.retrying += 1
+
+
+def _record_failure(token: str, message: _Claimed, answer: str, done: Round) -> None:
+    _update(token, message, state=DeliveryState.FAILED, attempts=message.attempts + 1,
+            last_error=answer)  # fmt: skip
+    done.failed += 1
+
+
+def _release(token: str, messages: list[_Claimed]) -> None:
+    for message in messages:
+        _update(token, message)
+
+
+def _update(token: str, message: _Claimed, **values) -> None:
+    """Record what became of one message and give up the lease, in a transaction of its own:
+    once the server has answered, the answer is on record before the next message goes."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.lease_token == token)
+        .values(lease_token=None, leased_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

@@ -1,0 +1,296 @@
+"""Objections through the public pages: taken before the deadline only, counted once the
+contact confirms by email, never twice, and each step on the audit trail."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from registry import changes
+from registry.extensions import db
+from registry.models import AuditEvent, ChangeKind, Objection, Subprocessor
+from tests.mailbox import delivered, html_of, link_in, text_of
+
+FORM = {
+    "organisation": "Acme Telecom SA",
+    "customer_reference": "C-1042",
+    "contact_name": "Claire Dupont",
+    "contact_email": "claire@acme.example",
+    "grounds": "Our contract forbids transfers to the USA.",
+}
+DEADLINE = "December 2, 2026, 10:00 (Europe/Luxembourg)"
+
+
+@pytest.fixture
+def notice_id(app, clock, make_subprocessor):
+    proposed = make_subprocessor(name="Nimbus Cloud", status="proposed").id
+    with app.app_context():
+        notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "t")
+        db.session.commit()
+        return notice.id
+
+
+def csrf_token(client, address):
+    page = client.get(address).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def object_to(client, notice_id, token=None, **overrides):
+    """Post the form; `token` is for a form fetched earlier (the page shows none once closed)."""
+    address = f"/changes/{notice_id}/object"
+    data = {"csrf_token": token or csrf_token(client, address), **FORM, **overrides}
+    return client.post(address, data=data)
+
+
+def send_mail(runner):
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def confirm(client, message):
+    address = link_in(message, "/objections/confirm/")
+    return client.post(address, data={"csrf_token": csrf_token(client, address)})
+
+
+def objections(app) -> list[Objection]:
+    with app.app_context():
+        return db.session.scalars(sa.select(Objection)).all()
+
+
+def test_the_notice_page_offers_the_objection_form_while_the_window_is_open(client, notice_id):
+    page = client.get(f"/changes/{notice_id}").get_data(as_text=True)
+    assert f'href="/changes/{notice_id}/object"' in page
+
+
+def test_the_notice_page_no_longer_offers_it_after_the_deadline(client, clock, notice_id):
+    clock.move(days=30)
+    page = client.get(f"/changes/{notice_id}").get_data(as_text=True)
+    assert f'href="/changes/{notice_id}/object"' not in page
+
+
+def test_an_objection_sends_a_confirmation_link_to_the_contact(app, client, runner, notice_id):
+    response = object_to(client, notice_id)
+    send_mail(runner)
+    assert response.status_code == 302
+    [message] = delivered(app)
+    assert message["To"] == "claire@acme.example"
+    assert "/objections/confirm/" in text_of(message)
+
+
+def test_the_confirmation_email_names_the_change_and_its_deadline(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    [message] = delivered(app)
+    assert "New subprocessor: Nimbus Cloud" in message["Subject"]
+    assert DEADLINE in text_of(message)
+    assert DEADLINE in html_of(message)
+
+
+def test_an_unconfirmed_objection_does_not_count(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    [objection] = objections(app)
+    assert objection.state.value == "unconfirmed"
+
+
+def test_following_the_link_alone_does_not_confirm(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    page = client.get(link_in(delivered(app)[0], "/objections/confirm/"))
+    assert "Confirm my objection" in page.get_data(as_text=True)
+    assert objections(app)[0].state.value == "unconfirmed"
+
+
+def test_confirming_counts_the_objection(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    response = confirm(client, delivered(app)[0])
+    assert response.status_code == 302
+    assert objections(app)[0].state.value == "open"
+
+
+def test_confirming_sends_an_acknowledgement_with_a_link_to_the_objection(
+    app, client, runner, notice_id
+):
+    object_to(client, notice_id)
+    send_mail(runner)
+    confirm(client, delivered(app)[0])
+    send_mail(runner)
+    acknowledgement = delivered(app)[1]
+    page = client.get(link_in(acknowledgement, "/objections/")).get_data(as_text=True)
+    assert "Your objection is recorded" in acknowledgement["Subject"]
+    assert "Received" in page and "Acme Telecom SA" in page
+
+
+def test_confirming_twice_counts_once_and_acknowledges_once(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    address = link_in(delivered(app)[0], "/objections/confirm/")
+    token = csrf_token(client, address)
+    for _double_click in range(2):
+        client.post(address, data={"csrf_token": token})
+    send_mail(runner)
+    assert len(delivered(app)) == 2
+    assert len(objections(app)) == 1
+
+
+def test_objecting_twice_stores_one_objection(app, client, notice_id):
+    object_to(client, notice_id)
+    second = object_to(client, notice_id, contact_email="Claire@ACME.example")
+    assert second.status_code == 302
+    assert len(objections(app)) == 1
+
+
+def test_a_repeated_objection_answers_exactly_as_a_first_one(client, notice_id):
+    first = object_to(client, notice_id)
+    second = object_to(client, notice_id)
+    assert client.get(first.headers["Location"]).get_data() == client.get(
+        second.headers["Location"]
+    ).get_data()
+
+
+def test_confirmation_emails_for_one_objection_stop_after_three(app, client, runner, notice_id):
+    for _ in range(5):
+        object_to(client, notice_id)
+    send_mail(runner)
+    assert len(delivered(app)) == 3
+
+
+def test_an_objection_for_another_customer_is_another_objection(app, client, notice_id):
+    object_to(client, notice_id)
+    object_to(client, notice_id, customer_reference="C-2001")
+    assert len(objections(app)) == 2
+
+
+def test_a_late_objection_is_refused_with_the_deadline(client, clock, notice_id):
+    token = csrf_token(client, f"/changes/{notice_id}/object")
+    clock.move(days=30)
+    response = object_to(client, notice_id, token)
+    assert response.status_code == 409
+    assert DEADLINE in response.get_data(as_text=True)
+
+
+def test_a_late_objection_stores_nothing_and_sends_nothing(app, client, runner, clock, notice_id):
+    token = csrf_token(client, f"/changes/{notice_id}/object")
+    clock.move(days=30, seconds=1)
+    object_to(client, notice_id, token)
+    send_mail(runner)
+    assert objections(app) == []
+    assert delivered(app) == []
+
+
+def test_the_form_after_the_deadline_shows_the_deadline_instead(client, clock, notice_id):
+    clock.move(days=30)
+    page = client.get(f"/changes/{notice_id}/object").get_data(as_text=True)
+    assert DEADLINE in page
+    assert "<form method=\"post\" novalidate>" not in page
+
+
+def test_an_objection_to_a_withdrawn_change_is_refused(app, client, notice_id):
+    from registry.models import ChangeNotice
+
+    token = csrf_token(client, f"/changes/{notice_id}/object")
+    with app.app_context():
+        changes.withdraw(db.session.get(ChangeNotice, notice_id), "t", "Not needed after all")
+        db.session.commit()
+    response = object_to(client, notice_id, token)
+    assert response.status_code == 409
+    assert "withdrawn" in response.get_data(as_text=True)
+
+
+def test_a_confirmation_after_the_deadline_counts_an_objection_made_before_it(
+    app, client, runner, clock, notice_id
+):
+    clock.move(days=29, hours=23)
+    object_to(client, notice_id)
+    send_mail(runner)
+    clock.move(hours=2)
+    confirm(client, delivered(app)[0])
+    assert objections(app)[0].state.value == "open"
+
+
+def test_an_expired_confirmation_link_is_refused_and_counts_nothing(
+    app, client, runner, clock, notice_id
+):
+    object_to(client, notice_id)
+    send_mail(runner)
+    address = link_in(delivered(app)[0], "/objections/confirm/")
+    token = csrf_token(client, address)
+    clock.move(days=3, seconds=1)
+    response = client.post(address, data={"csrf_token": token})
+    assert response.status_code == 400
+    assert "expired" in response.get_data(as_text=True)
+    assert objections(app)[0].state.value == "unconfirmed"
+
+
+def test_an_altered_link_is_refused(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    address = link_in(delivered(app)[0], "/objections/confirm/")
+    path, _, query = address.partition("?")
+    altered = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    assert client.get(f"{altered}?{query}").status_code == 404
+
+
+def test_a_confirmation_link_does_not_open_the_state_page(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    address = link_in(delivered(app)[0], "/objections/confirm/")
+    assert client.get(address.replace("/objections/confirm/", "/objections/")).status_code == 404
+
+
+def test_a_bad_email_address_is_answered_in_the_form(app, client, notice_id):
+    response = object_to(client, notice_id, contact_email="claire@")
+    assert response.status_code == 400
+    assert "is not an email address" in response.get_data(as_text=True)
+    assert objections(app) == []
+
+
+def test_missing_grounds_are_answered_in_the_form(app, client, notice_id):
+    response = object_to(client, notice_id, grounds="  ")
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_an_objection_without_a_csrf_token_is_refused(app, client, notice_id):
+    response = client.post(f"/changes/{notice_id}/object", data=FORM)
+    assert response.status_code == 400
+    assert objections(app) == []
+
+
+def test_the_emails_are_in_the_language_the_objector_used(app, client, runner, notice_id):
+    client.get("/subprocessors?lang=de")
+    object_to(client, notice_id)
+    send_mail(runner)
+    [message] = delivered(app)
+    assert message["Subject"].startswith("Bestätigen Sie Ihren Widerspruch")
+    assert message["Content-Language"] == "de"
+
+
+def test_the_emails_come_from_the_organisation_and_answer_to_the_dpo(
+    app, client, runner, notice_id
+):
+    object_to(client, notice_id)
+    send_mail(runner)
+    [message] = delivered(app)
+    assert message["From"] == "Mixvoip <dpo@mixvoip.com>"
+    assert message["Reply-To"] == "dpo@mixvoip.com"
+    assert message["Message-ID"].endswith("@mixvoip.com>")
+    assert message["Date"]
+
+
+def test_the_objection_form_is_rate_limited_per_address(client, notice_id):
+    statuses = [
+        object_to(client, notice_id, customer_reference=f"C-{n}").status_code for n in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]
+
+
+def test_submitting_and_confirming_are_on_the_audit_trail(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    confirm(client, delivered(app)[0])
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["objection.submitted", "objection.confirmed"]
