@@ -1,8 +1,9 @@
 """Email on the wire, and the transports that deliver it.
 
 `envelope` makes a complete message of what `registry.emails` wrote: a text and an HTML part;
-Message-ID, Date, From with the organisation's name, Reply-To the DPO's address. A transport delivers it: over SMTP, one connection reused for a whole batch, or as `.eml`
-files in `instance/mail/` when no SMTP server is configured (the local default).
+Message-ID, Date, From with the organisation's name, Reply-To the DPO's address. A transport
+delivers it: over SMTP, one connection reused for a whole batch, or as `.eml` files in
+`instance/mail/` when no SMTP server is configured (the local default).
 """
 
 import os
@@ -56,11 +57,11 @@ def envelope(content: Content, key: str, queued_at: datetime, recipient: str, la
     message["Reply-To"] = config["DPO_EMAIL"]
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = message_id
-    message["Content-Language"] = language
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(content.text)
     message.add_alternative(content.html, subtype="html")
+    message["Content-Language"] = language  # after the parts: setting them clears Content-*
     return Envelope(sender, recipient, message_id, bytes(message))
 
 
@@ -152,7 +153,9 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         if self.security == "tls":
-            connection = smtplib.SMTP_SSL(timeout=self.timeout, context=ssl.create_default_context())
+            connection = smtplib.SMTP_SSL(
+                timeout=self.timeout, context=ssl.create_default_context()
+            )
         else:
             connection = smtplib.SMTP(timeout=self.timeout)
         self._connection = connection

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from registry import audit, clock, instants, outbox
+from registry import audit, clock, instants, labels, outbox
 from registry.accounts import AccountError, normalised_email
 from registry.extensions import db
 from registry.models import (
@@ -73,8 +73,10 @@ def submit(notice: ChangeNotice, values: ObjectionValues, language: str) -> Obje
                 and existing.confirmation_requests < MAX_CONFIRMATION_EMAILS):  # fmt: skip
             existing.confirmation_requests += 1
             _queue_confirmation(existing)
-            audit.record(email, "objection.confirmation_resent", "objection", existing.id,
-                         after={"confirmation_requests": existing.confirmation_requests})  # fmt: skip
+            audit.record(
+                email, "objection.confirmation_resent", "objection", existing.id,
+                after={"confirmation_requests": existing.confirmation_requests},
+            )  # fmt: skip
         return existing
     objection = Objection(
         notice=notice,
@@ -108,8 +110,9 @@ def confirm(objection: Objection) -> bool:
     before = objection_snapshot(objection)
     objection.state = ObjectionState.OPEN
     objection.confirmed_at = clock.now()
-    outbox.enqueue(MessageKind.OBJECTION_ACKNOWLEDGEMENT, f"objection_acknowledgement:{objection.id}",
-                   objection.contact_email, objection.language, objection.id)  # fmt: skip
+    key = f"objection_acknowledgement:{objection.id}"
+    outbox.enqueue(MessageKind.OBJECTION_ACKNOWLEDGEMENT, key, objection.contact_email,
+                   objection.language, objection.id)  # fmt: skip
     audit.record(objection.contact_email, "objection.confirmed", "objection", objection.id,
                  before=before, after=objection_snapshot(objection))  # fmt: skip
     return True
@@ -127,8 +130,8 @@ def triage(
     db.session.refresh(objection, with_for_update=True)
     if state not in NEXT_STATES.get(objection.state, set()):
         raise ObjectionError(
-            _("An objection that is %(now)s cannot become %(next)s.",
-              now=objection.state.value, next=state.value)
+            _("An objection in the state “%(now)s” cannot move to “%(next)s”.",
+              now=labels.OBJECTION_STATES[objection.state], next=labels.OBJECTION_STATES[state])
         )  # fmt: skip
     if (state is ObjectionState.RESOLVED) != (outcome is not None):
         raise ObjectionError(_("A resolved objection names its outcome, and only then."))

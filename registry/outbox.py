@@ -28,7 +28,9 @@ def enqueue(kind: MessageKind, key: str, recipient: str, language: str, subject_
         "next_attempt_at": now,
         "attempts": 0,
     }
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
     statement = insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"])
     return db.session.execute(statement).rowcount == 1
 

@@ -139,8 +139,10 @@ def _deliver(token, batch, transport, done: Round, stop) -> None:
             _release(token, batch[position:])  # the next worker takes them at once
             return
         try:
-            envelope = emails.compose(message.kind, message.key, message.queued_at,
-                                    message.subject_id, message.recipient, message.language)  # fmt: skip
+            envelope = emails.compose(
+                message.kind, message.key, message.queued_at, message.subject_id,
+                message.recipient, message.language,
+            )  # fmt: skip
         except Exception as error:  # a message that cannot be written fails alone
             log.exception("outbox message %s could not be composed", message.id)
             _record_failure(token, message, f"could not be composed: {error!r}", done)

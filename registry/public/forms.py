@@ -7,7 +7,6 @@ from wtforms import EmailField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from registry.objections import ObjectionValues
-
 from registry.public.parameters import BadParameter, read_country
 from registry.public.records import RegisterFilter
 

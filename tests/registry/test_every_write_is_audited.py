@@ -4,10 +4,18 @@ are compared before and after, and a change must come with a new event in the sa
 import pytest
 import sqlalchemy as sa
 
-from registry import accounts, changes, drafts
+from registry import accounts, changes, drafts, objections
 from registry.demo import load_demo
 from registry.extensions import db
-from registry.models import AuditEvent, ChangeKind, ChangeNotice, Subprocessor, User
+from registry.models import (
+    AuditEvent,
+    ChangeKind,
+    ChangeNotice,
+    Objection,
+    ObjectionState,
+    Subprocessor,
+    User,
+)
 from registry.models.accounts import Role
 
 WATCHED = [table for table in db.metadata.sorted_tables
@@ -65,6 +73,15 @@ SERVICES = {
         db.session.get(ChangeNotice, setup["notice_id"]), "test", "A reason"
     ),
     "apply_due": lambda setup: changes.apply_due(),
+    "submit": lambda setup: objections.submit(
+        db.session.get(ChangeNotice, setup["notice_id"]),
+        objections.ObjectionValues("Acme", "C-9", "Claire", "new@acme.example", "Grounds"),
+        "en",
+    ),
+    "confirm": lambda setup: objections.confirm(db.session.get(Objection, setup["unconfirmed_id"])),
+    "triage": lambda setup: objections.triage(
+        db.session.get(Objection, setup["confirmed_id"]), "test", ObjectionState.IN_DISCUSSION
+    ),
 }
 
 
@@ -82,8 +99,15 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
         notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, fresh), "t")
         db.session.commit()
         notice_id = notice.id
+        values = objections.ObjectionValues("Acme", "C-1", "Claire", "c@acme.example", "Grounds")
+        unconfirmed = objections.submit(notice, values, "en")
+        values = objections.ObjectionValues("Acme", "C-2", "Claire", "c@acme.example", "Grounds")
+        confirmed = objections.submit(notice, values, "en")
+        objections.confirm(confirmed)
+        db.session.commit()
+        objection_ids = {"unconfirmed_id": unconfirmed.id, "confirmed_id": confirmed.id}
     return {"user_id": user_id, "draft_id": draft_id, "notice_id": notice_id,
-            "draft_values": _draft_values(make_term, make_entity)}  # fmt: skip
+            "draft_values": _draft_values(make_term, make_entity), **objection_ids}  # fmt: skip
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
@@ -98,7 +122,7 @@ def test_a_service_that_changes_the_register_writes_an_audit_event(app, setup, s
 
 
 READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "notice_snapshot",
-           "draft_snapshot", "build_location"}  # fmt: skip
+           "draft_snapshot", "build_location", "ensure_open", "objection_snapshot"}  # fmt: skip
 
 
 def test_every_write_service_is_in_the_list_above():
@@ -109,7 +133,7 @@ def test_every_write_service_is_in_the_list_above():
     written = (
         {
             name
-            for module in (accounts, changes, drafts, demo)
+            for module in (accounts, changes, drafts, demo, objections)
             for name, function in inspect.getmembers(module, inspect.isfunction)
             if function.__module__ == module.__name__ and not name.startswith("_")
         }

@@ -145,9 +145,10 @@ def test_objecting_twice_stores_one_objection(app, client, notice_id):
 def test_a_repeated_objection_answers_exactly_as_a_first_one(client, notice_id):
     first = object_to(client, notice_id)
     second = object_to(client, notice_id)
-    assert client.get(first.headers["Location"]).get_data() == client.get(
-        second.headers["Location"]
-    ).get_data()
+    assert (
+        client.get(first.headers["Location"]).get_data()
+        == client.get(second.headers["Location"]).get_data()
+    )
 
 
 def test_confirmation_emails_for_one_objection_stop_after_three(app, client, runner, notice_id):
@@ -184,7 +185,7 @@ def test_the_form_after_the_deadline_shows_the_deadline_instead(client, clock, n
     clock.move(days=30)
     page = client.get(f"/changes/{notice_id}/object").get_data(as_text=True)
     assert DEADLINE in page
-    assert "<form method=\"post\" novalidate>" not in page
+    assert '<form method="post" novalidate>' not in page
 
 
 def test_an_objection_to_a_withdrawn_change_is_refused(app, client, notice_id):

@@ -1,0 +1,179 @@
+"""Delivery through the outbox to a real SMTP server on loopback: each message arrives exactly
+once, whatever the server answers at first; a 5xx fails only the message it refuses."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from registry import changes, objections
+from registry.extensions import db
+from registry.models import ChangeKind, DeliveryState, OutboxMessage, Subprocessor
+from tests.smtp import SmtpServer, free_port
+
+SUBSCRIBERS = 5
+
+
+@pytest.fixture
+def smtp(app):
+    server = SmtpServer(free_port())
+    app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=server.port,
+                      MAIL_SMTP_SECURITY="none")  # fmt: skip
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def queued(app, clock, make_subprocessor):
+    """SUBSCRIBERS objections to one notice, each with its confirmation email queued."""
+    proposed = make_subprocessor(name="Nimbus Cloud", status="proposed").id
+    with app.app_context():
+        notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "t")
+        for number in range(SUBSCRIBERS):
+            values = objections.ObjectionValues(
+                "Customer", f"C-{number}", "Contact", f"contact{number}@example.com", "Grounds"
+            )
+            objections.submit(notice, values, "en")
+        db.session.commit()
+    return [f"contact{number}@example.com" for number in range(SUBSCRIBERS)]
+
+
+def work(runner) -> str:
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def states(app) -> dict[str, str]:
+    with app.app_context():
+        rows = db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.state)).all()
+    return {recipient: state.value for recipient, state in rows}
+
+
+def test_every_queued_message_arrives_once(smtp, queued, runner):
+    smtp.start()
+    work(runner)
+    work(runner)
+    assert smtp.sink.recipients() == sorted(queued)
+
+
+def test_the_worker_reports_what_it_sent(smtp, queued, runner):
+    smtp.start()
+    assert "5 email(s) sent" in work(runner)
+
+
+def test_messages_answered_421_are_delivered_once_after_the_wait(app, smtp, queued, runner, clock):
+    smtp.sink.temporary_failures = 3  # a 421 closes the connection: the batch waits
+    smtp.start()
+    for _round in range(5):
+        work(runner)
+        clock.move(hours=1)
+    assert smtp.sink.recipients() == sorted(queued)
+
+
+def test_a_421_is_not_tried_again_before_the_wait_is_over(app, smtp, queued, runner, clock):
+    smtp.sink.temporary_failures = 1
+    smtp.start()
+    work(runner)
+    work(runner)
+    assert len(smtp.sink.messages) == 0
+
+
+def test_messages_wait_while_the_server_is_down_and_arrive_once_it_is_up(
+    app, smtp, queued, runner, clock
+):
+    work(runner)  # nobody listens on the port yet
+    smtp.start()
+    clock.move(minutes=1)
+    work(runner)
+    assert smtp.sink.recipients() == sorted(queued)
+
+
+def test_the_wait_doubles_after_each_failed_attempt(app, smtp, queued, runner, clock):
+    work(runner)  # attempt 1 fails: wait 1 minute
+    clock.move(minutes=1)
+    work(runner)  # attempt 2 fails: wait 2 minutes
+    smtp.start()
+    clock.move(minutes=1, seconds=59)
+    work(runner)
+    nothing_yet = len(smtp.sink.messages)
+    clock.move(seconds=1)
+    work(runner)
+    assert (nothing_yet, len(smtp.sink.messages)) == (0, SUBSCRIBERS)
+
+
+def test_a_550_fails_that_message_only_and_the_rest_arrive(app, smtp, queued, runner):
+    smtp.sink.refused = {"contact2@example.com"}
+    smtp.start()
+    work(runner)
+    assert smtp.sink.recipients() == sorted(set(queued) - {"contact2@example.com"})
+    assert states(app)["contact2@example.com"] == "failed"
+
+
+def test_a_failed_message_keeps_the_servers_answer(app, smtp, queued, runner):
+    smtp.sink.refused = {"contact2@example.com"}
+    smtp.start()
+    work(runner)
+    with app.app_context():
+        answer = db.session.scalar(
+            sa.select(OutboxMessage.last_error).where(
+                OutboxMessage.recipient == "contact2@example.com"
+            )
+        )
+    assert answer.startswith("550 5.1.1 No such mailbox here")
+
+
+def test_a_failed_message_is_not_sent_again(app, smtp, queued, runner, clock):
+    smtp.sink.refused = {"contact2@example.com"}
+    smtp.start()
+    work(runner)
+    smtp.sink.refused = set()
+    clock.move(days=1)
+    work(runner)
+    assert "contact2@example.com" not in smtp.sink.recipients()
+
+
+def test_a_message_is_given_up_after_the_last_attempt(app, smtp, queued, runner, clock):
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 3
+    for _attempt in range(3):
+        work(runner)
+        clock.move(hours=6)
+    assert set(states(app).values()) == {"failed"}
+
+
+def test_a_message_whose_lease_ran_out_is_claimed_again(app, smtp, queued, runner, clock):
+    # A worker that claimed the batch and was killed before sending leaves it leased.
+    with app.app_context():
+        db.session.execute(
+            sa.update(OutboxMessage).values(lease_token="a" * 32,
+                                            leased_until=clock() + timedelta(minutes=5))
+        )  # fmt: skip
+        db.session.commit()
+    smtp.start()
+    work(runner)
+    leased_meanwhile = len(smtp.sink.messages)
+    clock.move(minutes=5)
+    work(runner)
+    assert (leased_meanwhile, len(smtp.sink.messages)) == (0, SUBSCRIBERS)
+
+
+def test_one_connection_carries_the_whole_batch(app, smtp, queued, runner, monkeypatch):
+    import smtplib
+
+    connections = []
+    original = smtplib.SMTP.connect
+
+    def counting_connect(self, *args, **kwargs):
+        connections.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", counting_connect)
+    smtp.start()
+    work(runner)
+    assert len(connections) == 1
+
+
+def test_sent_messages_are_recorded_as_sent(app, smtp, queued, runner):
+    smtp.start()
+    work(runner)
+    assert set(states(app).values()) == {DeliveryState.SENT.value}

@@ -1,0 +1,62 @@
+"""A real SMTP server on loopback (aiosmtpd), for the tests of delivery: it keeps what it
+accepts, and can be told to answer 421 for a while or 550 for an address."""
+
+import email
+import socket
+import threading
+from email import policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    """The handler: records each accepted message; `temporary_failures` DATA commands are
+    answered 421 first; addresses in `refused` get a 550 at RCPT."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.temporary_failures = 0
+        self.refused: set[str] = set()
+        self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            if self.temporary_failures:
+                self.temporary_failures -= 1
+                return "421 4.3.2 Service not available, try again later"
+            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def recipients(self) -> list[str]:
+        return sorted(str(message["To"]) for message in self.messages)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpServer:
+    """A started/stopped aiosmtpd server on a fixed loopback port."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sink = Sink()
+        self._controller: Controller | None = None
+
+    def start(self) -> None:
+        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
