@@ -20,11 +20,13 @@ COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 install: $(VENV)/.installed $(COMPILED_CATALOGS)
 
 ## run: install, migrate the database, load the demo data on first start, serve on 127.0.0.1:5000
+## with the worker beside it (due changes take effect; emails go to instance/mail/ or SMTP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
 	$(FLASK) users check
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: lint, then the whole suite (on PostgreSQL when DATABASE_URL names one)
 test: $(VENV)/.installed-test $(COMPILED_CATALOGS) $(CHROMIUM) lint

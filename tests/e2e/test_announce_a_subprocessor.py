@@ -1,19 +1,21 @@
 """In a real browser: an admin drafts a subprocessor and announces it; the public sees it as
-upcoming with its deadline; once the window has closed it is on the register."""
+upcoming with its deadline; a customer objects and confirms by email; once the window has closed
+the worker makes the change effective, and a late objection is refused with the deadline."""
 
 import re
 
 from playwright.sync_api import expect
 
-from registry import changes
-from registry.extensions import db
 from registry.models import DataCategory, DataSubjectCategory, Purpose, RecipientCategory, Service
 from registry.models.accounts import Role
 from tests.conftest import PASSWORD
+from tests.mailbox import delivered, link_in
+
+DEADLINE = "December 2, 2026, 10:00 (Europe/Luxembourg)"
 
 
-def test_an_announced_subprocessor_is_upcoming_then_in_effect_after_the_deadline(
-    app, live_server, page, clock, make_user, make_term, make_entity
+def test_an_announced_subprocessor_takes_objections_until_the_deadline_then_takes_effect(
+    app, live_server, page, browser, runner, clock, make_user, make_term, make_entity
 ):
     make_user(email="admin@example.com", role=Role.ADMIN)
     for model, name in [(RecipientCategory, "Hosting providers"), (Purpose, "Hosting"),
@@ -51,13 +53,47 @@ def test_an_announced_subprocessor_is_upcoming_then_in_effect_after_the_deadline
     page.goto(f"{live_server}/subprocessors")
     upcoming = page.locator(".notice-upcoming")
     expect(upcoming).to_contain_text("New subprocessor: Nimbus Cloud")
-    expect(upcoming).to_contain_text("objections until December 2, 2026, 10:00 (Europe/Luxembourg)")
+    expect(upcoming).to_contain_text(f"objections until {DEADLINE}")
     expect(page.locator("table.register")).not_to_contain_text("Nimbus Cloud")
 
+    # A customer objects, in a browser of their own, and confirms through the emailed link.
+    customer = browser.new_context(locale="en-GB").new_page()
+    customer.goto(f"{live_server}/subprocessors")
+    customer.locator(".notice-upcoming").get_by_role("link", name=re.compile("Nimbus")).click()
+    customer.get_by_role("link", name="Object to this change").click()
+    fill_objection(customer, reference="C-1042")
+    customer.get_by_role("button", name="Send the objection").click()
+    expect(customer.get_by_role("heading", name="Check your mailbox")).to_be_visible()
+    runner.invoke(args=["worker", "--once"])
+    customer.goto(live_server + link_in(delivered(app)[-1], "/objections/confirm/"))
+    customer.get_by_role("button", name="Confirm my objection").click()
+    expect(customer.get_by_role("status")).to_contain_text("your objection is confirmed")
+    expect(customer.locator(".objection-state")).to_have_text("Received")
+
+    # The admin sees it among the objections to triage.
+    page.goto(f"{live_server}/admin/objections")
+    expect(page.locator("#objections-open + div")).to_contain_text("Acme Telecom SA")
+
+    # A second objection, written before the deadline and sent after it, is refused.
+    customer.goto(f"{live_server}/subprocessors")
+    customer.locator(".notice-upcoming").get_by_role("link", name=re.compile("Nimbus")).click()
+    customer.get_by_role("link", name="Object to this change").click()
+    fill_objection(customer, reference="C-2001")
     clock.move(days=30)
-    with app.app_context():
-        changes.apply_due()
-        db.session.commit()
-    page.reload()
+    customer.get_by_role("button", name="Send the objection").click()
+    expect(customer.get_by_role("alert")).to_contain_text(f"closed on {DEADLINE}")
+
+    # The worker makes the change effective: nobody has to press anything.
+    runner.invoke(args=["worker", "--once"])
+    page.goto(f"{live_server}/subprocessors")
     expect(page.locator("table.register")).to_contain_text("Nimbus Cloud")
     expect(page.locator(".notice-upcoming")).to_have_count(0)
+    customer.context.close()
+
+
+def fill_objection(page, reference):
+    page.get_by_label("Organisation (the customer)").fill("Acme Telecom SA")
+    page.get_by_label("Customer or contract reference").fill(reference)
+    page.get_by_label("Your name").fill("Claire Dupont")
+    page.get_by_label("Your email address").fill("claire@acme.example")
+    page.get_by_label("Grounds for the objection").fill("Our contract forbids it.")

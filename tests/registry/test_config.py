@@ -12,7 +12,8 @@ from registry.extensions import db
 def environment(monkeypatch, tmp_path, migrated_database):
     """A clean environment whose instance folder is a temporary one."""
     for variable in ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
-                     "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS"):  # fmt: skip
+                     "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS", "PUBLIC_URL",
+                     "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_SECURITY"):  # fmt: skip
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("DATABASE_URL", migrated_database)
@@ -94,6 +95,10 @@ def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
         ("DPO_EMAIL", "dpo-at-example", "DPO_EMAIL: 'dpo-at-example' is not an email address"),
         ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE: 'maybe' is neither true nor"),
         ("PROXY_HOPS", "one", "PROXY_HOPS: 'one' is not a whole number of 0 or more"),
+        ("PUBLIC_URL", "registry.example", "PUBLIC_URL: 'registry.example' is not the address"),
+        ("MAIL_FROM", "noreply", "MAIL_FROM: 'noreply' is not an email address"),
+        ("MAIL_SMTP_PORT", "70000", "MAIL_SMTP_PORT: '70000' is not a port number"),
+        ("MAIL_SMTP_SECURITY", "ssl", "MAIL_SMTP_SECURITY: 'ssl' is not one of starttls, tls"),
     ],
 )
 def test_a_bad_setting_stops_the_app_naming_the_variable(
@@ -117,3 +122,9 @@ def test_behind_a_proxy_the_forwarded_client_address_is_used(environment, start_
     response = app.test_client().get("/_address_for_test",
                                      headers={"X-Forwarded-For": "203.0.113.9"})  # fmt: skip
     assert response.text == "203.0.113.9"
+
+
+def test_emails_come_from_the_dpo_unless_mail_from_is_set(environment, start_app):
+    assert start_app().config["MAIL_FROM"] == "dpo@mixvoip.com"
+    environment.setenv("MAIL_FROM", "noreply@mixvoip.com")
+    assert start_app().config["MAIL_FROM"] == "noreply@mixvoip.com"
