@@ -8,12 +8,15 @@ from registry.config import ConfigurationError
 from registry.extensions import db
 
 
+VARIABLES = ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
+             "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS", "PUBLIC_URL",
+             "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_SECURITY")  # fmt: skip
+
+
 @pytest.fixture
 def environment(monkeypatch, tmp_path, migrated_database):
     """A clean environment whose instance folder is a temporary one."""
-    for variable in ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
-                     "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS", "PUBLIC_URL",
-                     "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_SECURITY"):  # fmt: skip
+    for variable in VARIABLES:
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("DATABASE_URL", migrated_database)
