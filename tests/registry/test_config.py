@@ -7,7 +7,6 @@ from registry import create_app
 from registry.config import ConfigurationError
 from registry.extensions import db
 
-
 VARIABLES = ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
              "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS", "PUBLIC_URL",
              "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_SECURITY")  # fmt: skip
