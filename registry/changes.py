@@ -5,7 +5,7 @@ being the contractual one (NOTICE_WINDOW_DAYS) unless chosen longer, or shorter 
 whose reason is shown publicly. The change takes effect only once the window has closed.
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,7 +18,9 @@ from registry.extensions import db
 from registry.models import (
     ChangeKind,
     ChangeNotice,
+    DataCategory,
     NoticeState,
+    Purpose,
     Subprocessor,
     SubprocessorStatus,
 )
@@ -45,6 +47,13 @@ LIFECYCLE = {
         SubprocessorStatus.ACTIVE,
         SubprocessorStatus.ACTIVE,
     ),
+    # New purposes or data categories for an engaged subprocessor: it stays active.
+    ChangeKind.NEW_PURPOSE: (
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.ACTIVE,
+        SubprocessorStatus.ACTIVE,
+    ),
     # The newcomer goes as an addition does; the one it replaces is retired when it takes effect.
     ChangeKind.REPLACEMENT: (
         SubprocessorStatus.PROPOSED,
@@ -55,8 +64,23 @@ LIFECYCLE = {
 }
 
 
+# The fields an editorial change may correct: wording that identifies the same company at the
+# same place. Anything that changes what is processed, where or by whom needs a notice.
+EDITORIAL_FIELDS = ("name", "legal_name", "address", "website")
+# The vocabularies a new-purpose notice extends, by the key used in `proposed_terms`.
+EXTENDABLE_TERMS = {"purposes": Purpose, "data_categories": DataCategory}
+
+
 class ChangeError(ValueError):
     """A notice cannot be announced, withdrawn or applied as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class NewTerms:
+    """Purposes and data categories, by code, that an engaged subprocessor is to take on."""
+
+    purposes: list[str] = field(default_factory=list)
+    data_categories: list[str] = field(default_factory=list)
 
 
 def announce(
@@ -68,14 +92,22 @@ def announce(
     takes_effect_at: datetime | None = None,
     replaces: Subprocessor | None = None,
     new_location: LocationValues | None = None,
+    new_terms: NewTerms | None = None,
 ) -> ChangeNotice:
     """Publish a notice now; the caller commits. Raises ChangeError.
 
     The window defaults to NOTICE_WINDOW_DAYS; a shorter one needs an emergency reason. The
     change takes effect at the deadline, or at `takes_effect_at` if that is later. A
     replacement names the active subprocessor it `replaces`; a new location gives its values,
-    checked now and added when the change takes effect.
+    checked now and added when the change takes effect; new purposes or data categories
+    likewise.
     """
+    if kind is ChangeKind.EDITORIAL:
+        raise ChangeError(_("An editorial change is published at once, not announced."))
+    if (kind is ChangeKind.NEW_PURPOSE) != (new_terms is not None):
+        raise ChangeError(_("A notice of new purposes or data categories names them."))
+    if new_terms is not None:
+        _check_new_terms(subprocessor, new_terms)
     if (kind is ChangeKind.NEW_LOCATION) != (new_location is not None):
         raise ChangeError(_("A new location notice gives the location."))
     if new_location is not None:
@@ -114,7 +146,8 @@ def announce(
         subprocessor=subprocessor,
         replaced_subprocessor=replaces,
         proposed_location=asdict(new_location) if new_location else None,
-        changes=_changes(kind, subprocessor, replaces, new_location),
+        proposed_terms=asdict(new_terms) if new_terms else None,
+        changes=_changes(kind, subprocessor, replaces, new_location, new_terms),
         announced_at=announced_at,
         announced_by=actor,
         window_days=window,
@@ -173,9 +206,67 @@ def apply_due(actor: str = "notice worker") -> int:
         if notice.proposed_location is not None:
             values = LocationValues(**notice.proposed_location)
             notice.subprocessor.locations.append(build_location(values))
+        for key, codes in (notice.proposed_terms or {}).items():
+            terms = getattr(notice.subprocessor, key)
+            terms.extend(_terms(EXTENDABLE_TERMS[key], codes))
         audit.record(actor, "notice.effective", "change_notice", notice.id, before=before,
                      after=notice_snapshot(notice))  # fmt: skip
     return len(due)
+
+
+def publish_editorial(
+    subprocessor: Subprocessor, corrections: dict[str, str | None], reason: str, actor: str
+) -> ChangeNotice:
+    """Correct the wording of an engaged subprocessor's entry at once, with no window: a notice
+    of kind editorial, in effect when published, says what was corrected and why. Only the
+    fields in EDITORIAL_FIELDS may be corrected. Raises ChangeError. The caller commits."""
+    _lock(subprocessor)
+    if subprocessor.status is not SubprocessorStatus.ACTIVE:
+        raise ChangeError(_("Only an active subprocessor's entry is corrected this way; edit a "
+                            "proposed one as a draft."))  # fmt: skip
+    if not reason.strip():
+        raise ChangeError(_("Say why the correction changes nothing of substance: it is "
+                            "published with it."))  # fmt: skip
+    unknown = set(corrections) - set(EDITORIAL_FIELDS)
+    if unknown:
+        raise ChangeError(
+            _("Only the wording of %(fields)s is corrected without a notice window.",
+              fields=", ".join(EDITORIAL_FIELDS))
+        )  # fmt: skip
+    corrected = {}
+    for name, value in corrections.items():
+        value = (value or "").strip() or None
+        if value != getattr(subprocessor, name):
+            corrected[name] = value
+    if not corrected:
+        raise ChangeError(_("Nothing differs from the published entry."))
+    _check_wording(subprocessor, corrected)
+    now = clock.now().replace(microsecond=0)
+    notice = ChangeNotice(
+        kind=ChangeKind.EDITORIAL,
+        state=NoticeState.EFFECTIVE,
+        subprocessor=subprocessor,
+        changes=[
+            {"field": name, "before": getattr(subprocessor, name), "after": value}
+            for name, value in corrected.items()
+        ],  # fmt: skip
+        announced_at=now,
+        announced_by=actor,
+        window_days=0,
+        objection_deadline=now,
+        takes_effect_at=now,
+        effective_at=now,
+        editorial_reason=reason.strip(),
+        announcement_hash="",
+    )
+    db.session.add(notice)
+    for name, value in corrected.items():
+        setattr(subprocessor, name, value)
+    db.session.flush()
+    event = audit.record(actor, "notice.editorial", "change_notice", notice.id,
+                         after=notice_snapshot(notice))  # fmt: skip
+    notice.announcement_hash = event.hash
+    return notice
 
 
 def notice_snapshot(notice: ChangeNotice) -> dict:
@@ -186,6 +277,7 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "subprocessor": notice.subprocessor.name,
         "replaces": notice.replaced_subprocessor.name if notice.replaced_subprocessor else None,
         "proposed_location": notice.proposed_location,
+        "proposed_terms": notice.proposed_terms,
         "changes": notice.changes,
         "announced_at": _utc(notice.announced_at),
         "window_days": notice.window_days,
@@ -193,6 +285,7 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "takes_effect_at": _utc(notice.takes_effect_at),
         "emergency_reason": notice.emergency_reason,
         "withdrawal_reason": notice.withdrawal_reason,
+        "editorial_reason": notice.editorial_reason,
     }
 
 
@@ -232,15 +325,68 @@ def _open_notice(subprocessor: Subprocessor) -> ChangeNotice | None:
     )
 
 
+def _check_new_terms(subprocessor: Subprocessor, new_terms: NewTerms) -> None:
+    if not (new_terms.purposes or new_terms.data_categories):
+        raise ChangeError(_("Choose at least one new purpose or data category."))
+    for key, model in EXTENDABLE_TERMS.items():
+        codes = getattr(new_terms, key)
+        held = {term.code for term in getattr(subprocessor, key)}
+        if set(codes) & held:
+            raise ChangeError(
+                _("%(name)s already has: %(codes)s.", name=subprocessor.name,
+                  codes=", ".join(sorted(set(codes) & held)))
+            )  # fmt: skip
+        _terms(model, codes)
+
+
+def _terms(model, codes: list[str]) -> list:
+    found = db.session.scalars(sa.select(model).where(model.code.in_(codes))).all()
+    missing = set(codes) - {term.code for term in found}
+    if missing:
+        raise ChangeError(_("Unknown terms: %(codes)s.", codes=", ".join(sorted(missing))))
+    return sorted(found, key=lambda term: codes.index(term.code))
+
+
+def _check_wording(subprocessor: Subprocessor, corrected: dict[str, str | None]) -> None:
+    if "name" in corrected:
+        if corrected["name"] is None:
+            raise ChangeError(_("A subprocessor keeps a name."))
+        taken = db.session.scalar(
+            sa.select(Subprocessor.id).where(
+                Subprocessor.name == corrected["name"], Subprocessor.id != subprocessor.id
+            )
+        )
+        if taken:
+            raise ChangeError(
+                _("There is already a subprocessor named %(name)s.", name=corrected["name"])
+            )
+    for required in ("legal_name", "address"):
+        if required in corrected and corrected[required] is None:
+            raise ChangeError(_("The legal name and the address cannot be left empty."))
+    website = corrected.get("website")
+    if website and not website.lower().startswith(("https://", "http://")):
+        raise ChangeError(_("The website must be an https:// or http:// address."))
+
+
 def _changes(
     kind: ChangeKind,
     subprocessor: Subprocessor,
     replaces: Subprocessor | None,
     new_location: LocationValues | None,
+    new_terms: NewTerms | None = None,
 ) -> list[dict]:
     """The fields that change, before and after: for an addition they all appear, for a removal
     they all disappear, for a replacement the old entry's give way to the new one's, for a new
-    location the list of locations grows by one."""
+    location the list of locations grows by one, for new purposes or data categories those
+    lists grow."""
+    if kind is ChangeKind.NEW_PURPOSE:
+        fields = _fields(subprocessor)
+        return [
+            {"field": key, "before": fields[key],
+             "after": fields[key] + [term.name for term in _terms(model, getattr(new_terms, key))]}
+            for key, model in EXTENDABLE_TERMS.items()
+            if getattr(new_terms, key)
+        ]  # fmt: skip
     if kind is ChangeKind.NEW_LOCATION:
         locations = _fields(subprocessor)["locations"]
         added = {

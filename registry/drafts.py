@@ -63,28 +63,8 @@ class LocationValues:
 
 def create_draft(values: DraftValues, actor: str) -> Subprocessor:
     """Add a proposed subprocessor. Raises DraftError. The caller commits."""
-    name = values.name.strip()
-    if db.session.scalar(sa.select(Subprocessor.id).where(Subprocessor.name == name)):
-        raise DraftError(_("There is already a subprocessor named %(name)s.", name=name))
-    website = (values.website or "").strip() or None
-    if website and not website.lower().startswith(("https://", "http://")):
-        raise DraftError(_("The website must be an https:// or http:// address."))
-    subprocessor = Subprocessor(
-        name=name,
-        legal_name=values.legal_name.strip(),
-        address=values.address.strip(),
-        country_code=_country(values.country),
-        website=website,
-        recipient_category=_one(RecipientCategory, values.recipient_category_id),
-        purposes=_many(Purpose, values.purpose_ids),
-        services=_many(Service, values.service_ids),
-        data_categories=_many(DataCategory, values.data_category_ids),
-        data_subject_categories=_many(DataSubjectCategory, values.data_subject_category_ids),
-        entities=_many(Entity, values.entity_ids),
-        dpf_certified=values.dpf_certified,
-        subject_to_pipeda=values.subject_to_pipeda,
-        status=SubprocessorStatus.PROPOSED,
-    )
+    subprocessor = Subprocessor(status=SubprocessorStatus.PROPOSED)
+    _fill(subprocessor, values)
     db.session.add(subprocessor)
     db.session.flush()
     audit.record(actor, "subprocessor.drafted", "subprocessor", subprocessor.id,
@@ -92,10 +72,67 @@ def create_draft(values: DraftValues, actor: str) -> Subprocessor:
     return subprocessor
 
 
-def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str) -> None:
-    """Add a processing location, with its transfer ground, to a draft. Raises DraftError."""
+def update_draft(subprocessor: Subprocessor, values: DraftValues, actor: str) -> None:
+    """Change a proposed subprocessor's fields. Raises DraftError. The caller commits."""
+    _ensure_draft(subprocessor)
+    before = draft_snapshot(subprocessor)
+    _fill(subprocessor, values)
+    db.session.flush()
+    audit.record(actor, "subprocessor.draft_edited", "subprocessor", subprocessor.id,
+                 before=before, after=draft_snapshot(subprocessor))  # fmt: skip
+
+
+def remove_location(subprocessor: Subprocessor, location_id: int, actor: str) -> None:
+    """Take a processing location off a draft. Raises DraftError. The caller commits."""
+    _ensure_draft(subprocessor)
+    location = next((loc for loc in subprocessor.locations if loc.id == location_id), None)
+    if location is None:
+        raise DraftError(_("This draft has no such location."))
+    before = draft_snapshot(subprocessor)
+    subprocessor.locations.remove(location)
+    db.session.flush()
+    audit.record(actor, "subprocessor.location_removed", "subprocessor", subprocessor.id,
+                 before=before, after=draft_snapshot(subprocessor))  # fmt: skip
+
+
+def _ensure_draft(subprocessor: Subprocessor) -> None:
     if subprocessor.status is not SubprocessorStatus.PROPOSED:
         raise DraftError(_("Only a proposed subprocessor can be edited as a draft."))
+
+
+def _fill(subprocessor: Subprocessor, values: DraftValues) -> None:
+    """Set the entry's fields from checked values. Raises DraftError."""
+    name = values.name.strip()
+    taken = db.session.scalar(
+        sa.select(Subprocessor.id).where(Subprocessor.name == name,
+                                         Subprocessor.id != subprocessor.id)
+        if subprocessor.id is not None
+        else sa.select(Subprocessor.id).where(Subprocessor.name == name)
+    )  # fmt: skip
+    if taken:
+        raise DraftError(_("There is already a subprocessor named %(name)s.", name=name))
+    website = (values.website or "").strip() or None
+    if website and not website.lower().startswith(("https://", "http://")):
+        raise DraftError(_("The website must be an https:// or http:// address."))
+    subprocessor.name = name
+    subprocessor.legal_name = values.legal_name.strip()
+    subprocessor.address = values.address.strip()
+    subprocessor.country_code = _country(values.country)
+    subprocessor.website = website
+    subprocessor.recipient_category = _one(RecipientCategory, values.recipient_category_id)
+    subprocessor.purposes = _many(Purpose, values.purpose_ids)
+    subprocessor.services = _many(Service, values.service_ids)
+    subprocessor.data_categories = _many(DataCategory, values.data_category_ids)
+    subprocessor.data_subject_categories = _many(DataSubjectCategory,
+                                                 values.data_subject_category_ids)  # fmt: skip
+    subprocessor.entities = _many(Entity, values.entity_ids)
+    subprocessor.dpf_certified = values.dpf_certified
+    subprocessor.subject_to_pipeda = values.subject_to_pipeda
+
+
+def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str) -> None:
+    """Add a processing location, with its transfer ground, to a draft. Raises DraftError."""
+    _ensure_draft(subprocessor)
     location = build_location(values)
     before = draft_snapshot(subprocessor)
     subprocessor.locations.append(location)

@@ -161,6 +161,8 @@ CHANGE_KINDS = {
     ChangeKind.REMOVAL: _l("Subprocessor removed"),
     ChangeKind.REPLACEMENT: _l("Subprocessor replaced"),
     ChangeKind.NEW_LOCATION: _l("New processing location"),
+    ChangeKind.NEW_PURPOSE: _l("New purpose or data category"),
+    ChangeKind.EDITORIAL: _l("Editorial correction"),
 }
 
 NOTICE_STATES = {
@@ -186,6 +188,7 @@ CHANGE_FIELDS = {
     "name": _l("Name"),
     "legal_name": _l("Legal name"),
     "address": _l("Address"),
+    "website": _l("Website"),
     "country": _l("Country of establishment"),
     "recipient_category": _l("Recipient category"),
     "purposes": _l("Purposes"),

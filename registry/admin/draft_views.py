@@ -1,14 +1,21 @@
 """Drafting subprocessors in the admin area: editors and admins write, every role reads."""
 
 import sqlalchemy as sa
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from registry import changes, drafts, labels
 from registry.admin import blueprint, requires
 from registry.admin.change_views import subprocessors_in
-from registry.admin.forms import AnnounceForm, DraftSubprocessorForm, LocationForm
+from registry.admin.forms import (
+    AnnounceForm,
+    ConfirmForm,
+    DraftSubprocessorForm,
+    EditorialForm,
+    LocationForm,
+    NewPurposeForm,
+)
 from registry.extensions import db
 from registry.i18n import current_language
 from registry.models import (
@@ -43,18 +50,8 @@ def new_subprocessor():
 def create_subprocessor():
     form = _draft_form()
     if form.validate_on_submit():
-        values = drafts.DraftValues(
-            name=form.name.data, legal_name=form.legal_name.data, address=form.address.data,
-            country=form.country.data, website=form.website.data,
-            recipient_category_id=int(form.recipient_category.data),
-            purpose_ids=_ids(form.purposes), service_ids=_ids(form.services),
-            data_category_ids=_ids(form.data_categories),
-            data_subject_category_ids=_ids(form.data_subject_categories),
-            entity_ids=_ids(form.entities), dpf_certified=form.dpf_certified.data,
-            subject_to_pipeda=form.subject_to_pipeda.data,
-        )  # fmt: skip
         try:
-            subprocessor = drafts.create_draft(values, current_user.email)
+            subprocessor = drafts.create_draft(_draft_values(form), current_user.email)
         except drafts.DraftError as error:
             form.name.errors.append(str(error))
         else:
@@ -65,7 +62,7 @@ def create_subprocessor():
 
 @blueprint.get("/subprocessors/<int(max=2147483647):subprocessor_id>")
 def subprocessor(subprocessor_id: int):
-    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), _location_form())
+    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id))
 
 
 @blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/locations")
@@ -81,37 +78,42 @@ def add_location(subprocessor_id: int):
         else:
             db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
-    return _subprocessor_page(entry, form, status=400)
+    return _subprocessor_page(entry, status=400, form=form)
 
 
-def _subprocessor_page(
-    entry: Subprocessor,
-    form: LocationForm,
-    new_location_form: LocationForm | None = None,
-    notice_form: AnnounceForm | None = None,
-    status: int = 200,
-):
+def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
+    """The entry with every form that applies to it; `forms` replaces some with filled ones."""
     replace_form = AnnounceForm(prefix="replace")
     replace_form.replaces.choices = [
         SelectChoice(str(other.id), other.name)
         for other in subprocessors_in(SubprocessorStatus.ACTIVE)
     ]
+    defaults = {
+        "form": _location_form(),
+        "announce_form": AnnounceForm(),
+        "replace_form": replace_form,
+        "new_location_form": _location_form(prefix="new"),
+        "notice_form": AnnounceForm(prefix="notice", meta={"csrf": False}),
+        "purpose_form": _purpose_form(entry),
+        "editorial_form": EditorialForm(prefix="editorial", formdata=None, obj=entry),
+        "draft_form": _draft_form(prefix="draft", entry=entry),
+    }
     page = render_template(
         "admin/subprocessor.html",
         subprocessor=entry,
-        form=form,
-        announce_form=AnnounceForm(),
-        replace_form=replace_form,
-        new_location_form=new_location_form or _location_form(prefix="new"),
-        notice_form=notice_form or AnnounceForm(prefix="notice", meta={"csrf": False}),
         statuses=labels.SUBPROCESSOR_STATUSES,
         roles=labels.LOCATION_ROLES,
+        **(defaults | forms),
     )
     return page, status
 
 
-def _draft_form() -> DraftSubprocessorForm:
-    form = DraftSubprocessorForm()
+def _draft_form(prefix: str = "", entry: Subprocessor | None = None) -> DraftSubprocessorForm:
+    """The draft's form, empty or (given `entry`) filled with the entry as it stands."""
+    if entry is None:
+        form = DraftSubprocessorForm(prefix=prefix)
+    else:  # not the posted data of another form on the page
+        form = DraftSubprocessorForm(prefix=prefix, formdata=None, data=_draft_data(entry))
     language = current_language()
     form.country.choices = _countries(language)
     form.recipient_category.choices = _terms(RecipientCategory, language)
@@ -123,6 +125,46 @@ def _draft_form() -> DraftSubprocessorForm:
         SelectChoice(str(entity.id), entity.name)
         for entity in db.session.scalars(sa.select(Entity).order_by(Entity.name))
     ]
+    return form
+
+
+def _draft_data(entry: Subprocessor) -> dict:
+    return {
+        "name": entry.name, "legal_name": entry.legal_name, "address": entry.address,
+        "country": entry.country_code, "website": entry.website,
+        "recipient_category": str(entry.recipient_category_id),
+        "purposes": [str(term.id) for term in entry.purposes],
+        "services": [str(term.id) for term in entry.services],
+        "data_categories": [str(term.id) for term in entry.data_categories],
+        "data_subject_categories": [str(term.id) for term in entry.data_subject_categories],
+        "entities": [str(entity.id) for entity in entry.entities],
+        "dpf_certified": entry.dpf_certified, "subject_to_pipeda": entry.subject_to_pipeda,
+    }  # fmt: skip
+
+
+def _draft_values(form: DraftSubprocessorForm) -> drafts.DraftValues:
+    return drafts.DraftValues(
+        name=form.name.data, legal_name=form.legal_name.data, address=form.address.data,
+        country=form.country.data, website=form.website.data,
+        recipient_category_id=int(form.recipient_category.data),
+        purpose_ids=_ids(form.purposes), service_ids=_ids(form.services),
+        data_category_ids=_ids(form.data_categories),
+        data_subject_category_ids=_ids(form.data_subject_categories),
+        entity_ids=_ids(form.entities), dpf_certified=form.dpf_certified.data,
+        subject_to_pipeda=form.subject_to_pipeda.data,
+    )  # fmt: skip
+
+
+def _purpose_form(entry: Subprocessor, formdata=None) -> NewPurposeForm:
+    """Offers the purposes and data categories the entry does not hold yet, by code; filled
+    from `formdata` when given."""
+    form = NewPurposeForm(prefix="purpose", formdata=formdata)
+    language = current_language()
+    for key, model in changes.EXTENDABLE_TERMS.items():
+        held = {term.id for term in getattr(entry, key)}
+        terms = [t for t in db.session.scalars(sa.select(model)) if t.id not in held]
+        terms.sort(key=lambda term: term.label(language))
+        form[key].choices = [SelectChoice(term.code, term.label(language)) for term in terms]
     return form
 
 
@@ -181,8 +223,7 @@ def announce_location(subprocessor_id: int):
         else:
             db.session.commit()
             return redirect(url_for("public.change", notice_id=notice.id))
-    return _subprocessor_page(entry, _location_form(), new_location_form=form,
-                              notice_form=notice_form, status=400)  # fmt: skip
+    return _subprocessor_page(entry, status=400, new_location_form=form, notice_form=notice_form)
 
 
 def _location_values(form: LocationForm) -> drafts.LocationValues:
@@ -193,3 +234,86 @@ def _location_values(form: LocationForm) -> drafts.LocationValues:
         scc_module=int(form.scc_module.data) if form.scc_module.data else None,
         measures=form.measures.data,
     )  # fmt: skip
+
+
+@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/edit")
+@requires(Role.EDITOR)
+def edit_draft(subprocessor_id: int):
+    """Change a proposed subprocessor's fields; it stays a draft, invisible to the public."""
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    form = _draft_form(prefix="draft")
+    if form.validate_on_submit():
+        try:
+            drafts.update_draft(entry, _draft_values(form), current_user.email)
+        except drafts.DraftError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
+    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
+                              draft_form=form)  # fmt: skip
+
+
+@blueprint.post(
+    "/subprocessors/<int(max=2147483647):subprocessor_id>/locations/"
+    "<int(max=2147483647):location_id>/remove"
+)
+@requires(Role.EDITOR)
+def remove_location(subprocessor_id: int, location_id: int):
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    if not ConfirmForm().validate_on_submit():
+        return _subprocessor_page(entry, status=400)
+    try:
+        drafts.remove_location(entry, location_id, current_user.email)
+    except drafts.DraftError as error:
+        db.session.rollback()
+        flash(str(error))
+        return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400)
+    db.session.commit()
+    return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
+
+
+@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/announce-purpose")
+@requires(Role.ADMIN)
+def announce_purpose(subprocessor_id: int):
+    """Announce new purposes or data categories for an engaged subprocessor."""
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    form = _purpose_form(entry, formdata=request.form)
+    if form.validate_on_submit():
+        new_terms = changes.NewTerms(form.purposes.data, form.data_categories.data)
+        try:
+            notice = changes.announce(
+                ChangeKind.NEW_PURPOSE, entry, current_user.email,
+                window_days=form.window_days.data, emergency_reason=form.emergency_reason.data,
+                new_terms=new_terms,
+            )  # fmt: skip
+        except changes.ChangeError as error:
+            db.session.rollback()
+            form.purposes.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("public.change", notice_id=notice.id))
+    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
+                              purpose_form=form)  # fmt: skip
+
+
+@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/editorial")
+@requires(Role.ADMIN)
+def publish_editorial(subprocessor_id: int):
+    """Publish a wording fix to an engaged subprocessor's entry at once, with no window."""
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    form = EditorialForm(prefix="editorial")
+    if form.validate_on_submit():
+        corrections = {name: form[name].data for name in changes.EDITORIAL_FIELDS}
+        try:
+            notice = changes.publish_editorial(entry, corrections, form.reason.data,
+                                               current_user.email)  # fmt: skip
+        except changes.ChangeError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("public.change", notice_id=notice.id))
+    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
+                              editorial_form=form)  # fmt: skip

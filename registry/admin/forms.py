@@ -124,3 +124,24 @@ class TriageForm(FlaskForm):
         _l("Note (for the legal team; not shown to the objector)"),
         validators=[Length(max=10000)],
     )
+
+
+class NewPurposeForm(AnnounceForm):
+    """New purposes or data categories for an engaged subprocessor; the view fills the choices
+    with the terms it does not hold yet (by code)."""
+
+    purposes = SelectMultipleField(_l("New purposes"), validators=[Optional()])
+    data_categories = SelectMultipleField(_l("New data categories"), validators=[Optional()])
+
+
+class EditorialForm(FlaskForm):
+    """A wording fix to an engaged subprocessor's entry, published at once."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500)])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
+    reason = TextAreaField(
+        _l("Why this changes nothing of substance (published)"),
+        validators=[DataRequired(), Length(max=2000)],
+    )

@@ -21,6 +21,10 @@ class ChangeKind(enum.StrEnum):
     REMOVAL = "removal"
     REPLACEMENT = "replacement"  # the subprocessor takes over from `replaced_subprocessor`
     NEW_LOCATION = "new_location"  # an active subprocessor adds `proposed_location`
+    # An active subprocessor takes on new purposes or data categories (`proposed_terms`).
+    NEW_PURPOSE = "new_purpose"
+    # A wording fix that changes nothing of substance: published at once, with no window.
+    EDITORIAL = "editorial"
 
 
 class NoticeState(enum.StrEnum):
@@ -32,7 +36,10 @@ class NoticeState(enum.StrEnum):
 class ChangeNotice(db.Model):
     __tablename__ = "change_notice"
     __table_args__ = (
-        sa.CheckConstraint("window_days >= 1", name="window_positive"),
+        sa.CheckConstraint(
+            "window_days >= 1 OR (kind = 'editorial' AND window_days = 0)",
+            name="window_positive_unless_editorial",
+        ),
         sa.CheckConstraint("takes_effect_at >= objection_deadline", name="effect_after_deadline"),
         sa.CheckConstraint(
             "(kind = 'replacement') = (replaced_subprocessor_id IS NOT NULL)",
@@ -41,6 +48,14 @@ class ChangeNotice(db.Model):
         sa.CheckConstraint(
             "(kind = 'new_location') = (proposed_location IS NOT NULL)",
             name="new_location_names_the_location",
+        ),
+        sa.CheckConstraint(
+            "(kind = 'new_purpose') = (proposed_terms IS NOT NULL)",
+            name="new_purpose_names_the_terms",
+        ),
+        sa.CheckConstraint(
+            "(kind = 'editorial') = (editorial_reason IS NOT NULL)",
+            name="editorial_says_why",
         ),
     )
 
@@ -51,6 +66,10 @@ class ChangeNotice(db.Model):
     replaced_subprocessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subprocessor.id"))
     # For a new location: the location as `registry.drafts.LocationValues`, added when in effect.
     proposed_location: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
+    # For new purposes or data categories: {"purposes": [codes], "data_categories": [codes]}.
+    proposed_terms: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
+    # Why an editorial change needs no window; published with it.
+    editorial_reason: Mapped[str | None] = mapped_column(sa.Text)
     # What changes, field by field: [{"field", "before", "after"}], as announced.
     changes: Mapped[list[dict]] = mapped_column(sa.JSON)
     announced_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -80,6 +80,7 @@ def notice_record(notice: ChangeNotice) -> dict:
         **_instant("effective_at", notice.effective_at),
         **_instant("withdrawn_at", notice.withdrawn_at),
         "withdrawal_reason": notice.withdrawal_reason,
+        "editorial_reason": notice.editorial_reason,
         "proof": {"announcement_hash": notice.announcement_hash},
     }
 

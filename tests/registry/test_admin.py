@@ -61,6 +61,18 @@ ROUTES = [
         "/admin/subprocessors/1/announce-location",
         {"viewer": 403, "editor": 403, "admin": 404},
     ),
+    ("POST", "/admin/subprocessors/1/edit", {"viewer": 403, "editor": 404, "admin": 404}),
+    (
+        "POST",
+        "/admin/subprocessors/1/locations/1/remove",
+        {"viewer": 403, "editor": 404, "admin": 404},
+    ),
+    (
+        "POST",
+        "/admin/subprocessors/1/announce-purpose",
+        {"viewer": 403, "editor": 403, "admin": 404},
+    ),
+    ("POST", "/admin/subprocessors/1/editorial", {"viewer": 403, "editor": 403, "admin": 404}),
     ("GET", "/admin/objections", {"viewer": 200, "editor": 200, "admin": 200}),
     ("GET", "/admin/objections/1", {"viewer": 404, "editor": 404, "admin": 404}),
     ("POST", "/admin/objections/1/triage", {"viewer": 403, "editor": 403, "admin": 404}),
@@ -92,6 +104,7 @@ def test_every_admin_route_is_in_the_matrix(app):
         .replace("/subprocessors/1/announce/addition",
                  "/subprocessors/<int(max=2147483647):subprocessor_id>/announce/<kind>")
         .replace("/changes/1/", "/changes/<int(max=2147483647):notice_id>/")
+        .replace("/locations/1/", "/locations/<int(max=2147483647):location_id>/")
         .replace("/subprocessors/1", "/subprocessors/<int(max=2147483647):subprocessor_id>")
         .replace("/objections/1", "/objections/<int(max=2147483647):objection_id>")
         for _, address, _ in ROUTES

@@ -323,3 +323,149 @@ def test_an_admin_announces_a_new_location_from_the_admin_area(
     assert response.status_code == 302
     [notice] = client.get("/api/v1/changes").json["changes"]
     assert notice["kind"] == "new_location"
+
+
+def _purposes(client) -> list[str]:
+    [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
+    return [purpose["name"] for purpose in record["purposes"]]
+
+
+def test_a_new_purpose_is_announced_and_added_only_once_in_effect(
+    client, make_subprocessor, make_term, announce, clock, apply_due
+):
+    from registry.models import Purpose
+
+    analytics = make_term(Purpose, code="analytics", name="Call analytics")
+    subprocessor_id = make_subprocessor(name="Harbourline", purposes=[make_term(Purpose,
+                                        name="Hosting")]).id  # fmt: skip
+    notice_id = announce(subprocessor_id, kind=ChangeKind.NEW_PURPOSE,
+                         new_terms=changes.NewTerms(purposes=[analytics.code]))  # fmt: skip
+    before = _purposes(client)
+    clock.move(days=30)
+    apply_due()
+    assert (before, sorted(_purposes(client))) == (["Hosting"], ["Call analytics", "Hosting"])
+    page = client.get(f"/changes/{notice_id}").text
+    assert "New purpose or data category: Harbourline" in page
+
+
+def test_a_new_purpose_notice_states_the_list_before_and_after(
+    client, make_subprocessor, make_term, announce
+):
+    from registry.models import DataCategory
+
+    recordings = make_term(DataCategory, code="recordings", name="Call recordings")
+    subprocessor_id = make_subprocessor(name="Harbourline", data_categories=[make_term(
+        DataCategory, name="Call metadata")]).id  # fmt: skip
+    notice_id = announce(subprocessor_id, kind=ChangeKind.NEW_PURPOSE,
+                         new_terms=changes.NewTerms(data_categories=[recordings.code]))  # fmt: skip
+    [notice] = [n for n in client.get("/api/v1/changes").json["changes"] if n["id"] == notice_id]
+    assert notice["changes"] == [{"field": "data_categories", "before": ["Call metadata"],
+                                  "after": ["Call metadata", "Call recordings"],
+                                  "field_name": "Data categories"}]  # fmt: skip
+
+
+def test_a_purpose_the_subprocessor_already_has_is_refused(make_subprocessor, make_term, announce):
+    from registry.models import Purpose
+
+    hosting = make_term(Purpose, code="hosting")
+    subprocessor_id = make_subprocessor(name="Harbourline", purposes=[hosting]).id
+    with pytest.raises(changes.ChangeError, match="already has: hosting"):
+        announce(subprocessor_id, kind=ChangeKind.NEW_PURPOSE,
+                 new_terms=changes.NewTerms(purposes=["hosting"]))  # fmt: skip
+
+
+def test_an_admin_announces_new_purposes_from_the_admin_area(
+    client, make_subprocessor, make_term, make_user, clock
+):
+    from registry.models import Purpose
+    from tests.registry.test_admin import log_in
+
+    make_term(Purpose, code="analytics", name="Call analytics")
+    subprocessor_id = make_subprocessor(name="Harbourline").id
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
+    token = re.search(r'id="purpose-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"purpose-csrf_token": token, "purpose-purposes": "analytics"}
+    response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce-purpose", data=form)
+    assert response.status_code == 302
+    [notice] = client.get("/api/v1/changes").json["changes"]
+    assert notice["kind"] == "new_purpose"
+
+
+def _editorial(app, subprocessor_id, corrections, reason="A typo in the street name"):
+    with app.app_context():
+        notice = changes.publish_editorial(db.session.get(Subprocessor, subprocessor_id),
+                                           corrections, reason, "dpo@example.com")  # fmt: skip
+        db.session.commit()
+        return notice.id
+
+
+def test_an_editorial_correction_is_on_the_register_at_once(app, client, make_subprocessor, clock):
+    subprocessor_id = make_subprocessor(name="Harbourline", address="1 Harbor Rd").id
+    _editorial(app, subprocessor_id, {"address": "1 Harbour Road"})
+    [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
+    assert record["address"] == "1 Harbour Road"
+
+
+def test_an_editorial_correction_is_published_as_such_with_its_reason(
+    app, client, make_subprocessor, clock
+):
+    subprocessor_id = make_subprocessor(name="Harbourline", address="1 Harbor Rd").id
+    notice_id = _editorial(app, subprocessor_id, {"address": "1 Harbour Road"})
+    [notice] = client.get("/api/v1/changes").json["changes"]
+    page = client.get(f"/changes/{notice_id}").text
+    assert (notice["kind"], notice["state"], notice["window_days"]) == ("editorial", "effective", 0)
+    assert notice["changes"][0]["before"] == "1 Harbor Rd"
+    assert "A typo in the street name" in page
+    assert "Object to this change" not in page
+
+
+def test_an_editorial_correction_cannot_touch_what_is_processed(app, make_subprocessor, clock):
+    subprocessor_id = make_subprocessor(name="Harbourline").id
+    with pytest.raises(changes.ChangeError, match="Only the wording of"):
+        _editorial(app, subprocessor_id, {"country_code": "US"})
+
+
+def test_an_editorial_correction_needs_a_reason(app, make_subprocessor, clock):
+    subprocessor_id = make_subprocessor(name="Harbourline").id
+    with pytest.raises(changes.ChangeError, match="Say why"):
+        _editorial(app, subprocessor_id, {"address": "Elsewhere"}, reason=" ")
+
+
+def test_an_editorial_correction_that_changes_nothing_is_refused(app, make_subprocessor, clock):
+    subprocessor_id = make_subprocessor(name="Harbourline", address="1 Harbour Road").id
+    with pytest.raises(changes.ChangeError, match="Nothing differs"):
+        _editorial(app, subprocessor_id, {"address": "1 Harbour Road "})
+
+
+def test_an_editorial_correction_is_on_the_audit_trail(app, make_subprocessor, clock):
+    subprocessor_id = make_subprocessor(name="Harbourline", address="1 Harbor Rd").id
+    _editorial(app, subprocessor_id, {"address": "1 Harbour Road"})
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).order_by(AuditEvent.id.desc()))
+    assert (event.action, event.after["editorial_reason"]) == (
+        "notice.editorial",
+        "A typo in the street name",
+    )
+
+
+def test_an_admin_publishes_an_editorial_correction_from_the_admin_area(
+    client, make_subprocessor, make_user, clock
+):
+    from tests.registry.test_admin import log_in
+
+    subprocessor_id = make_subprocessor(name="Harbourline", address="1 Harbor Rd").id
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
+    token = re.search(r'id="editorial-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
+    form = {"editorial-csrf_token": token, "editorial-name": "Harbourline",
+            "editorial-legal_name": record["legal_name"], "editorial-address": "1 Harbour Road",
+            "editorial-website": record["website"] or "", "editorial-reason": "Typo"}  # fmt: skip
+    response = client.post(f"/admin/subprocessors/{subprocessor_id}/editorial", data=form)
+    assert response.status_code == 302
+    [notice] = client.get("/api/v1/changes").json["changes"]
+    assert notice["changes"] == [{"field": "address", "before": "1 Harbor Rd",
+                                  "after": "1 Harbour Road", "field_name": "Address"}]  # fmt: skip

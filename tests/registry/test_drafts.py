@@ -107,3 +107,70 @@ def test_a_viewer_may_read_a_draft_but_not_write_one(client, make_user, make_sub
     log_in(client, "viewer@example.com")
     assert client.get(f"/admin/subprocessors/{draft.id}").status_code == 200
     assert client.get("/admin/subprocessors/new").status_code == 403
+
+
+def _edit(client, subprocessor_id, terms, **overrides):
+    token = csrf_token(client, "/admin/subprocessors/new")  # one token per session
+    values = {"name": "Nimbus Cloud", "legal_name": "Nimbus Cloud Inc.",
+              "address": "1 Main Street, Boston, USA", "country": "US",
+              "website": "https://nimbus.example", **terms, **overrides}  # fmt: skip
+    form = {f"draft-{name}": value for name, value in values.items()}
+    form["draft-csrf_token"] = token
+    return client.post(f"/admin/subprocessors/{subprocessor_id}/edit", data=form)
+
+
+def _draft_id(response) -> int:
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_an_editor_edits_a_draft(editor, app):
+    client, terms = editor
+    draft_id = _draft_id(_draft(client, terms))
+    response = _edit(client, draft_id, terms, address="2 Harbor Street, Boston, USA")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Subprocessor, draft_id).address == "2 Harbor Street, Boston, USA"
+
+
+def test_an_edit_is_on_the_audit_trail_with_before_and_after(editor, app):
+    client, terms = editor
+    draft_id = _draft_id(_draft(client, terms))
+    _edit(client, draft_id, terms, legal_name="Nimbus Cloud LLC")
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).order_by(AuditEvent.id.desc()))
+    assert event.action == "subprocessor.draft_edited"
+    assert (event.before["legal_name"], event.after["legal_name"]) == (
+        "Nimbus Cloud Inc.",
+        "Nimbus Cloud LLC",
+    )
+
+
+def test_an_edit_to_a_taken_name_is_refused_in_the_page(editor, app):
+    client, terms = editor
+    _draft(client, terms, name="Other Cloud")
+    draft_id = _draft_id(_draft(client, terms))
+    response = _edit(client, draft_id, terms, name="Other Cloud")
+    assert response.status_code == 400
+    assert "There is already a subprocessor named Other Cloud." in response.text
+
+
+def test_an_active_subprocessor_is_not_edited_as_a_draft(editor, make_subprocessor, app):
+    client, terms = editor
+    active_id = make_subprocessor(name="Engaged", address="Old address").id
+    response = _edit(client, active_id, terms, name="Engaged", address="New address")
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.get(Subprocessor, active_id).address == "Old address"
+
+
+def test_an_editor_removes_a_location_from_a_draft(editor, make_subprocessor, app):
+    client, _terms = editor
+    draft = make_subprocessor(name="Draft", status="proposed", locations=[("IE", "storage")])
+    with app.app_context():
+        location_id = db.session.get(Subprocessor, draft.id).locations[0].id
+    token = csrf_token(client, f"/admin/subprocessors/{draft.id}")
+    response = client.post(f"/admin/subprocessors/{draft.id}/locations/{location_id}/remove",
+                           data={"csrf_token": token})  # fmt: skip
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Subprocessor, draft.id).locations == []

@@ -66,6 +66,20 @@ SERVICES = {
         drafts.LocationValues(country="IN", role="processing"),
         "test",
     ),
+    "update_draft": lambda setup: drafts.update_draft(
+        db.session.get(Subprocessor, setup["draft_id"]), setup["draft_values"], "test"
+    ),
+    "remove_location": lambda setup: drafts.remove_location(
+        db.session.get(Subprocessor, setup["draft_id"]),
+        db.session.get(Subprocessor, setup["draft_id"]).locations[0].id,
+        "test",
+    ),
+    "publish_editorial": lambda setup: changes.publish_editorial(
+        db.session.get(Subprocessor, setup["active_id"]),
+        {"address": "Corrected street 1"},
+        "A typo",
+        "test",
+    ),
     "announce": lambda setup: changes.announce(
         ChangeKind.ADDITION, db.session.get(Subprocessor, setup["draft_id"]), "test"
     ),
@@ -89,6 +103,7 @@ SERVICES = {
 def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
     user_id = make_user(email="someone@example.com", role=Role.EDITOR)
     draft_id = make_subprocessor(name="A draft", status="proposed").id
+    active_id = make_subprocessor(name="Engaged").id
     due = make_subprocessor(name="Due", status="proposed").id
     fresh = make_subprocessor(name="Fresh", status="proposed").id
     with app.app_context():
@@ -107,7 +122,8 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
         db.session.commit()
         objection_ids = {"unconfirmed_id": unconfirmed.id, "confirmed_id": confirmed.id}
     return {"user_id": user_id, "draft_id": draft_id, "notice_id": notice_id,
-            "draft_values": _draft_values(make_term, make_entity), **objection_ids}  # fmt: skip
+            "draft_values": _draft_values(make_term, make_entity), "active_id": active_id,
+            **objection_ids}  # fmt: skip
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
