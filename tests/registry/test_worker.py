@@ -177,3 +177,34 @@ def test_sent_messages_are_recorded_as_sent(app, smtp, queued, runner):
     smtp.start()
     work(runner)
     assert set(states(app).values()) == {DeliveryState.SENT.value}
+
+
+def test_workers_side_by_side_send_no_message_twice(app, smtp, clock, make_subprocessor):
+    import threading
+
+    from registry import worker
+
+    proposed = make_subprocessor(name="Busy Cloud", status="proposed").id
+    with app.app_context():
+        notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "t")
+        for number in range(120):
+            values = objections.ObjectionValues("C", f"R-{number}", "N", f"n{number}@example.com",
+                                                "G")  # fmt: skip
+            objections.submit(notice, values, "en")
+        db.session.commit()
+    app.config["OUTBOX_BATCH_SIZE"] = 3  # many claims, so that the workers meet
+    smtp.start()
+    start = threading.Barrier(4)
+
+    def run_worker():
+        with app.app_context():
+            start.wait()
+            worker.work_round()
+
+    workers = [threading.Thread(target=run_worker) for _ in range(4)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(timeout=60)
+    recipients = smtp.sink.recipients()
+    assert len(recipients) == len(set(recipients)) == 120
