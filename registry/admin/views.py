@@ -9,12 +9,22 @@ import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import selectinload
 
 from registry import accounts, labels
 from registry.admin import blueprint, requires
 from registry.admin.forms import AuditFilterForm, ConfirmForm, LoginForm, NewUserForm
 from registry.extensions import db, limiter
-from registry.models import AuditEvent, Subprocessor, User
+from registry.models import (
+    AuditEvent,
+    ChangeNotice,
+    DeliveryState,
+    Objection,
+    ObjectionState,
+    OutboxMessage,
+    Subprocessor,
+    User,
+)
 from registry.models.accounts import Role
 from registry.public.export import spreadsheet_safe
 
@@ -71,10 +81,24 @@ def dashboard():
     last_events = db.session.scalars(
         sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(10)
     ).all()
+    objections_to_answer = db.session.scalars(
+        sa.select(Objection)
+        .where(Objection.state.in_([ObjectionState.OPEN, ObjectionState.IN_DISCUSSION]))
+        .options(selectinload(Objection.notice).selectinload(ChangeNotice.subprocessor))
+        .order_by(Objection.submitted_at)
+    ).all()
+    failed_emails = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.state == DeliveryState.FAILED)
+    )
     return render_template(
         "admin/dashboard.html",
         counts=counts,
         statuses=labels.SUBPROCESSOR_STATUSES,
+        objection_states=labels.OBJECTION_STATES,
+        objections_to_answer=objections_to_answer,
+        failed_emails=failed_emails,
         last_events=last_events,
     )
 

@@ -121,3 +121,16 @@ def test_the_admin_sees_the_emails_sent_about_an_objection(admin, runner, object
     runner.invoke(args=["worker", "--once"])
     page = admin.get(f"/admin/objections/{objection_id}").get_data(as_text=True)
     assert "objection_acknowledgement → claire@acme.example: <strong>sent</strong>" in page
+
+
+def test_the_dashboard_lists_the_objections_to_answer(admin, objection_id):
+    page = admin.get("/admin/").get_data(as_text=True)
+    listed = page.split('id="objections-to-answer"')[1].split("</section>")[0]
+    assert "Acme Telecom SA" in listed
+
+
+def test_a_resolved_objection_leaves_the_dashboard(admin, objection_id):
+    triage(admin, objection_id, "resolved", outcome="objection_withdrawn")
+    page = admin.get("/admin/").get_data(as_text=True)
+    listed = page.split('id="objections-to-answer"')[1].split("</section>")[0]
+    assert "Acme Telecom SA" not in listed
