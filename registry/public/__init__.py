@@ -6,6 +6,7 @@ blueprint = Blueprint("public", __name__)
 
 from registry.public import (  # noqa: E402, F401
     change_views,
+    feed_views,
     objection_views,
     transfer_views,
     views,
