@@ -2,7 +2,8 @@
 
 import os
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
+from flask_babel import lazy_gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_i18n(app)
     register_cli(app)
+    app.before_request(_reject_nul_characters)
     app.after_request(_security_headers)
     if app.config["PROXY_HOPS"]:
         # Behind a reverse proxy: the client's address (rate limits) and HTTPS (secure cookies,
@@ -98,6 +100,13 @@ def _load_user(user_id: str):
 def _instance_path() -> str | None:
     path = os.environ.get("INSTANCE_PATH")
     return os.path.abspath(path) if path else None
+
+
+def _reject_nul_characters() -> None:
+    """No field takes a NUL character, and PostgreSQL cannot store one: refuse it up front."""
+    values = [*request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400, description=_("A field holds a NUL character, which no field accepts."))
 
 
 def _security_headers(response: Response) -> Response:

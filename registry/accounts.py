@@ -75,9 +75,11 @@ def has_users() -> bool:
 
 
 def normalised_email(email: str) -> str:
-    """The address, checked for syntax and lower-cased. Raises AccountError."""
+    """The address, checked for syntax and lower-cased, its domain in ASCII (IDNA), so that
+    every mail server takes it; a local part beyond ASCII is refused. Raises AccountError."""
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+        checked = validate_email(email.strip(), check_deliverability=False, allow_smtputf8=False)
+        return checked.ascii_email.lower()
     except EmailNotValidError as error:
         raise AccountError(
             _("“%(value)s” is not an email address: %(reason)s", value=email, reason=error)

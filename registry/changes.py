@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from registry import audit, clock
+from registry import audit, clock, outbox
 from registry.drafts import DraftError, LocationValues, build_location
 from registry.extensions import db
 from registry.models import (
     ChangeKind,
     ChangeNotice,
     DataCategory,
+    MessageKind,
     NoticeState,
     Purpose,
     Subprocessor,
@@ -162,6 +163,7 @@ def announce(
     event = audit.record(actor, "notice.announced", "change_notice", notice.id,
                          after=notice_snapshot(notice))  # fmt: skip
     notice.announcement_hash = event.hash
+    outbox.fan_out(notice, MessageKind.NOTICE_ANNOUNCED)
     return notice
 
 
@@ -184,6 +186,7 @@ def withdraw(notice: ChangeNotice, actor: str, reason: str) -> None:
     notice.subprocessor.status = LIFECYCLE[notice.kind][3]
     audit.record(actor, "notice.withdrawn", "change_notice", notice.id, before=before,
                  after=notice_snapshot(notice))  # fmt: skip
+    outbox.fan_out(notice, MessageKind.NOTICE_WITHDRAWN)
 
 
 def apply_due(actor: str = "notice worker") -> int:

@@ -30,6 +30,8 @@ def defaults(instance_path: str) -> dict:
         "DPO_EMAIL": "dpo@mixvoip.com",
         "ORG_TIMEZONE": "Europe/Luxembourg",
         "NOTICE_WINDOW_DAYS": 30,
+        # Subscribers are reminded this many days before an objection deadline; 0: never.
+        "NOTICE_REMINDER_DAYS": 7,
         "LANGUAGES": {"en": "English", "de": "Deutsch", "fr": "Français"},
         "BABEL_DEFAULT_LOCALE": "en",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -71,6 +73,10 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["ORG_TIMEZONE"] = _time_zone("ORG_TIMEZONE", environ["ORG_TIMEZONE"])
     if environ.get("NOTICE_WINDOW_DAYS"):
         settings["NOTICE_WINDOW_DAYS"] = _days("NOTICE_WINDOW_DAYS", environ["NOTICE_WINDOW_DAYS"])
+    if environ.get("NOTICE_REMINDER_DAYS"):
+        settings["NOTICE_REMINDER_DAYS"] = _count(
+            "NOTICE_REMINDER_DAYS", environ["NOTICE_REMINDER_DAYS"]
+        )
     if environ.get("PROXY_HOPS"):
         settings["PROXY_HOPS"] = _count("PROXY_HOPS", environ["PROXY_HOPS"])
     if environ.get("RATELIMIT_STORAGE_URI"):

@@ -96,6 +96,8 @@ def remove_location(subprocessor: Subprocessor, location_id: int, actor: str) ->
 
 
 def _ensure_draft(subprocessor: Subprocessor) -> None:
+    # Locked: an announcement committing meanwhile must not find its entry changed under it.
+    db.session.refresh(subprocessor, with_for_update=True)
     if subprocessor.status is not SubprocessorStatus.PROPOSED:
         raise DraftError(_("Only a proposed subprocessor can be edited as a draft."))
 

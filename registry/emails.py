@@ -1,72 +1,209 @@
-"""What each kind of email says. `compose` writes the message for one outbox row, in its
-recipient's language, when the worker sends it; the links in it are signed and expire."""
+"""What each kind of email says, and the links in it.
+
+A writer renders a message for one subject (an objection, a subscriber, a notice) in one
+language, with markers where the per-recipient links go; `Composer` keeps each rendering for
+the worker's round and fills in the links for each recipient. The links are signed and expire.
+"""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from registry import instants, mail, tokens
+from registry import clock, instants, mail, tokens
 from registry.extensions import db
 from registry.links import public_url
-from registry.models import MessageKind, Objection
+from registry.models import ChangeNotice, MessageKind, Objection, Subscriber
 from registry.public.change_views import notice_record
 
 
-def compose(
-    kind: MessageKind, key: str, queued_at: datetime, subject_id: int, recipient: str,
-    language: str,
-) -> mail.Envelope:  # fmt: skip
-    with force_locale(language):
-        content = COMPOSERS[kind](subject_id, language)
-    return mail.envelope(content, key, queued_at, recipient, language)
+@dataclass(frozen=True)
+class Outgoing:
+    """One outbox row as the worker claimed it."""
+
+    id: int
+    kind: MessageKind
+    key: str
+    queued_at: datetime
+    recipient: str
+    language: str
+    subject_id: int
+    subscriber_id: int | None
+    attempts: int
 
 
-def objection_confirmation(objection_id: int, language: str) -> mail.Content:
-    objection = _objection(objection_id)
+@dataclass(frozen=True)
+class Written:
+    """A rendered message, the markers it carries and the headers it adds."""
+
+    content: mail.Content
+    markers: tuple[str, ...] = ()
+    headers: dict[str, str] | None = None
+
+
+class Composer:
+    """Writes the messages of one worker round; each (kind, subject, language) is rendered
+    once, however many recipients it has."""
+
+    def __init__(self) -> None:
+        self._templates: dict[tuple, mail.Template] = {}
+
+    def compose(self, message: Outgoing) -> mail.Envelope:
+        key = (message.kind, message.subject_id, message.language)
+        template = self._templates.get(key)
+        if template is None:
+            with force_locale(message.language):
+                written = WRITERS[message.kind](message.subject_id, message.language)
+            template = mail.Template(written.content, message.language, written.markers,
+                                     written.headers)  # fmt: skip
+            self._templates[key] = template
+        values = LINKS[message.kind](message) if message.kind in LINKS else {}
+        return template.fill(message.recipient, template.message_id(message.key,
+                             message.queued_at), values)  # fmt: skip
+
+
+def objection_confirmation(objection_id: int, language: str) -> Written:
+    objection = _get(Objection, objection_id)
     notice = notice_record(objection.notice)
-    token = tokens.sign(tokens.Purpose.CONFIRM_OBJECTION, objection.id)
     text, html = mail.render(
         "objection_confirmation",
         objection=objection,
         notice=notice,
         notice_url=public_url("public.change", notice_id=notice["id"], lang=language),
-        confirm_url=public_url("public.confirm_objection", token=token, lang=language),
-        valid_until=instants.local_text(
-            objection.submitted_at + tokens.Purpose.CONFIRM_OBJECTION.lifetime
-        ),
+        confirm_url="%%CONFIRM_URL%%",
+        valid_until=instants.local_text(clock.now() + tokens.Purpose.CONFIRM_OBJECTION.lifetime),
     )
-    subject = _("Confirm your objection: %(change)s",
-                change=f"{notice['kind_name']}: {notice['subprocessor']['name']}")  # fmt: skip
-    return mail.Content(subject, text, html)
+    subject = _("Confirm your objection: %(change)s", change=_change(notice))
+    return Written(mail.Content(subject, text, html), ("CONFIRM_URL",))
 
 
-def objection_acknowledgement(objection_id: int, language: str) -> mail.Content:
-    objection = _objection(objection_id)
+def objection_acknowledgement(objection_id: int, language: str) -> Written:
+    objection = _get(Objection, objection_id)
     notice = notice_record(objection.notice)
-    token = tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id)
     text, html = mail.render(
         "objection_acknowledgement",
         objection=objection,
         notice=notice,
         notice_url=public_url("public.change", notice_id=notice["id"], lang=language),
         confirmed_at=instants.local_text(objection.confirmed_at),
-        state_url=public_url("public.objection_state", token=token, lang=language),
+        state_url="%%STATE_URL%%",
     )
-    subject = _("Your objection is recorded: %(change)s",
-                change=f"{notice['kind_name']}: {notice['subprocessor']['name']}")  # fmt: skip
-    return mail.Content(subject, text, html)
+    subject = _("Your objection is recorded: %(change)s", change=_change(notice))
+    return Written(mail.Content(subject, text, html), ("STATE_URL",))
 
 
-def _objection(objection_id: int) -> Objection:
-    objection = db.session.get(Objection, objection_id)
-    if objection is None:
-        raise LookupError(f"objection {objection_id} no longer exists")
-    return objection
+def subscription_confirmation(subscriber_id: int, language: str) -> Written:
+    subscriber = _get(Subscriber, subscriber_id)
+    text, html = mail.render(
+        "subscription_confirmation",
+        services=[service.label(language) for service in subscriber.services],
+        confirm_url="%%CONFIRM_URL%%",
+        valid_until=instants.local_text(clock.now() + tokens.Purpose.CONFIRM_SUBSCRIPTION.lifetime),
+    )
+    subject = _("Confirm your subscription to the changes of %(organisation)s",
+                organisation=mail.organisation())  # fmt: skip
+    return Written(mail.Content(subject, text, html), ("CONFIRM_URL",))
 
 
-COMPOSERS: dict[MessageKind, Callable[[int, str], mail.Content]] = {
+def notice_email(kind: MessageKind):
+    """The writer of one kind of notice email: announced, reminder or withdrawn."""
+
+    def write(notice_id: int, language: str) -> Written:
+        notice = notice_record(_get(ChangeNotice, notice_id))
+        text, html = mail.render(
+            "notice",
+            kind=kind.value,
+            notice=notice,
+            notice_url=public_url("public.change", notice_id=notice_id, lang=language),
+            object_url="%%OBJECT_URL%%",
+            unsubscribe_url="%%UNSUBSCRIBE_URL%%",
+        )
+        subjects = {
+            MessageKind.NOTICE_ANNOUNCED: _("Announced: %(change)s", change=_change(notice)),
+            MessageKind.NOTICE_REMINDER: _("Reminder, objections until %(deadline)s: %(change)s",
+                                           deadline=notice["objection_deadline_local"],
+                                           change=_change(notice)),
+            MessageKind.NOTICE_WITHDRAWN: _("Withdrawn: %(change)s", change=_change(notice)),
+        }  # fmt: skip
+        headers = {
+            "List-Unsubscribe": "<%%UNSUBSCRIBE_URL%%>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        content = mail.Content(subjects[kind], text, html)
+        return Written(content, ("OBJECT_URL", "UNSUBSCRIBE_URL"), headers)
+
+    return write
+
+
+WRITERS: dict[MessageKind, Callable[[int, str], Written]] = {
     MessageKind.OBJECTION_CONFIRMATION: objection_confirmation,
     MessageKind.OBJECTION_ACKNOWLEDGEMENT: objection_acknowledgement,
+    MessageKind.SUBSCRIPTION_CONFIRMATION: subscription_confirmation,
+    MessageKind.NOTICE_ANNOUNCED: notice_email(MessageKind.NOTICE_ANNOUNCED),
+    MessageKind.NOTICE_REMINDER: notice_email(MessageKind.NOTICE_REMINDER),
+    MessageKind.NOTICE_WITHDRAWN: notice_email(MessageKind.NOTICE_WITHDRAWN),
 }
+
+
+def _notice_links(message: Outgoing) -> dict[str, str]:
+    objector = tokens.sign(tokens.Purpose.SUBSCRIBER_OBJECTION,
+                           [message.subscriber_id, message.subject_id])  # fmt: skip
+    return {
+        "OBJECT_URL": public_url(
+            "public.object_to_change",
+            notice_id=message.subject_id,
+            subscriber=objector,
+            lang=message.language,
+        ),  # fmt: skip
+        "UNSUBSCRIBE_URL": unsubscribe_url(message.subscriber_id, message.language),
+    }
+
+
+def unsubscribe_url(subscriber_id: int, language: str) -> str:
+    token = tokens.sign(tokens.Purpose.UNSUBSCRIBE, subscriber_id)
+    return public_url("public.unsubscribe", token=token, lang=language)
+
+
+# The per-recipient links of each kind of message.
+LINKS: dict[MessageKind, Callable[[Outgoing], dict[str, str]]] = {
+    MessageKind.OBJECTION_CONFIRMATION: lambda m: {
+        "CONFIRM_URL": public_url(
+            "public.confirm_objection",
+            token=tokens.sign(tokens.Purpose.CONFIRM_OBJECTION, m.subject_id),
+            lang=m.language,
+        )
+    },
+    MessageKind.OBJECTION_ACKNOWLEDGEMENT: lambda m: {
+        "STATE_URL": public_url(
+            "public.objection_state",
+            token=tokens.sign(tokens.Purpose.OBJECTION_STATE, m.subject_id),
+            lang=m.language,
+        )
+    },
+    MessageKind.SUBSCRIPTION_CONFIRMATION: lambda m: {
+        "CONFIRM_URL": public_url(
+            "public.confirm_subscription",
+            token=tokens.sign(tokens.Purpose.CONFIRM_SUBSCRIPTION, m.subject_id),
+            lang=m.language,
+        )
+    },
+    MessageKind.NOTICE_ANNOUNCED: _notice_links,
+    MessageKind.NOTICE_REMINDER: _notice_links,
+    MessageKind.NOTICE_WITHDRAWN: _notice_links,
+}
+
+
+def _get(model, row_id: int):
+    row = db.session.get(model, row_id)
+    if row is None:
+        raise LookupError(f"{model.__tablename__} {row_id} no longer exists")
+    return row
+
+
+def _change(notice: dict) -> str:
+    subject = notice["subprocessor"]["name"]
+    if notice["replaces"]:
+        subject = f"{notice['replaces']['name']} → {subject}"
+    return f"{notice['kind_name']}: {subject}"

@@ -1,6 +1,6 @@
 """Email on the wire, and the transports that deliver it.
 
-`envelope` makes a complete message of what `registry.emails` wrote: a text and an HTML part;
+`Template` makes a complete message of what `registry.emails` wrote: a text and an HTML part;
 Message-ID, Date, From with the organisation's name, Reply-To the DPO's address. A transport
 delivers it: over SMTP, one connection reused for a whole batch, or as `.eml` files in
 `instance/mail/` when no SMTP server is configured (the local default).
@@ -14,6 +14,7 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from html import escape
 from pathlib import Path
 from typing import Protocol
 
@@ -41,28 +42,62 @@ class Envelope:
     data: bytes
 
 
-def envelope(content: Content, key: str, queued_at: datetime, recipient: str, language: str,
-             headers: dict[str, str] | None = None) -> Envelope:  # fmt: skip
-    """The message on the wire. Its Message-ID is the same on every attempt, so a mail client
-    shows a message that was sent twice (a worker killed between the server's answer and its
-    own record) only once."""
-    config = current_app.config
-    sender = config["MAIL_FROM"]
-    domain = sender.rpartition("@")[2]
-    message_id = f"<{key.replace(':', '.')}.{int(queued_at.timestamp())}@{domain}>"
-    message = EmailMessage(policy=policy.SMTP)
-    message["Subject"] = content.subject
-    message["From"] = formataddr((config["ORG_NAME"], sender))
-    message["To"] = recipient
-    message["Reply-To"] = config["DPO_EMAIL"]
-    message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = message_id
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(content.text)
-    message.add_alternative(content.html, subtype="html")
-    message["Content-Language"] = language  # after the parts: setting them clears Content-*
-    return Envelope(sender, recipient, message_id, bytes(message))
+class Template:
+    """A message written once and sent to many: its text and HTML parts carry markers such as
+    %%UNSUBSCRIBE_URL%%, filled per recipient by replacing bytes, so that a notice to ten
+    thousand subscribers is rendered and encoded once per language, not ten thousand times.
+
+    The parts are sent as 8-bit UTF-8, so that a marker is never split by an encoding; a value
+    put in the HTML part is escaped for HTML.
+    """
+
+    TO = "recipient@placeholder.invalid"
+    MESSAGE_ID = "<message-id@placeholder.invalid>"
+    DATE = "Thu, 01 Jan 1970 00:00:00 +0000"
+
+    def __init__(self, content: Content, language: str, markers: tuple[str, ...] = (),
+                 headers: dict[str, str] | None = None) -> None:  # fmt: skip
+        config = current_app.config
+        self.sender = config["MAIL_FROM"]
+        self.domain = self.sender.rpartition("@")[2]
+        html = content.html
+        for marker in markers:
+            html = html.replace(f"%%{marker}%%", f"%%{marker}|html%%")
+        message = EmailMessage(policy=policy.SMTP)
+        message["Subject"] = content.subject
+        message["From"] = formataddr((config["ORG_NAME"], self.sender))
+        message["To"] = self.TO
+        message["Reply-To"] = config["DPO_EMAIL"]
+        message["Date"] = self.DATE
+        message["Message-ID"] = self.MESSAGE_ID
+        for name, value in (headers or {}).items():
+            message[name] = value
+        message.set_content(content.text, cte="8bit")
+        message.add_alternative(html, subtype="html", cte="8bit")
+        message["Content-Language"] = language  # after the parts: setting them clears Content-*
+        self.data = bytes(message)
+        self.markers = markers
+
+    def fill(self, recipient: str, message_id: str, values: dict[str, str]) -> Envelope:
+        data = (
+            self.data.replace(self.TO.encode(), recipient.encode(), 1)
+            .replace(self.MESSAGE_ID.encode(), message_id.encode(), 1)
+            .replace(self.DATE.encode(), format_datetime(clock.now()).encode(), 1)
+        )
+        for marker in self.markers:
+            value = values[marker]
+            data = data.replace(f"%%{marker}|html%%".encode(), escape(value).encode())
+            data = data.replace(f"%%{marker}%%".encode(), value.encode())
+        return Envelope(self.sender, recipient, message_id, data)
+
+    def message_id(self, key: str, queued_at: datetime) -> str:
+        """The same on every attempt, so a mail client shows a message that was sent twice (a
+        worker killed between the server's answer and its own record) only once."""
+        return f"<{key.replace(':', '.')}.{int(queued_at.timestamp())}@{self.domain}>"
+
+
+def organisation() -> str:
+    return current_app.config["ORG_NAME"]
 
 
 def render(template: str, **context) -> tuple[str, str]:
@@ -100,12 +135,15 @@ class FileTransport:
         self.directory = directory
 
     def send(self, envelope: Envelope) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
         name = envelope.message_id.strip("<>").replace("/", "_")
         path = self.directory / f"{name}.eml"
         draft = path.with_name(f".{path.name}.{os.getpid()}")
-        draft.write_bytes(envelope.data)
-        draft.replace(path)  # a reader never sees half a message
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            draft.write_bytes(envelope.data)
+            draft.replace(path)  # a reader never sees half a message
+        except OSError as error:  # a full disk, say: the batch waits
+            raise DeliveryError(f"cannot write {path}: {error}", connection_lost=True) from None
 
     def close(self) -> None:
         pass
@@ -127,20 +165,22 @@ class SmtpTransport:
         self._connection: smtplib.SMTP | None = None
 
     def send(self, envelope: Envelope) -> None:
+        connection = self._connection or self._connect()
         try:
-            connection = self._connection or self._connect()
             connection.sendmail(envelope.sender, [envelope.recipient], envelope.data)
         except smtplib.SMTPRecipientsRefused as error:
             code, answer = error.recipients[envelope.recipient]
             raise self._refused(code, answer) from None
+        except smtplib.SMTPSenderRefused as error:
+            # Our own address refused: nothing in this batch can go; try again later.
+            self.close()
+            raise DeliveryError(f"{error.smtp_code} {_text(error.smtp_error)} (sender "
+                                f"{envelope.sender})", connection_lost=True) from None  # fmt: skip
         except smtplib.SMTPResponseException as error:
             raise self._refused(error.smtp_code, error.smtp_error) from None
         except (smtplib.SMTPException, OSError) as error:
             self.close()
-            raise DeliveryError(
-                f"connection to {self.host}:{self.port} failed: {error or type(error).__name__}",
-                connection_lost=True,
-            ) from None
+            raise self._lost(error) from None
 
     def close(self) -> None:
         if self._connection is None:
@@ -152,6 +192,26 @@ class SmtpTransport:
         self._connection = None
 
     def _connect(self) -> smtplib.SMTP:
+        """A connection ready to send, or DeliveryError(connection_lost): a refused greeting,
+        TLS or login is a problem of the whole batch, tried again later."""
+        try:
+            return self._open()
+        except smtplib.SMTPResponseException as error:
+            self.close()
+            answer = f"{error.smtp_code} {_text(error.smtp_error)}"
+            raise DeliveryError(f"{answer} (connecting to {self.host}:{self.port})",
+                                connection_lost=True) from None  # fmt: skip
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise self._lost(error) from None
+
+    def _lost(self, error: Exception) -> DeliveryError:
+        return DeliveryError(
+            f"connection to {self.host}:{self.port} failed: {error or type(error).__name__}",
+            connection_lost=True,
+        )
+
+    def _open(self) -> smtplib.SMTP:
         if self.security == "tls":
             connection = smtplib.SMTP_SSL(
                 timeout=self.timeout, context=ssl.create_default_context()
@@ -171,13 +231,17 @@ class SmtpTransport:
         return connection
 
     def _refused(self, code: int, answer: bytes | str) -> DeliveryError:
-        text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+        text = _text(answer)
         # 421: the server is closing the connection; anything else leaves it usable.
         if code == 421 or code < 400:
             self.close()
         return DeliveryError(
             f"{code} {text}", permanent=500 <= code < 600, connection_lost=code == 421 or code < 400
         )
+
+
+def _text(answer: bytes | str) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
 def transport_from_config() -> Transport:

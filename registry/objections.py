@@ -8,6 +8,7 @@ step is on the audit trail, in the same transaction as the write.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,15 +18,19 @@ from registry import audit, clock, instants, labels, outbox
 from registry.accounts import AccountError, normalised_email
 from registry.extensions import db
 from registry.models import (
+    ChangeKind,
     ChangeNotice,
     MessageKind,
     NoticeState,
     Objection,
     ObjectionOutcome,
     ObjectionState,
+    OutboxMessage,
 )
 
 MAX_CONFIRMATION_EMAILS = 3
+RESEND_AFTER = timedelta(minutes=10)
+DAILY_LIMIT = 10
 
 # Which state may follow which, for the legal team's triage.
 NEXT_STATES = {
@@ -51,50 +56,52 @@ class ObjectionValues:
     grounds: str
 
 
-def submit(notice: ChangeNotice, values: ObjectionValues, language: str) -> Objection:
-    """Take an objection to `notice`, or find the one already taken; queue the email that
-    confirms its address. Raises WindowClosed after the deadline, ObjectionError for a bad
-    address. The caller commits."""
+def submit(
+    notice: ChangeNotice, values: ObjectionValues, language: str, known_address: bool = False
+) -> Objection:
+    """Take an objection to `notice`, or find the one already taken, and queue the email that
+    confirms its address; with `known_address` (the link in a notice email proved it) the
+    objection counts at once. Submitting again before confirming replaces the wording.
+    Raises WindowClosed after the deadline, ObjectionError for a bad address. The caller
+    commits."""
     ensure_open(notice)
     try:
         email = normalised_email(values.contact_email)
     except AccountError as error:
         raise ObjectionError(str(error)) from None
     reference = values.customer_reference.strip()
-    existing = db.session.scalar(
+    objection = db.session.scalar(
         sa.select(Objection).where(
             Objection.notice_id == notice.id,
             Objection.contact_email == email,
             Objection.customer_reference == reference,
         )
     )
-    if existing is not None:
-        if (existing.state is ObjectionState.UNCONFIRMED
-                and existing.confirmation_requests < MAX_CONFIRMATION_EMAILS):  # fmt: skip
-            existing.confirmation_requests += 1
-            _queue_confirmation(existing)
-            audit.record(
-                email, "objection.confirmation_resent", "objection", existing.id,
-                after={"confirmation_requests": existing.confirmation_requests},
-            )  # fmt: skip
-        return existing
-    objection = Objection(
-        notice=notice,
-        state=ObjectionState.UNCONFIRMED,
-        organisation=values.organisation.strip(),
-        customer_reference=reference,
-        contact_name=values.contact_name.strip(),
-        contact_email=email,
-        grounds=values.grounds.strip(),
-        language=language,
-        submitted_at=clock.now(),
-        confirmation_requests=1,
-    )
-    db.session.add(objection)
+    if objection is not None and objection.state is not ObjectionState.UNCONFIRMED:
+        return objection  # already counted: nothing changes, nothing is sent
+    if objection is None:
+        objection = Objection(notice=notice, state=ObjectionState.UNCONFIRMED,
+                              customer_reference=reference, contact_email=email,
+                              submitted_at=clock.now(), confirmation_requests=0)  # fmt: skip
+        db.session.add(objection)
+        before, action = None, "objection.submitted"
+    else:
+        before, action = objection_snapshot(objection), "objection.resubmitted"
+    objection.organisation = values.organisation.strip()
+    objection.contact_name = values.contact_name.strip()
+    objection.grounds = values.grounds.strip()
+    objection.language = language
+    with db.session.no_autoflush:
+        send = not known_address and _may_send_confirmation(objection)
+    if send:
+        objection.confirmation_requests += 1
+        db.session.flush()
+        _queue_confirmation(objection)
     db.session.flush()
-    _queue_confirmation(objection)
-    audit.record(email, "objection.submitted", "objection", objection.id,
+    audit.record(email, action, "objection", objection.id, before=before,
                  after=objection_snapshot(objection))  # fmt: skip
+    if known_address:
+        confirm(objection)
     return objection
 
 
@@ -107,6 +114,8 @@ def confirm(objection: Objection) -> bool:
     db.session.refresh(objection, with_for_update=True)
     if objection.state is not ObjectionState.UNCONFIRMED:
         return False
+    if objection.notice.state is NoticeState.WITHDRAWN:
+        raise ObjectionError(_("This change was withdrawn; there is nothing to object to."))
     before = objection_snapshot(objection)
     objection.state = ObjectionState.OPEN
     objection.confirmed_at = clock.now()
@@ -150,6 +159,9 @@ def ensure_open(notice: ChangeNotice) -> None:
     """Raise WindowClosed unless `notice` takes objections now, with the reason and deadline."""
     if notice.state is NoticeState.WITHDRAWN:
         raise WindowClosed(_("This change was withdrawn; there is nothing to object to."))
+    if notice.kind is ChangeKind.EDITORIAL:
+        raise WindowClosed(_("This was an editorial correction, published without a notice "
+                             "window: it changes nothing to object to."))  # fmt: skip
     if notice.state is NoticeState.EFFECTIVE or clock.now() >= notice.objection_deadline:
         raise WindowClosed(
             _("The objection window for this change closed on %(deadline)s. Objections to it "
@@ -174,6 +186,29 @@ def objection_snapshot(objection: Objection) -> dict:
         "outcome": objection.outcome.value if objection.outcome else None,
         "note": objection.note,
     }
+
+
+def _may_send_confirmation(objection: Objection) -> bool:
+    """Whether another confirmation email may go out: at most MAX_CONFIRMATION_EMAILS per
+    objection, RESEND_AFTER apart (a double click sends one), and DAILY_LIMIT a day to one
+    address whatever the objection (the form cannot be used to flood a mailbox)."""
+    if objection.confirmation_requests >= MAX_CONFIRMATION_EMAILS:
+        return False
+    now = clock.now()
+    sent = sa.select(sa.func.count()).where(
+        OutboxMessage.kind == MessageKind.OBJECTION_CONFIRMATION
+    )
+    if objection.id is not None:
+        recent = sent.where(
+            OutboxMessage.subject_id == objection.id, OutboxMessage.queued_at > now - RESEND_AFTER
+        )
+        if db.session.scalar(recent):
+            return False
+    today = sent.where(
+        OutboxMessage.recipient == objection.contact_email,
+        OutboxMessage.queued_at > now - timedelta(days=1),
+    )
+    return db.session.scalar(today) < DAILY_LIMIT
 
 
 def _queue_confirmation(objection: Objection) -> None:

@@ -6,11 +6,24 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from registry import clock
+from registry.database import UTCDateTime
 from registry.extensions import db
-from registry.models import DeliveryState, MessageKind, OutboxMessage
+from registry.models import (
+    NOTICE_KINDS,
+    ChangeNotice,
+    DeliveryState,
+    MessageKind,
+    OutboxMessage,
+    Subscriber,
+    SubscriptionState,
+    subscriber_service,
+)
 
 
-def enqueue(kind: MessageKind, key: str, recipient: str, language: str, subject_id: int) -> bool:
+def enqueue(
+    kind: MessageKind, key: str, recipient: str, language: str, subject_id: int,
+    subscriber_id: int | None = None,
+) -> bool:  # fmt: skip
     """Queue one message unless one with the same `key` already is; True if this call queued it.
 
     The key makes a retried request or a double click send nothing twice, even when two
@@ -23,16 +36,116 @@ def enqueue(kind: MessageKind, key: str, recipient: str, language: str, subject_
         "recipient": recipient,
         "language": language,
         "subject_id": subject_id,
+        "subscriber_id": subscriber_id,
         "state": DeliveryState.QUEUED,
         "queued_at": now,
         "next_attempt_at": now,
         "attempts": 0,
     }
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    statement = insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"])
+    statement = _insert().values(values).on_conflict_do_nothing(index_elements=["key"])
     return db.session.execute(statement).rowcount == 1
+
+
+def fan_out(notice: ChangeNotice, kind: MessageKind) -> int:
+    """Queue one message about `notice` for every confirmed subscriber who wants it, in the
+    caller's transaction, with one statement however many subscribers there are; return how
+    many were queued. A subscriber who chose services gets only the notices whose
+    subprocessors (old or new) serve one of them. Queueing twice adds nothing."""
+    now = clock.now()
+    services = {service.id for service in notice.subprocessor.services}
+    if notice.replaced_subprocessor is not None:
+        services |= {service.id for service in notice.replaced_subprocessor.services}
+    chose = sa.select(subscriber_service.c.subscriber_id).where(
+        subscriber_service.c.subscriber_id == Subscriber.id
+    )
+    wants = sa.or_(
+        ~chose.exists(), chose.where(subscriber_service.c.service_id.in_(services)).exists()
+    )
+    rows = sa.select(
+        sa.literal(kind.value),
+        sa.literal(f"{kind.value}:{notice.id}:") + sa.cast(Subscriber.id, sa.String),
+        Subscriber.email,
+        Subscriber.language,
+        sa.literal(notice.id),
+        Subscriber.id,
+        sa.literal(DeliveryState.QUEUED.value),
+        sa.literal(now, UTCDateTime()),
+        sa.literal(now, UTCDateTime()),
+        sa.literal(0),
+    ).where(Subscriber.state == SubscriptionState.CONFIRMED, wants)
+    columns = ["kind", "key", "recipient", "language", "subject_id", "subscriber_id", "state",
+               "queued_at", "next_attempt_at", "attempts"]  # fmt: skip
+    statement = _insert().from_select(columns, rows).on_conflict_do_nothing(index_elements=["key"])
+    return db.session.execute(statement).rowcount
+
+
+def cancel_for_subscriber(subscriber_id: int) -> None:
+    """Fail what is still queued for a subscriber who left, so that nothing more goes out."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.subscriber_id == subscriber_id,
+            OutboxMessage.state == DeliveryState.QUEUED,
+        )  # fmt: skip
+        .values(state=DeliveryState.FAILED, last_error="unsubscribed before it was sent")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delivery_counts(notice_id: int) -> dict[tuple[str, str], int]:
+    """How many notice emails about a notice are in each state, by (kind, state)."""
+    rows = db.session.execute(
+        sa.select(OutboxMessage.kind, OutboxMessage.state, sa.func.count())
+        .where(OutboxMessage.subject_id == notice_id, OutboxMessage.kind.in_(NOTICE_KINDS))
+        .group_by(OutboxMessage.kind, OutboxMessage.state)
+    ).all()
+    return {(kind.value, state.value): count for kind, state, count in rows}
+
+
+def failures(notice_id: int) -> list[OutboxMessage]:
+    """The notice emails about a notice that failed, with the server's answers."""
+    query = (
+        sa.select(OutboxMessage)
+        .where(
+            OutboxMessage.subject_id == notice_id,
+            OutboxMessage.kind.in_(NOTICE_KINDS),
+            OutboxMessage.state == DeliveryState.FAILED,
+        )  # fmt: skip
+        .order_by(OutboxMessage.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def resend_failed(notice_id: int) -> int:
+    """Queue again the failed notice emails about a notice, to subscribers still subscribed;
+    return how many. The caller commits."""
+    still_subscribed = sa.select(Subscriber.id).where(
+        Subscriber.state == SubscriptionState.CONFIRMED
+    )
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.subject_id == notice_id,
+            OutboxMessage.kind.in_(NOTICE_KINDS),
+            OutboxMessage.state == DeliveryState.FAILED,
+            OutboxMessage.subscriber_id.in_(still_subscribed),
+        )
+        .values(
+            state=DeliveryState.QUEUED,
+            attempts=0,
+            next_attempt_at=clock.now(),
+            lease_token=None,
+            leased_until=None,
+        )  # fmt: skip
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def _insert():
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(OutboxMessage)
+    return sqlite.insert(OutboxMessage)
 
 
 def queued_for(subject_id: int, kinds: set[MessageKind]) -> list[OutboxMessage]:

@@ -17,6 +17,11 @@ class Purpose(enum.Enum):
     # (salt, lifetime)
     CONFIRM_OBJECTION = ("objection-confirmation", timedelta(days=3))
     OBJECTION_STATE = ("objection-state", timedelta(days=730))
+    CONFIRM_SUBSCRIPTION = ("subscription-confirmation", timedelta(days=7))
+    # Unsubscribing must work from an old email too.
+    UNSUBSCRIBE = ("unsubscribe", timedelta(days=3 * 365))
+    # A notice email's objection link: the subscriber is known, for that notice only.
+    SUBSCRIBER_OBJECTION = ("subscriber-objection", timedelta(days=400))
 
     @property
     def salt(self) -> str:
@@ -41,11 +46,11 @@ class _ClockSigner(TimestampSigner):
         return int(clock.now().timestamp())
 
 
-def sign(purpose: Purpose, value: int | str) -> str:
+def sign(purpose: Purpose, value: int | str | list) -> str:
     return _serializer(purpose).dumps(value)
 
 
-def read(purpose: Purpose, token: str) -> int | str:
+def read(purpose: Purpose, token: str) -> int | str | list:
     """The value signed into `token`. Raises TokenExpired or TokenInvalid."""
     serializer = _serializer(purpose)
     try:

@@ -21,9 +21,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from registry import changes, clock, emails, mail
+from registry import changes, clock, emails, mail, outbox
 from registry.extensions import db
-from registry.models import DeliveryState, MessageKind, OutboxMessage
+from registry.models import ChangeNotice, DeliveryState, MessageKind, NoticeState, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +47,6 @@ class Round:
         )
 
 
-@dataclass(frozen=True)
-class _Claimed:
-    id: int
-    kind: MessageKind
-    key: str
-    queued_at: object
-    recipient: str
-    language: str
-    subject_id: int
-    attempts: int
-
-
 def run(interval: float = 5.0) -> None:
     """Do rounds until SIGTERM or SIGINT; a stop lets the message in flight be recorded."""
     stop = threading.Event()
@@ -67,7 +55,7 @@ def run(interval: float = 5.0) -> None:
     while not stop.is_set():
         try:
             done = work_round(stop)
-        except sa.exc.SQLAlchemyError:  # the database away for a moment: try again next round
+        except Exception:  # the database away for a moment, say: try again next round
             log.exception("the round failed; the next one starts in %s s", interval)
             db.session.rollback()
             done = Round()
@@ -80,16 +68,38 @@ def work_round(stop: threading.Event | None = None) -> Round:
     """Apply the changes whose time has come, then deliver every message that is due."""
     done = Round(changes_applied=changes.apply_due())
     db.session.commit()
+    queue_reminders()
+    db.session.commit()
     transport = mail.transport_from_config()
+    composer = emails.Composer()
     try:
         while not (stop and stop.is_set()):
             token, batch = _claim(current_app.config["OUTBOX_BATCH_SIZE"])
             if not batch:
                 break
-            _deliver(token, batch, transport, done, stop)
+            _deliver(token, batch, transport, composer, done, stop)
     finally:
         transport.close()
     return done
+
+
+def queue_reminders() -> int:
+    """Queue the reminder of each announced notice whose deadline is NOTICE_REMINDER_DAYS
+    away or nearer (0 turns reminders off); a notice whose window is that short gets none.
+    Queueing again adds nothing."""
+    days = current_app.config["NOTICE_REMINDER_DAYS"]
+    if not days:
+        return 0
+    now = clock.now()
+    due = db.session.scalars(
+        sa.select(ChangeNotice).where(
+            ChangeNotice.state == NoticeState.ANNOUNCED,
+            ChangeNotice.objection_deadline > now,
+            ChangeNotice.objection_deadline <= now + timedelta(days=days),
+            ChangeNotice.window_days > days,
+        )
+    ).all()
+    return sum(outbox.fan_out(notice, MessageKind.NOTICE_REMINDER) for notice in due)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -97,7 +107,7 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
 
 
-def _claim(size: int) -> tuple[str, list[_Claimed]]:
+def _claim(size: int) -> tuple[str, list[emails.Outgoing]]:
     """Lease up to `size` due messages to this worker, committed before anything is sent."""
     now = clock.now()
     token = secrets.token_hex(16)
@@ -124,25 +134,29 @@ def _claim(size: int) -> tuple[str, list[_Claimed]]:
         sa.select(
             OutboxMessage.id, OutboxMessage.kind, OutboxMessage.key, OutboxMessage.queued_at,
             OutboxMessage.recipient, OutboxMessage.language, OutboxMessage.subject_id,
-            OutboxMessage.attempts,
+            OutboxMessage.subscriber_id, OutboxMessage.attempts,
         )
         .where(OutboxMessage.lease_token == token)
         .order_by(OutboxMessage.id)
     ).all()  # fmt: skip
     db.session.commit()
-    return token, [_Claimed(*row) for row in rows]
+    return token, [emails.Outgoing(*row) for row in rows]
 
 
-def _deliver(token, batch, transport, done: Round, stop) -> None:
+def _deliver(token, batch, transport, composer, done: Round, stop) -> None:
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    renewed = clock.now()
     for position, message in enumerate(batch):
         if stop and stop.is_set():
             _release(token, batch[position:])  # the next worker takes them at once
             return
+        if clock.now() - renewed > lease / 3:
+            # A slow server: keep the batch ours, or leave what another worker took over.
+            if not _renew(token, lease):
+                return
+            renewed = clock.now()
         try:
-            envelope = emails.compose(
-                message.kind, message.key, message.queued_at, message.subject_id,
-                message.recipient, message.language,
-            )  # fmt: skip
+            envelope = composer.compose(message)
         except Exception as error:  # a message that cannot be written fails alone
             log.exception("outbox message %s could not be composed", message.id)
             _record_failure(token, message, f"could not be composed: {error!r}", done)
@@ -153,20 +167,38 @@ def _deliver(token, batch, transport, done: Round, stop) -> None:
             if error.permanent:
                 _record_failure(token, message, error.answer, done)
             elif error.connection_lost:
-                # The server is unreachable or closing: this message and the rest of the
-                # batch wait for the next attempt.
-                for waiting in batch[position:]:
-                    _record_retry(token, waiting, error.answer, done)
+                # The server is unreachable or closing: the rest of the batch waits as long
+                # as this message, without an attempt counted against it.
+                _record_retry(token, message, error.answer, done)
+                delay = retry_delay(message.attempts + 1)
+                for waiting in batch[position + 1 :]:
+                    _update(token, waiting, next_attempt_at=clock.now() + delay)
                 return
             else:
                 _record_retry(token, message, error.answer, done)
+            continue
+        except Exception as error:  # e.g. an address smtplib cannot encode: this one fails
+            log.exception("outbox message %s could not be sent", message.id)
+            transport.close()
+            _record_failure(token, message, f"could not be sent: {error!r}", done)
             continue
         _update(token, message, state=DeliveryState.SENT, sent_at=clock.now(),
                 message_id=envelope.message_id, attempts=message.attempts + 1)  # fmt: skip
         done.sent += 1
 
 
-def _record_retry(token: str, message: _Claimed, answer: str, done: Round) -> None:
+def _renew(token: str, lease: timedelta) -> bool:
+    renewed = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.lease_token == token)
+        .values(leased_until=clock.now() + lease)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return renewed > 0
+
+
+def _record_retry(token: str, message: emails.Outgoing, answer: str, done: Round) -> None:
     attempts = message.attempts + 1
     if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         _record_failure(token, message, f"gave up after {attempts} attempts: {answer}", done)
@@ -176,24 +208,26 @@ def _record_retry(token: str, message: _Claimed, answer: str, done: Round) -> No
     done.retrying += 1
 
 
-def _record_failure(token: str, message: _Claimed, answer: str, done: Round) -> None:
+def _record_failure(token: str, message: emails.Outgoing, answer: str, done: Round) -> None:
     _update(token, message, state=DeliveryState.FAILED, attempts=message.attempts + 1,
             last_error=answer)  # fmt: skip
     done.failed += 1
 
 
-def _release(token: str, messages: list[_Claimed]) -> None:
+def _release(token: str, messages: list[emails.Outgoing]) -> None:
     for message in messages:
         _update(token, message)
 
 
-def _update(token: str, message: _Claimed, **values) -> None:
+def _update(token: str, message: emails.Outgoing, **values) -> None:
     """Record what became of one message and give up the lease, in a transaction of its own:
     once the server has answered, the answer is on record before the next message goes."""
-    db.session.execute(
+    updated = db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.lease_token == token)
         .values(lease_token=None, leased_until=None, **values)
         .execution_options(synchronize_session=False)
-    )
+    ).rowcount
     db.session.commit()
+    if not updated:
+        log.warning("outbox message %s was claimed by another worker meanwhile", message.id)

@@ -12,17 +12,20 @@ from aiosmtpd.controller import Controller
 
 class Sink:
     """The handler: records each accepted message; `temporary_failures` DATA commands are
-    answered 421 first; addresses in `refused` get a 550 at RCPT."""
+    answered 421 first; addresses in `refused` get a 550 at RCPT, those in `busy` a 450."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.temporary_failures = 0
         self.refused: set[str] = set()
+        self.busy: set[str] = set()
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
             return "550 5.1.1 No such mailbox here"
+        if address in self.busy:
+            return "450 4.2.1 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

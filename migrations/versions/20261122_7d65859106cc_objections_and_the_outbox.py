@@ -60,7 +60,7 @@ def upgrade():
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("(state = 'resolved') = (outcome IS NOT NULL AND resolved_at IS NOT NULL)", name=op.f('ck_objection_resolved_with_outcome')),
     sa.CheckConstraint("(state = 'unconfirmed') = (confirmed_at IS NULL)", name=op.f('ck_objection_confirmed_when_counted')),
-    sa.CheckConstraint('confirmation_requests >= 1', name=op.f('ck_objection_confirmation_requested')),
+    sa.CheckConstraint('confirmation_requests >= 0', name=op.f('ck_objection_confirmation_requests_counted')),
     sa.CheckConstraint('submitted_at <= confirmed_at', name=op.f('ck_objection_confirmed_after_submitted')),
     sa.ForeignKeyConstraint(['notice_id'], ['change_notice.id'], name=op.f('fk_objection_notice_id')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_objection')),

@@ -3,11 +3,12 @@
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from registry import changes
+from registry import audit, changes, outbox
 from registry.admin import blueprint, requires
-from registry.admin.forms import AnnounceForm, WithdrawForm
+from registry.admin.forms import AnnounceForm, ConfirmForm, WithdrawForm
 from registry.extensions import db
 from registry.models import ChangeKind, ChangeNotice, Subprocessor, SubprocessorStatus
 from registry.models.accounts import Role
@@ -97,3 +98,32 @@ def subprocessors_in(status: SubprocessorStatus) -> list[Subprocessor]:
     """The subprocessors in one state of their lifecycle, by name."""
     query = sa.select(Subprocessor).where(Subprocessor.status == status)
     return list(db.session.scalars(query.order_by(Subprocessor.name)))
+
+
+@blueprint.get("/changes/<int(max=2147483647):notice_id>/deliveries")
+def deliveries(notice_id: int):
+    notice = db.get_or_404(ChangeNotice, notice_id)
+    counts = outbox.delivery_counts(notice.id)
+    kinds = sorted({kind for kind, _state in counts})
+    return render_template(
+        "admin/deliveries.html",
+        notice=notice,
+        kinds=kinds,
+        counts=counts,
+        failures=outbox.failures(notice.id),
+        form=ConfirmForm(),
+    )
+
+
+@blueprint.post("/changes/<int(max=2147483647):notice_id>/resend-failed")
+@requires(Role.ADMIN)
+def resend_failed(notice_id: int):
+    notice = db.get_or_404(ChangeNotice, notice_id)
+    if ConfirmForm().validate_on_submit():
+        queued = outbox.resend_failed(notice.id)
+        audit.record(current_user.email, "notice.emails_resent", "change_notice", notice.id,
+                     after={"queued_again": queued})  # fmt: skip
+        db.session.commit()
+        flash(ngettext("%(num)d email is queued again.", "%(num)d emails are queued again.",
+                       queued))  # fmt: skip
+    return redirect(url_for("admin.deliveries", notice_id=notice.id))

@@ -4,7 +4,7 @@ from registry.models.accounts import Role, User
 from registry.models.audit import AuditEvent, AuditHead
 from registry.models.changes import ChangeKind, ChangeNotice, NoticeState
 from registry.models.objections import Objection, ObjectionOutcome, ObjectionState
-from registry.models.outbox import DeliveryState, MessageKind, OutboxMessage
+from registry.models.outbox import NOTICE_KINDS, DeliveryState, MessageKind, OutboxMessage
 from registry.models.register import (
     Entity,
     LocationMeasure,
@@ -13,6 +13,7 @@ from registry.models.register import (
     Subprocessor,
     SubprocessorStatus,
 )
+from registry.models.subscriptions import Subscriber, SubscriptionState, subscriber_service
 from registry.models.vocabulary import (
     DataCategory,
     DataSubjectCategory,
@@ -44,7 +45,11 @@ __all__ = [
     "RecipientCategory",
     "Role",
     "Service",
+    "NOTICE_KINDS",
     "Subprocessor",
+    "Subscriber",
+    "SubscriptionState",
+    "subscriber_service",
     "SubprocessorStatus",
     "User",
     "VocabularyTerm",

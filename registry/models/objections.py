@@ -42,7 +42,7 @@ class Objection(db.Model):
             name="resolved_with_outcome",
         ),
         sa.CheckConstraint("submitted_at <= confirmed_at", name="confirmed_after_submitted"),
-        sa.CheckConstraint("confirmation_requests >= 1", name="confirmation_requested"),
+        sa.CheckConstraint("confirmation_requests >= 0", name="confirmation_requests_counted"),
     )
 
     id: Mapped[int_pk]
@@ -56,8 +56,8 @@ class Objection(db.Model):
     language: Mapped[str] = mapped_column(sa.String(8))  # of the emails to the contact
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # How many confirmation emails were asked for; capped so the form cannot flood a mailbox.
-    confirmation_requests: Mapped[int] = mapped_column(default=1)
+    # How many confirmation emails were queued; capped so the form cannot flood a mailbox.
+    confirmation_requests: Mapped[int] = mapped_column(default=0)
     outcome: Mapped[ObjectionOutcome | None] = mapped_column(
         enum_by_value(ObjectionOutcome, "objection_outcome")
     )

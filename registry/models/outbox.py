@@ -19,6 +19,15 @@ from registry.extensions import db
 class MessageKind(enum.StrEnum):
     OBJECTION_CONFIRMATION = "objection_confirmation"
     OBJECTION_ACKNOWLEDGEMENT = "objection_acknowledgement"
+    SUBSCRIPTION_CONFIRMATION = "subscription_confirmation"
+    # To each confirmed subscriber, about a notice (`subject_id`):
+    NOTICE_ANNOUNCED = "notice_announced"
+    NOTICE_REMINDER = "notice_reminder"
+    NOTICE_WITHDRAWN = "notice_withdrawn"
+
+
+NOTICE_KINDS = {MessageKind.NOTICE_ANNOUNCED, MessageKind.NOTICE_REMINDER,
+                MessageKind.NOTICE_WITHDRAWN}  # fmt: skip
 
 
 class DeliveryState(enum.StrEnum):
@@ -31,6 +40,7 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
         sa.Index("ix_outbox_message_due", "state", "next_attempt_at"),
+        sa.Index("ix_outbox_message_subject", "subject_id", "kind", "state"),
         sa.CheckConstraint("attempts >= 0", name="attempts_counted"),
         sa.CheckConstraint("(state = 'sent') = (sent_at IS NOT NULL)", name="sent_when_sent"),
     )
@@ -44,6 +54,11 @@ class OutboxMessage(db.Model):
     language: Mapped[str] = mapped_column(sa.String(8))
     # The row the message is about (an objection, a notice), by kind; read when it is composed.
     subject_id: Mapped[int]
+    # The subscriber a notice email goes to (its links are signed for them); kept off when the
+    # subscriber is erased.
+    subscriber_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("subscriber.id", ondelete="SET NULL"), index=True
+    )
     state: Mapped[DeliveryState] = mapped_column(enum_by_value(DeliveryState, "delivery_state"))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())

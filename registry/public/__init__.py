@@ -8,6 +8,7 @@ from registry.public import (  # noqa: E402, F401
     change_views,
     feed_views,
     objection_views,
+    subscription_views,
     transfer_views,
     views,
 )

@@ -11,13 +11,14 @@ from registry import clock, instants, labels
 from registry.extensions import db
 from registry.models import ChangeNotice, NoticeState
 from registry.public import blueprint
+from registry.public.subscription_views import subscribe_form
 
 
 @blueprint.get("/changes")
 def changes():
     notices = [notice_record(notice) for notice in _notices()]
     groups = {state: [n for n in notices if n["state"] == state.value] for state in NoticeState}
-    return render_template("public/changes.html", groups=groups)
+    return render_template("public/changes.html", groups=groups, form=subscribe_form())
 
 
 @blueprint.get("/changes/<int(max=2147483647):notice_id>")

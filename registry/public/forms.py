@@ -3,8 +3,16 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, Optional
 
 from registry.objections import ObjectionValues
 from registry.public.parameters import BadParameter, read_country
@@ -111,6 +119,8 @@ class ObjectionForm(FlaskForm):
         validators=[DataRequired(), Length(max=10000)],
         description=_l("Why the change is not acceptable to you, e.g. the country or the data."),
     )
+    # From a notice email's link: proves the subscriber's address, for that notice only.
+    subscriber = HiddenField()
 
     def values(self) -> ObjectionValues:
         return ObjectionValues(
@@ -125,3 +135,19 @@ class ObjectionForm(FlaskForm):
 class ConfirmObjectionForm(FlaskForm):
     """The button that confirms an objection; a link alone changes nothing, since mail
     scanners open links."""
+
+
+class SubscribeForm(FlaskForm):
+    """Subscribing to the email notices; the view fills the languages and services."""
+
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+    language = SelectField(_l("Language of the emails"))
+    services = SelectMultipleField(
+        _l("Only changes touching these services (optional)"),
+        validators=[Optional()],
+        description=_l("Choose none to hear of every change."),
+    )
+
+
+class ButtonForm(FlaskForm):
+    """A button that carries the CSRF token and nothing else."""

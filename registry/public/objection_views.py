@@ -13,7 +13,13 @@ from registry import instants, labels, objections, tokens
 from registry.accounts import AccountError, normalised_email
 from registry.extensions import db, limiter
 from registry.i18n import current_language
-from registry.models import ChangeNotice, Objection, ObjectionState
+from registry.models import (
+    ChangeNotice,
+    Objection,
+    ObjectionState,
+    Subscriber,
+    SubscriptionState,
+)
 from registry.public import blueprint
 from registry.public.change_views import notice_record
 from registry.public.forms import ConfirmObjectionForm, ObjectionForm
@@ -42,9 +48,14 @@ def object_to_change(notice_id: int):
                                closed=str(closed), form=None)  # fmt: skip
         return page, status
     form = ObjectionForm()
+    if not form.is_submitted():
+        form.subscriber.data = request.args.get("subscriber", "")
+    subscriber = _known_subscriber(form.subscriber.data, notice)
+    if subscriber is not None and not form.is_submitted():
+        form.contact_email.data = subscriber.email
     if form.validate_on_submit():
         try:
-            _submit(notice, form)
+            objection = _submit(notice, form, subscriber)
         except objections.WindowClosed as closed:  # the deadline passed while the form was open
             page = render_template("public/object.html", notice=notice_record(notice),
                                    closed=str(closed), form=None)  # fmt: skip
@@ -52,10 +63,14 @@ def object_to_change(notice_id: int):
         except objections.ObjectionError as error:
             form.contact_email.errors.append(str(error))
         else:
+            if objection.state is not ObjectionState.UNCONFIRMED:
+                state_token = tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id)
+                return redirect(url_for("public.objection_state", token=state_token,
+                                        confirmed=1))  # fmt: skip
             return redirect(url_for("public.objection_sent", notice_id=notice.id))
     status = 400 if form.errors else 200
     return render_template("public/object.html", notice=notice_record(notice), form=form,
-                           closed=None), status  # fmt: skip
+                           closed=None, known=subscriber is not None), status  # fmt: skip
 
 
 @blueprint.get("/changes/<int(max=2147483647):notice_id>/object/sent")
@@ -69,7 +84,11 @@ def confirm_objection(token: str):
     objection = _objection_from(tokens.Purpose.CONFIRM_OBJECTION, token)
     form = ConfirmObjectionForm()
     if form.validate_on_submit():
-        objections.confirm(objection)
+        try:
+            objections.confirm(objection)
+        except objections.ObjectionError as error:
+            db.session.rollback()
+            abort(409, description=str(error))
         db.session.commit()
     if objection.state is not ObjectionState.UNCONFIRMED:
         state_token = tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id)
@@ -93,12 +112,34 @@ def objection_state(token: str):
     )
 
 
-def _submit(notice: ChangeNotice, form: ObjectionForm) -> None:
+def _known_subscriber(token: str | None, notice: ChangeNotice) -> Subscriber | None:
+    """The confirmed subscriber whose notice email's link this is, for this notice only."""
+    if not token:
+        return None
+    try:
+        signed = tokens.read(tokens.Purpose.SUBSCRIBER_OBJECTION, token)
+    except (tokens.TokenExpired, tokens.TokenInvalid):
+        return None
+    if not (isinstance(signed, list) and len(signed) == 2 and signed[1] == notice.id):
+        return None
+    subscriber = db.session.get(Subscriber, signed[0]) if isinstance(signed[0], int) else None
+    if subscriber is None or subscriber.state is not SubscriptionState.CONFIRMED:
+        return None
+    return subscriber
+
+
+def _submit(notice: ChangeNotice, form: ObjectionForm, subscriber: Subscriber | None):
+    known = False
+    if subscriber is not None:
+        try:
+            known = normalised_email(form.contact_email.data) == subscriber.email
+        except AccountError:
+            known = False
     for attempt in range(2):
         try:
-            objections.submit(notice, form.values(), current_language())
+            objection = objections.submit(notice, form.values(), current_language(), known)
             db.session.commit()
-            return
+            return objection
         except IntegrityError:
             # The same objection submitted twice at the same moment: the other request stored
             # it; this one now finds it.

@@ -73,6 +73,8 @@ ROUTES = [
         {"viewer": 403, "editor": 403, "admin": 404},
     ),
     ("POST", "/admin/subprocessors/1/editorial", {"viewer": 403, "editor": 403, "admin": 404}),
+    ("GET", "/admin/changes/1/deliveries", {"viewer": 404, "editor": 404, "admin": 404}),
+    ("POST", "/admin/changes/1/resend-failed", {"viewer": 403, "editor": 403, "admin": 404}),
     ("GET", "/admin/objections", {"viewer": 200, "editor": 200, "admin": 200}),
     ("GET", "/admin/objections/1", {"viewer": 404, "editor": 404, "admin": 404}),
     ("POST", "/admin/objections/1/triage", {"viewer": 403, "editor": 403, "admin": 404}),

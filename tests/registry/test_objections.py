@@ -151,11 +151,72 @@ def test_a_repeated_objection_answers_exactly_as_a_first_one(client, notice_id):
     )
 
 
-def test_confirmation_emails_for_one_objection_stop_after_three(app, client, runner, notice_id):
+def test_confirmation_emails_for_one_objection_stop_after_three(
+    app, client, runner, clock, notice_id
+):
     for _ in range(5):
         object_to(client, notice_id)
+        clock.move(minutes=11)
     send_mail(runner)
     assert len(delivered(app)) == 3
+
+
+def test_a_double_click_sends_one_confirmation_email(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    object_to(client, notice_id)
+    send_mail(runner)
+    assert len(delivered(app)) == 1
+
+
+def test_one_address_gets_at_most_ten_confirmation_emails_a_day(app, runner, notice_id):
+    from registry import objections as service
+    from registry.models import ChangeNotice
+
+    with app.app_context():  # past the form's rate limit, as several web processes would be
+        notice = db.session.get(ChangeNotice, notice_id)
+        for number in range(12):
+            values = service.ObjectionValues(**{**FORM, "customer_reference": f"C-{number}"})
+            service.submit(notice, values, "en")
+        db.session.commit()
+    send_mail(runner)
+    assert len(delivered(app)) == 10
+
+
+def test_submitting_again_before_confirming_replaces_the_grounds(app, client, notice_id):
+    object_to(client, notice_id)
+    object_to(client, notice_id, grounds="Corrected grounds.")
+    assert [objection.grounds for objection in objections(app)] == ["Corrected grounds."]
+
+
+def test_a_confirmed_objection_is_not_changed_by_a_later_submission(app, client, runner, notice_id):
+    object_to(client, notice_id)
+    send_mail(runner)
+    confirm(client, delivered(app)[0])
+    object_to(client, notice_id, grounds="Something else.")
+    assert objections(app)[0].grounds == FORM["grounds"]
+
+
+def test_a_confirmation_after_the_change_was_withdrawn_counts_nothing(
+    app, client, runner, notice_id
+):
+    from registry.models import ChangeNotice
+
+    object_to(client, notice_id)
+    send_mail(runner)
+    address = link_in(delivered(app)[0], "/objections/confirm/")
+    token = csrf_token(client, address)
+    with app.app_context():
+        changes.withdraw(db.session.get(ChangeNotice, notice_id), "t", "Not needed after all")
+        db.session.commit()
+    response = client.post(address, data={"csrf_token": token})
+    assert response.status_code == 409
+    assert objections(app)[0].state.value == "unconfirmed"
+
+
+def test_a_nul_character_in_a_field_is_refused(app, client, notice_id):
+    response = object_to(client, notice_id, grounds="bad\x00byte")
+    assert response.status_code == 400
+    assert objections(app) == []
 
 
 def test_an_objection_for_another_customer_is_another_objection(app, client, notice_id):
