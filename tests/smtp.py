@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd), for the tests of delivery: it keeps what it
 accepts, and can be told to answer 421 for a while or 550 for an address."""
 
+import asyncio
 import email
 import socket
 import threading
@@ -19,9 +20,17 @@ class Sink:
         self.temporary_failures = 0
         self.refused: set[str] = set()
         self.busy: set[str] = set()
+        # RCPT for this address waits until `release` is set; `stuck` tells it is waiting.
+        self.hold: str | None = None
+        self.stuck = threading.Event()
+        self.release = threading.Event()
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.hold:
+            self.stuck.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
+            return "451 4.3.0 Try again later"
         if address in self.refused:
             return "550 5.1.1 No such mailbox here"
         if address in self.busy:

@@ -247,3 +247,36 @@ def test_workers_side_by_side_send_no_message_twice(app, smtp, clock, make_subpr
     assert not errors and not any(thread.is_alive() for thread in workers)
     recipients = smtp.sink.recipients()
     assert len(recipients) == len(set(recipients)) == 120
+
+
+def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
+    app, smtp, queued, runner, clock, migrated_database, tmp_path
+):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from datetime import UTC, datetime
+
+    smtp.sink.hold = "contact2@example.com"  # the worker is killed while the server holds it
+    smtp.start()
+    environment = {**os.environ, "DATABASE_URL": migrated_database, "SECRET_KEY": "test-secret-key",
+                   "INSTANCE_PATH": str(tmp_path / "killed"), "MAIL_SMTP_HOST": "127.0.0.1",
+                   "MAIL_SMTP_PORT": str(smtp.port), "MAIL_SMTP_SECURITY": "none"}  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"], env=environment,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert smtp.sink.stuck.wait(timeout=60), "the worker never reached the held message"
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+        smtp.sink.hold = None
+        smtp.sink.release.set()
+    delivered_before_the_kill = smtp.sink.recipients()
+    # Another worker, once the killed one's lease has run out, takes what it left.
+    clock.instant = datetime.now(UTC) + timedelta(minutes=10)
+    work(runner)
+    assert delivered_before_the_kill == ["contact0@example.com", "contact1@example.com"]
+    assert smtp.sink.recipients() == sorted(queued)
