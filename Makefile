@@ -42,10 +42,12 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: verdicts for 10,000 transfers; response times of the public pages with a large register
+## bench: verdicts for 10,000 transfers; public pages with a large register; one notice to
+## 10,000 subscribers through the worker into smtp-sink (Debian package postfix)
 bench: $(VENV)/.installed-test $(COMPILED_CATALOGS)
 	$(BIN)/python bench/verdicts.py
 	$(BIN)/python bench/public_pages.py
+	$(BIN)/python bench/outbox.py
 
 ## messages: extract the translatable strings and merge them into the catalogs
 messages: $(VENV)/.installed

@@ -62,6 +62,10 @@ def read(purpose: Purpose, token: str) -> int | str | list:
 
 
 def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"], salt=purpose.salt, signer=_ClockSigner
-    )
+    made = current_app.extensions.setdefault("registry.serializers", {})
+    key = (current_app.config["SECRET_KEY"], purpose)
+    if key not in made:
+        made[key] = URLSafeTimedSerializer(
+            current_app.config["SECRET_KEY"], salt=purpose.salt, signer=_ClockSigner
+        )
+    return made[key]

@@ -15,6 +15,7 @@ import logging
 import secrets
 import signal
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -28,6 +29,7 @@ from registry.models import ChangeNotice, DeliveryState, MessageKind, NoticeStat
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(minutes=1)
+_UPDATES: dict[frozenset, sa.Update] = {}
 LONGEST_WAIT = timedelta(hours=6)
 
 
@@ -73,14 +75,49 @@ def work_round(stop: threading.Event | None = None) -> Round:
     transport = mail.transport_from_config()
     composer = emails.Composer()
     try:
-        while not (stop and stop.is_set()):
-            token, batch = _claim(current_app.config["OUTBOX_BATCH_SIZE"])
-            if not batch:
-                break
-            _deliver(token, batch, transport, composer, done, stop)
+        with _ledger() as ledger:
+            while not (stop and stop.is_set()):
+                token, batch = _claim(current_app.config["OUTBOX_BATCH_SIZE"])
+                if not batch:
+                    break
+                _deliver(_Claim(token, ledger), batch, transport, composer, done, stop)
     finally:
         transport.close()
     return done
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A batch's lease, and the connection that records what became of each message."""
+
+    token: str
+    ledger: sa.Connection
+
+
+@contextmanager
+def _ledger():
+    """A connection of its own for recording deliveries, one commit per message, whose commits
+    do not wait for the disk (SQLite's synchronous=NORMAL in WAL mode, PostgreSQL's
+    synchronous_commit=off): a crash of the machine itself (not of the worker) may forget the
+    last moment's records, and those messages go out once more. Everything else keeps full
+    durability; the setting is undone before the connection goes back to the pool."""
+    with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            before = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+            connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
+        else:
+            connection.exec_driver_sql("SET synchronous_commit TO OFF")
+        connection.commit()
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+            if sqlite:
+                connection.exec_driver_sql(f"PRAGMA synchronous = {int(before)}")
+            else:
+                connection.exec_driver_sql("RESET synchronous_commit")
+            connection.commit()
 
 
 def queue_reminders() -> int:
@@ -143,91 +180,98 @@ def _claim(size: int) -> tuple[str, list[emails.Outgoing]]:
     return token, [emails.Outgoing(*row) for row in rows]
 
 
-def _deliver(token, batch, transport, composer, done: Round, stop) -> None:
+def _deliver(claim: _Claim, batch, transport, composer, done: Round, stop) -> None:
     lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     renewed = clock.now()
     for position, message in enumerate(batch):
         if stop and stop.is_set():
-            _release(token, batch[position:])  # the next worker takes them at once
+            _release(claim, batch[position:])  # the next worker takes them at once
             return
         if clock.now() - renewed > lease / 3:
             # A slow server: keep the batch ours, or leave what another worker took over.
-            if not _renew(token, lease):
+            if not _renew(claim, lease):
                 return
             renewed = clock.now()
         try:
             envelope = composer.compose(message)
         except Exception as error:  # a message that cannot be written fails alone
             log.exception("outbox message %s could not be composed", message.id)
-            _record_failure(token, message, f"could not be composed: {error!r}", done)
+            _record_failure(claim, message, f"could not be composed: {error!r}", done)
             continue
         try:
             transport.send(envelope)
         except mail.DeliveryError as error:
             if error.permanent:
-                _record_failure(token, message, error.answer, done)
+                _record_failure(claim, message, error.answer, done)
             elif error.connection_lost:
                 # The server is unreachable or closing: the rest of the batch waits as long
                 # as this message, without an attempt counted against it.
-                _record_retry(token, message, error.answer, done)
+                _record_retry(claim, message, error.answer, done)
                 delay = retry_delay(message.attempts + 1)
                 for waiting in batch[position + 1 :]:
-                    _update(token, waiting, next_attempt_at=clock.now() + delay)
+                    _update(claim, waiting, next_attempt_at=clock.now() + delay)
                 return
             else:
-                _record_retry(token, message, error.answer, done)
+                _record_retry(claim, message, error.answer, done)
             continue
         except Exception as error:  # e.g. an address smtplib cannot encode: this one fails
             log.exception("outbox message %s could not be sent", message.id)
             transport.close()
-            _record_failure(token, message, f"could not be sent: {error!r}", done)
+            _record_failure(claim, message, f"could not be sent: {error!r}", done)
             continue
-        _update(token, message, state=DeliveryState.SENT, sent_at=clock.now(),
+        _update(claim, message, state=DeliveryState.SENT, sent_at=clock.now(),
                 message_id=envelope.message_id, attempts=message.attempts + 1)  # fmt: skip
         done.sent += 1
 
 
-def _renew(token: str, lease: timedelta) -> bool:
-    renewed = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.lease_token == token)
+def _renew(claim: _Claim, lease: timedelta) -> bool:
+    table = OutboxMessage.__table__
+    renewed = claim.ledger.execute(
+        sa.update(table)
+        .where(table.c.lease_token == claim.token)
         .values(leased_until=clock.now() + lease)
-        .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
+    claim.ledger.commit()
     return renewed > 0
 
 
-def _record_retry(token: str, message: emails.Outgoing, answer: str, done: Round) -> None:
+def _record_retry(claim: _Claim, message: emails.Outgoing, answer: str, done: Round) -> None:
     attempts = message.attempts + 1
     if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        _record_failure(token, message, f"gave up after {attempts} attempts: {answer}", done)
+        _record_failure(claim, message, f"gave up after {attempts} attempts: {answer}", done)
         return
-    _update(token, message, attempts=attempts, last_error=answer,
+    _update(claim, message, attempts=attempts, last_error=answer,
             next_attempt_at=clock.now() + retry_delay(attempts))  # fmt: skip
     done.retrying += 1
 
 
-def _record_failure(token: str, message: emails.Outgoing, answer: str, done: Round) -> None:
-    _update(token, message, state=DeliveryState.FAILED, attempts=message.attempts + 1,
+def _record_failure(claim: _Claim, message: emails.Outgoing, answer: str, done: Round) -> None:
+    _update(claim, message, state=DeliveryState.FAILED, attempts=message.attempts + 1,
             last_error=answer)  # fmt: skip
     done.failed += 1
 
 
-def _release(token: str, messages: list[emails.Outgoing]) -> None:
+def _release(claim: _Claim, messages: list[emails.Outgoing]) -> None:
     for message in messages:
-        _update(token, message)
+        _update(claim, message)
 
 
-def _update(token: str, message: emails.Outgoing, **values) -> None:
+def _update(claim: _Claim, message: emails.Outgoing, **values) -> None:
     """Record what became of one message and give up the lease, in a transaction of its own:
     once the server has answered, the answer is on record before the next message goes."""
-    updated = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.lease_token == token)
-        .values(lease_token=None, leased_until=None, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
+    statement = _UPDATES.get(frozenset(values))
+    if statement is None:  # one statement per set of columns, built once
+        table = OutboxMessage.__table__
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("message"),
+                   table.c.lease_token == sa.bindparam("token"))
+            .values(lease_token=None, leased_until=None,
+                    **{name: sa.bindparam(name, type_=table.c[name].type) for name in values})
+        )  # fmt: skip
+        _UPDATES[frozenset(values)] = statement
+    parameters = {"message": message.id, "token": claim.token, **values}
+    updated = claim.ledger.execute(statement, parameters).rowcount
+    claim.ledger.commit()
     if not updated:
         log.warning("outbox message %s was claimed by another worker meanwhile", message.id)
