@@ -80,13 +80,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from registry.cli import audit_group, demo, notices, users, worker
+    from registry.cli import audit_group, demo, notices, subscribers, users, worker
 
     app.cli.add_command(demo)
     app.cli.add_command(notices)
     app.cli.add_command(audit_group)
     app.cli.add_command(users)
     app.cli.add_command(worker)
+    app.cli.add_command(subscribers)
 
 
 def _load_user(user_id: str):

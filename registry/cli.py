@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from registry import accounts, audit, changes
+from registry import accounts, audit, changes, subscriptions
 from registry import worker as outbox_worker
 from registry.demo import load_demo, register_is_empty
 from registry.extensions import db
@@ -13,6 +13,7 @@ demo = AppGroup("demo", help="Illustrative demo data.")
 audit_group = AppGroup("audit", help="The hash-chained audit trail.")
 users = AppGroup("users", help="Users of the admin area.")
 notices = AppGroup("notices", help="Change notices.")
+subscribers = AppGroup("subscribers", help="Subscribers to the email notices.")
 
 
 @demo.command("load")
@@ -106,3 +107,15 @@ def worker(once: bool, interval: float) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker: %(message)s")
     click.echo("The worker is running: due changes take effect and emails go out.")
     outbox_worker.run(interval=interval)
+
+
+@subscribers.command("erase")
+@click.argument("email")
+def subscribers_erase(email: str) -> None:
+    """Forget a subscriber's address, also in the records of sent emails (GDPR Art. 17)."""
+    try:
+        known = subscriptions.erase(email)
+    except subscriptions.SubscriptionError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Erased {email}." if known else f"{email} was not subscribed; nothing kept.")

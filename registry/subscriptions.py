@@ -4,14 +4,19 @@
 subscribed; the emails differ, and only the address's owner reads them.
 """
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from registry import clock, outbox
 from registry.accounts import AccountError, normalised_email
 from registry.extensions import db
-from registry.models import MessageKind, Service, Subscriber, SubscriptionState
+from registry.models import MessageKind, OutboxMessage, Service, Subscriber, SubscriptionState
 
 MAX_CONFIRMATION_EMAILS = 3
+RESEND_AFTER = timedelta(minutes=10)
+# What an erased address becomes in the outbox's records.
+ERASED = "erased@erased.invalid"
 
 
 class SubscriptionError(ValueError):
@@ -42,7 +47,9 @@ def subscribe(email: str, language: str, service_ids: list[int]) -> Subscriber:
         subscriber.language, subscriber.services = language, services
         subscriber.subscribed_at, subscriber.unsubscribed_at = now, None
         subscriber.confirmation_requests += 1
-    elif subscriber.confirmation_requests < MAX_CONFIRMATION_EMAILS:
+    elif subscriber.confirmation_requests < MAX_CONFIRMATION_EMAILS and not _asked_lately(
+        subscriber
+    ):
         subscriber.language, subscriber.services = language, services
         subscriber.confirmation_requests += 1
     else:
@@ -53,6 +60,28 @@ def subscribe(email: str, language: str, service_ids: list[int]) -> Subscriber:
         subscriber.email, subscriber.language, subscriber.id, subscriber_id=subscriber.id,
     )  # fmt: skip
     return subscriber
+
+
+def erase(email: str) -> bool:
+    """Forget an address (GDPR Art. 17): the subscriber goes, and the outbox keeps only that
+    messages were sent, not to whom. Returns whether the address was known. The caller
+    commits."""
+    try:
+        address = normalised_email(email)
+    except AccountError as error:
+        raise SubscriptionError(str(error)) from None
+    subscriber = db.session.scalar(sa.select(Subscriber).where(Subscriber.email == address))
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.recipient == address)
+        .values(recipient=ERASED)
+        .execution_options(synchronize_session=False)
+    )
+    if subscriber is None:
+        return False
+    outbox.cancel_for_subscriber(subscriber.id)
+    db.session.delete(subscriber)
+    return True
 
 
 def confirm(subscriber: Subscriber) -> None:
@@ -71,3 +100,14 @@ def unsubscribe(subscriber: Subscriber) -> None:
         subscriber.unsubscribed_at = clock.now()
         subscriber.confirmation_requests = 1
     outbox.cancel_for_subscriber(subscriber.id)
+
+
+def _asked_lately(subscriber: Subscriber) -> bool:
+    """Whether a confirmation email went out less than RESEND_AFTER ago (a double click)."""
+    latest = db.session.scalar(
+        sa.select(sa.func.max(OutboxMessage.queued_at)).where(
+            OutboxMessage.kind == MessageKind.SUBSCRIPTION_CONFIRMATION,
+            OutboxMessage.subject_id == subscriber.id,
+        )
+    )
+    return latest is not None and clock.now() - latest < RESEND_AFTER

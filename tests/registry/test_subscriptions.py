@@ -324,3 +324,23 @@ def test_an_admin_resends_failed_emails_and_it_is_audited(app, client, runner, a
     with app.app_context():
         action = db.session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc()))
     assert action == "notice.emails_resent"
+
+
+def test_a_double_click_on_subscribe_sends_one_confirmation(app, client, runner, clock):
+    subscribe(client)
+    subscribe(client)
+    send_mail(runner)
+    assert len(delivered(app)) == 1
+
+
+def test_erasing_a_subscriber_forgets_the_address_everywhere(app, client, runner, announce):
+    from registry.models import OutboxMessage
+
+    subscribed(client, runner, app)
+    announce()
+    result = runner.invoke(args=["subscribers", "erase", "dpo@customer.example"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        recipients = set(db.session.scalars(sa.select(OutboxMessage.recipient)))
+    assert subscribers(app) == []
+    assert recipients == {"erased@erased.invalid"}
