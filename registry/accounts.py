@@ -86,6 +86,15 @@ def normalised_email(email: str) -> str:
         ) from None
 
 
+def address_key(given: str) -> str:
+    """The address as a counter's key: normalised when valid, so that every spelling of one
+    address shares a rate limit; trimmed and lower-cased when not."""
+    try:
+        return normalised_email(given)
+    except AccountError:
+        return given.strip().lower()
+
+
 def _snapshot(user: User) -> dict:
     # Never the password hash: the trail is exported to auditors.
     return {"email": user.email, "role": user.role.value, "active": user.active}

@@ -16,7 +16,7 @@ from registry import clock, instants, mail, tokens
 from registry.extensions import db
 from registry.links import public_url
 from registry.models import ChangeNotice, MessageKind, Objection, Subscriber
-from registry.public.change_views import notice_record
+from registry.public.change_views import change_title, notice_record
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def objection_confirmation(objection_id: int, language: str) -> Written:
         confirm_url="%%CONFIRM_URL%%",
         valid_until=instants.local_text(clock.now() + tokens.Purpose.CONFIRM_OBJECTION.lifetime),
     )
-    subject = _("Confirm your objection: %(change)s", change=_change(notice))
+    subject = _("Confirm your objection: %(change)s", change=change_title(notice))
     return Written(mail.Content(subject, text, html), ("CONFIRM_URL",))
 
 
@@ -90,7 +90,7 @@ def objection_acknowledgement(objection_id: int, language: str) -> Written:
         confirmed_at=instants.local_text(objection.confirmed_at),
         state_url="%%STATE_URL%%",
     )
-    subject = _("Your objection is recorded: %(change)s", change=_change(notice))
+    subject = _("Your objection is recorded: %(change)s", change=change_title(notice))
     return Written(mail.Content(subject, text, html), ("STATE_URL",))
 
 
@@ -121,11 +121,11 @@ def notice_email(kind: MessageKind):
             unsubscribe_url="%%UNSUBSCRIBE_URL%%",
         )
         subjects = {
-            MessageKind.NOTICE_ANNOUNCED: _("Announced: %(change)s", change=_change(notice)),
+            MessageKind.NOTICE_ANNOUNCED: _("Announced: %(change)s", change=change_title(notice)),
             MessageKind.NOTICE_REMINDER: _("Reminder, objections until %(deadline)s: %(change)s",
                                            deadline=notice["objection_deadline_local"],
-                                           change=_change(notice)),
-            MessageKind.NOTICE_WITHDRAWN: _("Withdrawn: %(change)s", change=_change(notice)),
+                                           change=change_title(notice)),
+            MessageKind.NOTICE_WITHDRAWN: _("Withdrawn: %(change)s", change=change_title(notice)),
         }  # fmt: skip
         headers = {
             "List-Unsubscribe": "<%%UNSUBSCRIBE_URL%%>",
@@ -200,10 +200,3 @@ def _get(model, row_id: int):
     if row is None:
         raise LookupError(f"{model.__tablename__} {row_id} no longer exists")
     return row
-
-
-def _change(notice: dict) -> str:
-    subject = notice["subprocessor"]["name"]
-    if notice["replaces"]:
-        subject = f"{notice['replaces']['name']} → {subject}"
-    return f"{notice['kind_name']}: {subject}"

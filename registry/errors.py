@@ -9,6 +9,7 @@ TITLES = {
     403: _l("You may not see this page"),
     404: _l("Page not found"),
     405: _l("This page does not accept that method"),
+    409: _l("This can no longer be done"),
     429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
 }

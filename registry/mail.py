@@ -146,7 +146,7 @@ class FileTransport:
             raise DeliveryError(f"cannot write {path}: {error}", connection_lost=True) from None
 
     def close(self) -> None:
-        pass
+        """Nothing stays open between messages."""
 
 
 class SmtpTransport:

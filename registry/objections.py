@@ -25,7 +25,6 @@ from registry.models import (
     Objection,
     ObjectionOutcome,
     ObjectionState,
-    OutboxMessage,
 )
 
 MAX_CONFIRMATION_EMAILS = 3
@@ -194,21 +193,13 @@ def _may_send_confirmation(objection: Objection) -> bool:
     address whatever the objection (the form cannot be used to flood a mailbox)."""
     if objection.confirmation_requests >= MAX_CONFIRMATION_EMAILS:
         return False
-    now = clock.now()
-    sent = sa.select(sa.func.count()).where(
-        OutboxMessage.kind == MessageKind.OBJECTION_CONFIRMATION
-    )
-    if objection.id is not None:
-        recent = sent.where(
-            OutboxMessage.subject_id == objection.id, OutboxMessage.queued_at > now - RESEND_AFTER
-        )
-        if db.session.scalar(recent):
-            return False
-    today = sent.where(
-        OutboxMessage.recipient == objection.contact_email,
-        OutboxMessage.queued_at > now - timedelta(days=1),
-    )
-    return db.session.scalar(today) < DAILY_LIMIT
+    now, kind = clock.now(), MessageKind.OBJECTION_CONFIRMATION
+    if objection.id is not None and outbox.queued_since(
+        kind, now - RESEND_AFTER, subject_id=objection.id
+    ):
+        return False
+    today = outbox.queued_since(kind, now - timedelta(days=1), recipient=objection.contact_email)
+    return today < DAILY_LIMIT
 
 
 def _queue_confirmation(objection: Objection) -> None:

@@ -2,6 +2,8 @@
 change that calls for it and the message commit together or not at all. The worker
 (`registry.worker`) delivers it."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -92,6 +94,16 @@ def cancel_for_subscriber(subscriber_id: int) -> None:
     )
 
 
+def forget_recipient(address: str, replacement: str) -> None:
+    """Put `replacement` for an erased address in every message's record."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.recipient == address)
+        .values(recipient=replacement)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def delivery_counts(notice_id: int) -> dict[tuple[str, str], int]:
     """How many notice emails about a notice are in each state, by (kind, state)."""
     rows = db.session.execute(
@@ -146,6 +158,22 @@ def _insert():
     if db.session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(OutboxMessage)
     return sqlite.insert(OutboxMessage)
+
+
+def queued_since(
+    kind: MessageKind, since: datetime, subject_id: int | None = None,
+    recipient: str | None = None,
+) -> int:  # fmt: skip
+    """How many messages of `kind` were queued after `since`, about one row or to one address:
+    what the confirmation emails' throttles count."""
+    query = sa.select(sa.func.count()).where(
+        OutboxMessage.kind == kind, OutboxMessage.queued_at > since
+    )
+    if subject_id is not None:
+        query = query.where(OutboxMessage.subject_id == subject_id)
+    if recipient is not None:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return db.session.scalar(query)
 
 
 def queued_for(subject_id: int, kinds: set[MessageKind]) -> list[OutboxMessage]:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from registry import clock, outbox
 from registry.accounts import AccountError, normalised_email
 from registry.extensions import db
-from registry.models import MessageKind, OutboxMessage, Service, Subscriber, SubscriptionState
+from registry.models import MessageKind, Service, Subscriber, SubscriptionState
 
 MAX_CONFIRMATION_EMAILS = 3
 RESEND_AFTER = timedelta(minutes=10)
@@ -71,12 +71,7 @@ def erase(email: str) -> bool:
     except AccountError as error:
         raise SubscriptionError(str(error)) from None
     subscriber = db.session.scalar(sa.select(Subscriber).where(Subscriber.email == address))
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.recipient == address)
-        .values(recipient=ERASED)
-        .execution_options(synchronize_session=False)
-    )
+    outbox.forget_recipient(address, ERASED)
     if subscriber is None:
         return False
     outbox.cancel_for_subscriber(subscriber.id)
@@ -104,10 +99,6 @@ def unsubscribe(subscriber: Subscriber) -> None:
 
 def _asked_lately(subscriber: Subscriber) -> bool:
     """Whether a confirmation email went out less than RESEND_AFTER ago (a double click)."""
-    latest = db.session.scalar(
-        sa.select(sa.func.max(OutboxMessage.queued_at)).where(
-            OutboxMessage.kind == MessageKind.SUBSCRIPTION_CONFIRMATION,
-            OutboxMessage.subject_id == subscriber.id,
-        )
-    )
-    return latest is not None and clock.now() - latest < RESEND_AFTER
+    since = clock.now() - RESEND_AFTER
+    return outbox.queued_since(MessageKind.SUBSCRIPTION_CONFIRMATION, since,
+                               subject_id=subscriber.id) > 0  # fmt: skip

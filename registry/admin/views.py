@@ -34,11 +34,7 @@ MAX_AUDIT_PAGE = 1_000_000
 
 def _login_key() -> str:
     """One counter per account, however its address is written."""
-    given = request.form.get("email", "")
-    try:
-        return "login:" + accounts.normalised_email(given)
-    except accounts.AccountError:
-        return "login:" + given.strip().lower()
+    return "login:" + accounts.address_key(request.form.get("email", ""))
 
 
 def _failed_login(response: Response) -> bool:

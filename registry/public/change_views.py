@@ -86,6 +86,15 @@ def notice_record(notice: ChangeNotice) -> dict:
     }
 
 
+def change_title(notice: dict) -> str:
+    """“New subprocessor: Nimbus Cloud”, “Subprocessor replaced: Old → New”: a notice record
+    named in one line, for subjects and feed titles."""
+    subject = notice["subprocessor"]["name"]
+    if notice["replaces"]:
+        subject = f"{notice['replaces']['name']} → {subject}"
+    return f"{notice['kind_name']}: {subject}"
+
+
 def _notices() -> list[ChangeNotice]:
     query = (
         sa.select(ChangeNotice)

@@ -21,7 +21,7 @@ from registry.extensions import db
 from registry.i18n import current_language
 from registry.models import ChangeKind, ChangeNotice
 from registry.public import blueprint
-from registry.public.change_views import notice_record
+from registry.public.change_views import change_title, notice_record
 
 FEED_LENGTH = 50
 # When nothing was ever announced, the feeds say they were last changed at this instant.
@@ -37,7 +37,7 @@ class FeedEvent:
 
     @property
     def title(self) -> str:
-        change = f"{self.notice['kind_name']}: {_change_subject(self.notice)}"
+        change = change_title(self.notice)
         titles = {
             "announced": _("Announced: %(change)s", change=change),
             "withdrawn": _("Withdrawn: %(change)s", change=change),
@@ -107,8 +107,9 @@ def _feed_generator(events: list[FeedEvent]) -> FeedGenerator:
         entry.link(href=_notice_url(event))
         entry.published(event.at)
         entry.updated(event.at)
-        entry.content(_entry_html(event), type="html")
-        entry.description(_entry_html(event))
+        html = _entry_html(event)
+        entry.content(html, type="html")
+        entry.description(html)
     return feed
 
 
@@ -179,9 +180,3 @@ def _feed_title() -> str:
 def _feed_description() -> str:
     return _("Every intended change to our subprocessors, announced before it takes effect, "
              "with the deadline for objections.")  # fmt: skip
-
-
-def _change_subject(notice: dict) -> str:
-    if notice["replaces"]:
-        return f"{notice['replaces']['name']} → {notice['subprocessor']['name']}"
-    return notice["subprocessor"]["name"]

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from registry import instants, labels, objections, tokens
-from registry.accounts import AccountError, normalised_email
+from registry.accounts import AccountError, address_key, normalised_email
 from registry.extensions import db, limiter
 from registry.i18n import current_language
 from registry.models import (
@@ -25,18 +25,13 @@ from registry.public.change_views import notice_record
 from registry.public.forms import ConfirmObjectionForm, ObjectionForm
 
 
-def _address_key() -> str:
-    """One counter per contact address, however it is written."""
-    given = request.form.get("contact_email", "")
-    try:
-        return "objection:" + normalised_email(given)
-    except AccountError:
-        return "objection:" + given.strip().lower()
-
-
 @blueprint.route("/changes/<int(max=2147483647):notice_id>/object", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: _address_key())
+@limiter.limit(
+    "5 per hour",
+    methods=["POST"],
+    key_func=lambda: "objection:" + address_key(request.form.get("contact_email", "")),
+)
 def object_to_change(notice_id: int):
     notice = _notice(notice_id)
     try:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from registry import subscriptions, tokens
-from registry.accounts import AccountError, normalised_email
+from registry.accounts import address_key
 from registry.extensions import csrf, db, limiter
 from registry.i18n import current_language
 from registry.models import Service, Subscriber, SubscriptionState
@@ -19,17 +19,13 @@ from registry.public import blueprint
 from registry.public.forms import ButtonForm, SubscribeForm
 
 
-def _address_key() -> str:
-    given = request.form.get("email", "")
-    try:
-        return "subscribe:" + normalised_email(given)
-    except AccountError:
-        return "subscribe:" + given.strip().lower()
-
-
 @blueprint.route("/subscribe", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: _address_key())
+@limiter.limit(
+    "5 per hour",
+    methods=["POST"],
+    key_func=lambda: "subscribe:" + address_key(request.form.get("email", "")),
+)
 def subscribe():
     form = subscribe_form()
     if form.validate_on_submit():
@@ -90,6 +86,10 @@ def _subscriber_from(purpose: tokens.Purpose, token: str) -> Subscriber:
     try:
         subscriber_id = tokens.read(purpose, token)
     except tokens.TokenExpired:
+        if purpose is tokens.Purpose.UNSUBSCRIBE:
+            abort(400, description=_("This unsubscribe link has expired. Use the link in a "
+                                     "recent email, or write to %(dpo)s and we remove you.",
+                                     dpo=current_app.config["DPO_EMAIL"]))  # fmt: skip
         abort(400, description=_("This link has expired. Subscribe again at %(address)s.",
                                  address=url_for("public.subscribe", _external=True)))  # fmt: skip
     except tokens.TokenInvalid:

@@ -137,7 +137,8 @@ def test_a_service_that_changes_the_register_writes_an_audit_event(app, setup, s
         assert _events() > events_before
 
 
-READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "notice_snapshot",
+READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "address_key",
+           "notice_snapshot",
            "draft_snapshot", "build_location", "ensure_open", "objection_snapshot"}  # fmt: skip
 
 

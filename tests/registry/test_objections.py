@@ -1,8 +1,6 @@
 """Objections through the public pages: taken before the deadline only, counted once the
 contact confirms by email, never twice, and each step on the audit trail."""
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +8,7 @@ from registry import changes
 from registry.extensions import db
 from registry.models import AuditEvent, ChangeKind, Objection, Subprocessor
 from tests.mailbox import delivered, html_of, link_in, text_of
+from tests.registry.test_admin import csrf_token
 
 FORM = {
     "organisation": "Acme Telecom SA",
@@ -28,11 +27,6 @@ def notice_id(app, clock, make_subprocessor):
         notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "t")
         db.session.commit()
         return notice.id
-
-
-def csrf_token(client, address):
-    page = client.get(address).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def object_to(client, notice_id, token=None, **overrides):

@@ -19,13 +19,9 @@ from registry.models import (
 )
 from registry.models.accounts import Role
 from tests.mailbox import delivered, html_of, link_in, text_of
+from tests.registry.test_admin import csrf_token
 
 DEADLINE = "December 2, 2026, 10:00 (Europe/Luxembourg)"
-
-
-def csrf_token(client, address):
-    page = client.get(address).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
 def subscribe(client, email="dpo@customer.example", **fields):
