@@ -20,6 +20,7 @@ from registry.models import (
     Service,
     Subprocessor,
     SubprocessorStatus,
+    TransferAssessment,
 )
 from transfers import adequacy
 from transfers.countries import InvalidCountryCode, country_code
@@ -88,6 +89,13 @@ def remove_location(subprocessor: Subprocessor, location_id: int, actor: str) ->
     location = next((loc for loc in subprocessor.locations if loc.id == location_id), None)
     if location is None:
         raise DraftError(_("This draft has no such location."))
+    assessed = db.session.scalar(
+        sa.select(TransferAssessment.id).where(TransferAssessment.location_id == location.id)
+    )
+    if assessed is not None:
+        raise DraftError(
+            _("This location's transfer has an impact assessment on record, which keeps it.")
+        )
     before = draft_snapshot(subprocessor)
     subprocessor.locations.remove(location)
     db.session.flush()

@@ -1,6 +1,7 @@
 """Instants as the registry shows them: in the organisation's time zone, and in UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_date, format_time
@@ -21,3 +22,8 @@ def local_text(instant: datetime) -> str:
 def both(instant: datetime) -> str:
     """The local text followed by the UTC instant, for messages."""
     return f"{local_text(instant)} = {utc_text(instant)}"
+
+
+def local_date(instant: datetime) -> date:
+    """The day `instant` falls on in the organisation's time zone."""
+    return instant.astimezone(ZoneInfo(current_app.config["ORG_TIMEZONE"])).date()

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from registry.models import (
+    AssessmentState,
     ChangeKind,
     LocationRole,
     NoticeState,
@@ -13,8 +14,10 @@ from registry.models import (
 )
 from transfers.adequacy import CountryStatus
 from transfers.grounds import Derogation, SccModule, TransferTool, UkTransferTool
+from transfers.laws import LawKind
 from transfers.measures import Effectiveness, MeasureKind
 from transfers.reasons import Verdict
+from transfers.risk import Conclusion
 
 LOCATION_ROLES = {
     LocationRole.STORAGE: _l("Storage and hosting"),
@@ -137,6 +140,25 @@ REASONS = {
     "bcr": _l("%(country)s: binding corporate rules"),
     "scc_no_tia": _l("%(country)s: SCCs without a transfer impact assessment on record"),
     "bcr_no_tia": _l("%(country)s: BCRs without a transfer impact assessment on record"),
+    "tia_approved": _l(
+        "%(country)s: transfer impact assessment approved on %(approved)s, to be reviewed by "
+        "%(due)s"
+    ),
+    "tia_not_acceptable": _l(
+        "%(country)s: the transfer impact assessment approved on %(approved)s concludes that the "
+        "transfer cannot go on"
+    ),
+    "tia_facts_changed": _l(
+        "%(country)s: the locations, data or measures of the transfer changed after its impact "
+        "assessment was approved on %(approved)s"
+    ),
+    "tia_status_changed": _l(
+        "%(country)s: the country's adequacy status changed on %(changed)s, after the transfer "
+        "impact assessment was approved on %(approved)s"
+    ),
+    "tia_review_overdue": _l(
+        "%(country)s: the transfer impact assessment was due for review on %(due)s"
+    ),
     "no_measures": _l("%(country)s: no supplementary measures recorded"),
     "measure_unknown": _l(
         "%(country)s: %(measure)s is not a measure of the EDPB Recommendations 01/2020 catalogue"
@@ -197,4 +219,44 @@ CHANGE_FIELDS = {
     "data_subject_categories": _l("Data subjects"),
     "locations": _l("Processing locations"),
     "engaged_by": _l("Engaged by"),
+}
+
+ASSESSMENT_STATES = {
+    AssessmentState.DRAFT: _l("Draft"),
+    AssessmentState.IN_REVIEW: _l("In review"),
+    AssessmentState.APPROVED: _l("Approved"),
+    AssessmentState.SUPERSEDED: _l("Superseded"),
+}
+
+CONCLUSIONS = {
+    Conclusion.ACCEPTABLE: _l("Acceptable"),
+    Conclusion.ACCEPTABLE_WITH_MEASURES: _l("Acceptable with the supplementary measures"),
+    Conclusion.NOT_ACCEPTABLE: _l("Not acceptable: suspend or end the transfer"),
+}
+
+LAW_KINDS = {
+    LawKind.SURVEILLANCE: _l("Intelligence and national security"),
+    LawKind.LAW_ENFORCEMENT: _l("Law enforcement"),
+    LawKind.REDRESS: _l("Oversight and redress"),
+    LawKind.DATA_PROTECTION: _l("Data protection"),
+}
+
+# The fields of an assessment, as the list of differences between versions names them.
+ASSESSMENT_FIELDS = {
+    "data_format": _l("Format of the data transferred"),
+    "onward_transfers": _l("Onward transfers"),
+    "access_from": _l("Who accesses the data, and from where"),
+    "law_findings": _l("Findings on the laws"),
+    "practice_findings": _l("Practice of the authorities and the importer's experience"),
+    "measures": _l("Supplementary measures"),
+    "scc_signed_on": _l("SCCs signed on"),
+    "docking_clause": _l("Docking clause (clause 7)"),
+    "procedural_notes": _l("Other procedural steps"),
+    "review_interval_months": _l("Review every (months)"),
+    "risk_years": _l("Assessment period (years)"),
+    "risk_paths": _l("Risk inputs"),
+    "conclusion": _l("Conclusion"),
+    "reasoning": _l("Reasoning"),
+    "mapped": _l("The transfer in the register"),
+    "ground": _l("The transfer tool and measures in the register"),
 }

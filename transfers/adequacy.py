@@ -190,3 +190,20 @@ def _decisions_by_country(
             entry = replace(entry, ended=day, ended_reason="assumed for this what-if")
         by_country.setdefault(entry.country, []).append(entry)
     return by_country
+
+
+def status_changed_on(
+    country: str, on: date, assume_ended: Mapping[str, date] | None = None
+) -> date | None:
+    """The last day on or before `on` when a decision for `country` took effect or ended (the
+    what-ifs of `assume_ended` included), or None if its status never changed that way: what
+    makes an earlier transfer impact assessment of that country out of date."""
+    code = country_code(country)
+    assumptions = frozenset((assume_ended or {}).items())
+    days = [
+        day
+        for entry in _decisions_by_country(assumptions).get(code, ())
+        for day in (entry.effective, entry.ended)
+        if day is not None and day <= on
+    ]
+    return max(days, default=None)

@@ -72,6 +72,29 @@ REASONS: dict[str, tuple[Verdict, str]] = {
         Verdict.NEEDS_ATTENTION,
         "{country}: BCRs without a transfer impact assessment on record",
     ),
+    "tia_approved": (
+        Verdict.VALID,
+        "{country}: transfer impact assessment approved on {approved}, to be reviewed by {due}",
+    ),
+    "tia_not_acceptable": (
+        Verdict.NO_VALID_GROUND,
+        "{country}: the transfer impact assessment approved on {approved} concludes that the "
+        "transfer cannot go on",
+    ),
+    "tia_facts_changed": (
+        Verdict.NEEDS_ATTENTION,
+        "{country}: the locations, data or measures of the transfer changed after its impact "
+        "assessment was approved on {approved}",
+    ),
+    "tia_status_changed": (
+        Verdict.NEEDS_ATTENTION,
+        "{country}: the country's adequacy status changed on {changed}, after the transfer "
+        "impact assessment was approved on {approved}",
+    ),
+    "tia_review_overdue": (
+        Verdict.NEEDS_ATTENTION,
+        "{country}: the transfer impact assessment was due for review on {due}",
+    ),
     "no_measures": (Verdict.NEEDS_ATTENTION, "{country}: no supplementary measures recorded"),
     "measure_unknown": (
         Verdict.NEEDS_ATTENTION,

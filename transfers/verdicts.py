@@ -1,7 +1,7 @@
 """Whether a transfer has a valid ground under Chapter V GDPR on a date, and why, in plain words.
 
 `judge` is a pure function of the facts: the country, the ground recorded, the importer's
-certifications, the measures and whether a transfer impact assessment is on record.
+certifications, the measures and the transfer impact assessment on record, if any.
 """
 
 from collections.abc import Mapping
@@ -16,11 +16,25 @@ from transfers.adequacy import (
     UnknownDecision,
     decision,
     status,
+    status_changed_on,
 )
 from transfers.countries import interim_not_third_country
 from transfers.grounds import SUBPROCESSOR_SCC_MODULE, TransferGround, TransferTool
 from transfers.measures import USE_CASES_BY_ROLE, Effectiveness, MeasureKind, catalogue
 from transfers.reasons import Reason, Verdict
+from transfers.risk import Conclusion
+
+
+@dataclass(frozen=True)
+class AssessmentOnRecord:
+    """The approved transfer impact assessment a transfer relies on (SCC clause 14(b))."""
+
+    conclusion: Conclusion
+    approved_on: date
+    next_review: date
+    # The register's facts of the transfer (locations, data and subject categories, ground,
+    # measures) differ from those the assessment was approved on.
+    facts_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,7 +47,7 @@ class TransferFacts:
     importer_dpf_certified: bool = False
     importer_subject_to_pipeda: bool = False
     measures: frozenset[str] = field(default_factory=frozenset)
-    tia_on_record: bool = False
+    assessment: AssessmentOnRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,7 @@ def _reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
         return _adequacy_reasons(facts, country_status, assume_ended)
     if ground.tool is TransferTool.DEROGATION:
         return _derogation_reasons(facts)
-    return _safeguard_reasons(facts, country_status)
+    return _safeguard_reasons(facts, country_status, assume_ended)
 
 
 def _adequacy_reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
@@ -125,7 +139,7 @@ def _ended_by(named: AdequacyDecision, day: date, assume_ended) -> tuple[date | 
     return ended, assumed
 
 
-def _safeguard_reasons(facts, country_status: StatusOn) -> list[Reason]:
+def _safeguard_reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
     """Art. 46 GDPR: SCCs or BCRs, assessed and supplemented per EDPB Recommendations 01/2020."""
     country = facts.country
     ground = facts.ground
@@ -151,13 +165,38 @@ def _safeguard_reasons(facts, country_status: StatusOn) -> list[Reason]:
         decision_in_force.condition is None or _within_scope(decision_in_force, facts)
     ):
         return reasons
-    if facts.tia_on_record:
-        return reasons  # the assessment concludes which measures, if any, the transfer needs
+    if facts.assessment is not None:
+        # The assessment concludes which measures, if any, the transfer needs.
+        return reasons + _assessment_reasons(facts, country_status, assume_ended)
     code = "scc_no_tia" if ground.tool is TransferTool.SCC else "bcr_no_tia"
     reasons.append(Reason(code, {"country": country}))
     measure_reason = _measures_reason(facts)
     if measure_reason:
         reasons.append(Reason(measure_reason, {"country": country}))
+    return reasons
+
+
+def _assessment_reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
+    """SCC clause 14: the assessment must conclude the transfer can go on, and be kept up to
+    date (clause 14(e)): reviewed when due, and again when the facts or the law change."""
+    country, assessment = facts.country, facts.assessment
+    approved = assessment.approved_on.isoformat()
+    if assessment.conclusion is Conclusion.NOT_ACCEPTABLE:
+        return [Reason("tia_not_acceptable", {"country": country, "approved": approved})]
+    reasons = []
+    if assessment.facts_changed:
+        reasons.append(Reason("tia_facts_changed", {"country": country, "approved": approved}))
+    changed = status_changed_on(country, country_status.day, assume_ended)
+    if changed is not None and changed > assessment.approved_on:
+        params = {"country": country, "approved": approved, "changed": changed.isoformat()}
+        reasons.append(Reason("tia_status_changed", params))
+    if country_status.day > assessment.next_review:
+        params = {"country": country, "due": assessment.next_review.isoformat()}
+        reasons.append(Reason("tia_review_overdue", params))
+    if not reasons:
+        params = {"country": country, "approved": approved,
+                  "due": assessment.next_review.isoformat()}  # fmt: skip
+        reasons.append(Reason("tia_approved", params))
     return reasons
 
 

@@ -40,6 +40,7 @@ def requires(role: Role):
 
 
 from registry.admin import (  # noqa: E402, F401
+    assessment_views,
     change_views,
     draft_views,
     objection_views,

@@ -44,6 +44,12 @@ class ConfirmForm(FlaskForm):
     """A button that changes something: it carries the CSRF token and nothing else."""
 
 
+class SendBackForm(FlaskForm):
+    """A reviewer returning an assessment to its author, saying what to change."""
+
+    comment = TextAreaField(_l("What should change"), [DataRequired(), Length(max=5000)])
+
+
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing

@@ -3,22 +3,26 @@
 import csv
 import io
 import json
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from registry import accounts, labels
+from registry import accounts, clock, labels
 from registry.admin import blueprint, requires
 from registry.admin.forms import AuditFilterForm, ConfirmForm, LoginForm, NewUserForm
+from registry.assessment_records import transfers_to_assess
 from registry.extensions import db, limiter
 from registry.models import (
     AuditEvent,
     ChangeNotice,
     DeliveryState,
+    NoticeState,
     Objection,
     ObjectionState,
     OutboxMessage,
@@ -27,8 +31,10 @@ from registry.models import (
 )
 from registry.models.accounts import Role
 from registry.public.export import spreadsheet_safe
+from registry.public.records import RegisterFilter, published_records
 
 AUDIT_PAGE_SIZE = 100
+DUE_SOON_DAYS = 30  # what the dashboard counts as "soon": reviews due, changes taking effect
 MAX_AUDIT_PAGE = 1_000_000
 
 
@@ -83,6 +89,29 @@ def dashboard():
         .options(selectinload(Objection.notice).selectinload(ChangeNotice.subprocessor))
         .order_by(Objection.submitted_at)
     ).all()
+    soon = clock.now() + timedelta(days=DUE_SOON_DAYS)
+    notices_taking_effect = db.session.scalars(
+        sa.select(ChangeNotice)
+        .where(ChangeNotice.state == NoticeState.ANNOUNCED, ChangeNotice.takes_effect_at <= soon)
+        .options(selectinload(ChangeNotice.subprocessor))
+        .order_by(ChangeNotice.takes_effect_at)
+    ).all()
+    language = str(get_locale())
+    transfers = transfers_to_assess(language)
+    today = date.today()
+    assessments_due = [
+        entry
+        for entry in transfers
+        if entry["approved"] is None
+        or entry["verdict"] != "valid"
+        or entry["review_due"] <= today + timedelta(days=DUE_SOON_DAYS)
+    ]
+    without_ground = [
+        (record, location)
+        for record in published_records(RegisterFilter(), language)
+        for location in record["locations"]
+        if location["transfer"]["verdict"] == "no_valid_ground"
+    ]
     failed_emails = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(OutboxMessage)
@@ -95,6 +124,11 @@ def dashboard():
         objection_states=labels.OBJECTION_STATES,
         objections_to_answer=objections_to_answer,
         failed_emails=failed_emails,
+        notices_taking_effect=notices_taking_effect,
+        assessments_due=assessments_due,
+        assessment_states=labels.ASSESSMENT_STATES,
+        without_ground=without_ground,
+        today=today,
         last_events=last_events,
     )
 

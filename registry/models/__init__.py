@@ -1,6 +1,7 @@
 """The database models; import them from here."""
 
 from registry.models.accounts import Role, User
+from registry.models.assessments import AssessmentState, TransferAssessment
 from registry.models.audit import AuditEvent, AuditHead
 from registry.models.changes import ChangeKind, ChangeNotice, NoticeState
 from registry.models.objections import Objection, ObjectionOutcome, ObjectionState
@@ -24,6 +25,8 @@ from registry.models.vocabulary import (
 )
 
 __all__ = [
+    "AssessmentState",
+    "TransferAssessment",
     "AuditEvent",
     "AuditHead",
     "ChangeKind",

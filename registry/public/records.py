@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from registry import assessments
 from registry.extensions import db
 from registry.labels import LOCATION_ROLES
 from registry.models import (
@@ -170,6 +171,7 @@ def _locations(
         .order_by(ProcessingLocation.id)
     )
     measures = _measures(matching)
+    assessed = assessments.on_record()
     # Many locations share their facts (the same country, ground and measures): judge each once.
     judged: dict[TransferFacts, dict] = {}
     grouped: dict[int, list[dict]] = {}
@@ -182,6 +184,7 @@ def _locations(
             importer_dpf_certified=importer.dpf_certified,
             importer_subject_to_pipeda=importer.subject_to_pipeda,
             measures=frozenset(measures.get(row.id, ())),
+            assessment=assessed.get(row.id),
         )
         if facts not in judged:
             judged[facts] = transfer_record(facts, judgement, language)

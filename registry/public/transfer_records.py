@@ -151,7 +151,7 @@ def _measure(code: str, language: str, words: dict) -> dict:
 def _reason(reason: Reason, language: str, words: dict) -> dict:
     params = dict(reason.params)
     params["country"] = country_name(params["country"], language)
-    for name in ("ended", "day"):
+    for name in ("ended", "day", "approved", "due", "changed"):
         if name in params:
             params[name] = format_date(date.fromisoformat(params[name]), "long")
     return {

@@ -6,7 +6,8 @@ import pytest
 
 from transfers.grounds import Derogation, SccModule, TransferGround, TransferTool
 from transfers.reasons import Verdict
-from transfers.verdicts import TransferFacts, judge
+from transfers.risk import Conclusion
+from transfers.verdicts import AssessmentOnRecord, TransferFacts, judge
 
 TODAY = date(2026, 11, 22)
 VALID, ATTENTION, INVALID = Verdict.VALID, Verdict.NEEDS_ATTENTION, Verdict.NO_VALID_GROUND
@@ -24,6 +25,15 @@ BCR = TransferGround(TransferTool.BCR)
 EFFECTIVE = frozenset({"T-ENCRYPTED-STORAGE", "C-TRANSPARENCY"})
 INEFFECTIVE = frozenset({"T-REMOTE-ACCESS-CONTROLS", "C-TRANSPARENCY"})
 COMPLEMENTARY = frozenset({"C-TRANSPARENCY", "O-POLICIES"})
+APPROVED = AssessmentOnRecord(Conclusion.ACCEPTABLE_WITH_MEASURES, date(2026, 3, 1),
+                              next_review=date(2027, 3, 1))  # fmt: skip
+
+
+def assessed(**changes):
+    values = {"conclusion": Conclusion.ACCEPTABLE, "approved_on": date(2026, 3, 1),
+              "next_review": date(2027, 3, 1)} | changes  # fmt: skip
+    return AssessmentOnRecord(**values)
+
 
 # (what the row proves, facts, day, verdict, reason codes worst first)
 ROWS = [
@@ -63,9 +73,10 @@ ROWS = [
     ("India: SCCs without a TIA need attention",
      TransferFacts("IN", scc(), measures=EFFECTIVE), TODAY, ATTENTION, ["scc_no_tia", "scc"]),
     ("SCCs with a TIA and an effective measure hold",
-     TransferFacts("IN", scc(), measures=EFFECTIVE, tia_on_record=True), TODAY, VALID, ["scc"]),
+     TransferFacts("IN", scc(), measures=EFFECTIVE, assessment=APPROVED), TODAY, VALID,
+     ["scc", "tia_approved"]),
     ("SCCs with a TIA and no measures hold: the assessment found none needed",
-     TransferFacts("IN", scc(), tia_on_record=True), TODAY, VALID, ["scc"]),
+     TransferFacts("IN", scc(), assessment=APPROVED), TODAY, VALID, ["scc", "tia_approved"]),
     ("SCCs without a TIA or any measure need attention twice",
      TransferFacts("IN", scc()), TODAY, ATTENTION, ["scc_no_tia", "no_measures", "scc"]),
     ("only measures the EDPB does not consider effective need attention",
@@ -75,8 +86,28 @@ ROWS = [
      TransferFacts("IN", scc(), measures=COMPLEMENTARY), TODAY, ATTENTION,
      ["scc_no_tia", "only_complementary_measures", "scc"]),
     ("with a TIA on record, the measures it settled on raise no flag",
-     TransferFacts("IN", scc(), measures=COMPLEMENTARY, tia_on_record=True), TODAY, VALID,
-     ["scc"]),
+     TransferFacts("IN", scc(), measures=COMPLEMENTARY, assessment=APPROVED), TODAY, VALID,
+     ["scc", "tia_approved"]),
+    ("an assessment concluding the transfer cannot go on leaves no valid ground",
+     TransferFacts("IN", scc(), assessment=assessed(conclusion=Conclusion.NOT_ACCEPTABLE)),
+     TODAY, INVALID, ["tia_not_acceptable", "scc"]),
+    ("an assessment past its review date needs attention",
+     TransferFacts("IN", scc(), assessment=assessed(next_review=date(2026, 11, 21))), TODAY,
+     ATTENTION, ["tia_review_overdue", "scc"]),
+    ("an assessment is still current on its review date",
+     TransferFacts("IN", scc(), assessment=assessed(next_review=TODAY)), TODAY, VALID,
+     ["scc", "tia_approved"]),
+    ("an assessment older than a change of the register's facts needs attention",
+     TransferFacts("IN", scc(), assessment=assessed(facts_changed=True)), TODAY, ATTENTION,
+     ["tia_facts_changed", "scc"]),
+    ("an assessment approved before the country's adequacy status changed needs attention",
+     TransferFacts("US", scc(), assessment=assessed(approved_on=date(2023, 7, 1),
+                                                    next_review=date(2027, 1, 1))),
+     TODAY, ATTENTION, ["tia_status_changed", "scc"]),
+    ("an assessment approved after the last change of status holds",
+     TransferFacts("US", scc(), assessment=assessed(approved_on=date(2023, 7, 11),
+                                                    next_review=date(2027, 1, 1))),
+     TODAY, VALID, ["scc", "tia_approved"]),
     ("an effective measure counts where its use case fits the role",
      TransferFacts("IN", scc(), role="backup", measures=EFFECTIVE), TODAY, ATTENTION,
      ["scc_no_tia", "scc"]),
@@ -95,10 +126,11 @@ ROWS = [
     ("the UK under the renewed decision",
      TransferFacts("GB", adequacy("2025/2574")), TODAY, VALID, ["adequacy"]),
     ("SCCs without a module need attention",
-     TransferFacts("IN", scc(None), tia_on_record=True), TODAY, ATTENTION, ["scc_no_module"]),
+     TransferFacts("IN", scc(None), assessment=APPROVED), TODAY, ATTENTION,
+     ["scc_no_module", "tia_approved"]),
     ("SCCs module 2 does not fit a processor engaging a subprocessor",
-     TransferFacts("IN", scc(SccModule.CONTROLLER_TO_PROCESSOR), tia_on_record=True), TODAY,
-     ATTENTION, ["scc_wrong_module"]),
+     TransferFacts("IN", scc(SccModule.CONTROLLER_TO_PROCESSOR), assessment=APPROVED), TODAY,
+     ATTENTION, ["scc_wrong_module", "tia_approved"]),
     ("SCCs to an adequate country need no assessment",
      TransferFacts("JP", scc()), TODAY, VALID, ["scc"]),
     ("SCCs to a partially adequate country outside its scope need one",
@@ -106,7 +138,8 @@ ROWS = [
     ("BCRs without a TIA need attention",
      TransferFacts("IN", BCR, measures=EFFECTIVE), TODAY, ATTENTION, ["bcr_no_tia", "bcr"]),
     ("BCRs with a TIA and an effective measure hold",
-     TransferFacts("IN", BCR, measures=EFFECTIVE, tia_on_record=True), TODAY, VALID, ["bcr"]),
+     TransferFacts("IN", BCR, measures=EFFECTIVE, assessment=APPROVED), TODAY, VALID,
+     ["bcr", "tia_approved"]),
     ("a derogation that does not say which fails",
      TransferFacts("IN", TransferGround(TransferTool.DEROGATION)), TODAY, INVALID,
      ["derogation_unnamed"]),

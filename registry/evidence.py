@@ -1,0 +1,145 @@
+"""The evidence pack for an audit: one zip file holding the register, the change notices and
+objections, every version of every transfer impact assessment, and the audit trail with its
+chain hashes, with a manifest naming each file's SHA-256.
+
+The audit trail is read in batches and compressed as it is read; the pack itself is built in
+memory, compressed (a register with ten thousand audit events makes a pack of about a megabyte).
+"""
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale
+
+from registry import audit, clock, instants, labels
+from registry.assessment_records import assessment_document
+from registry.extensions import db
+from registry.models import AuditEvent, ChangeNotice, Objection, TransferAssessment
+from registry.public.change_views import notice_record
+from registry.public.export import register_csv, spreadsheet_safe
+from registry.public.records import RegisterFilter, published_records
+
+OBJECTION_COLUMNS = ("id", "notice_id", "state", "organisation", "customer_reference",
+                     "contact_name", "contact_email", "grounds", "submitted_at", "confirmed_at",
+                     "outcome", "resolved_at")  # fmt: skip
+
+
+def evidence_pack(actor: str) -> io.BytesIO:
+    """The zip file, rewound, ready to send."""
+    pack = io.BytesIO()
+    manifest = {}
+    with zipfile.ZipFile(pack, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def add(name: str, content: str | bytes) -> None:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            archive.writestr(name, data)
+            manifest[name] = hashlib.sha256(data).hexdigest()
+
+        records = published_records(RegisterFilter(), "en")
+        add("register/subprocessors.csv", "\ufeff" + register_csv(records))
+        add("register/subprocessors.json", _json(records))
+        notices = db.session.scalars(sa.select(ChangeNotice).order_by(ChangeNotice.id))
+        add("notices/notices.json", _json([notice_record(notice) for notice in notices]))
+        add("notices/objections.csv", _objections_csv())
+        for assessment in db.session.scalars(
+            sa.select(TransferAssessment).order_by(TransferAssessment.id)
+        ):
+            document = assessment_document(assessment, "en")
+            stem = (f"assessments/{assessment.id:05d}-location-{assessment.location_id}"
+                    f"-v{assessment.version}")  # fmt: skip
+            add(f"{stem}.json", _json(document))
+            add(f"{stem}.html", _standalone_report(assessment, document))
+        trail_name = "audit/audit-trail.csv"
+        digest = hashlib.sha256()
+        with archive.open(trail_name, "w") as trail:
+            for chunk in _audit_csv():
+                data = chunk.encode("utf-8")
+                digest.update(data)
+                trail.write(data)
+        manifest[trail_name] = digest.hexdigest()
+        report = audit.verify()
+        add("audit/verification.json", _json({"checked": report.checked, "intact": report.intact,
+                                              "broken_at": report.broken_at,
+                                              "problem": report.problem}))  # fmt: skip
+        add("manifest.json", _json({"generated_at": instants.utc_text(clock.now()),
+                                    "generated_by": actor, "files": manifest}))  # fmt: skip
+    pack.seek(0)
+    return pack
+
+
+def pack_name() -> str:
+    return f"evidence-pack-{instants.local_date(clock.now()).isoformat()}.zip"
+
+
+def _standalone_report(assessment: TransferAssessment, document: dict) -> str:
+    with force_locale("en"):
+        return render_template(
+            "admin/assessment_standalone.html",
+            assessment=assessment,
+            document=document,
+            percent=lambda value: "—" if value is None else f"{value:.2%}",
+            states=labels.ASSESSMENT_STATES,
+        )
+
+
+def _objections_csv() -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(OBJECTION_COLUMNS)
+    for objection in db.session.scalars(sa.select(Objection).order_by(Objection.id)):
+        row = [_text(getattr(objection, column)) for column in OBJECTION_COLUMNS]
+        writer.writerow([spreadsheet_safe(value) for value in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _audit_csv():
+    """The trail, oldest first, with its hashes, in chunks of a thousand events."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "occurred_at_utc", "actor", "action", "subject_type", "subject_id",
+                     "before", "after", "previous_hash", "hash"])  # fmt: skip
+    events = db.session.scalars(
+        sa.select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
+    )
+    with events:
+        for count, event in enumerate(events, 1):
+            writer.writerow([
+                str(event.id), event.occurred_at.isoformat(), event.actor, event.action,
+                event.subject_type, event.subject_id or "", _compact(event.before),
+                _compact(event.after), event.previous_hash, event.hash,
+            ])  # fmt: skip
+            if count % 1000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return str(value.value)
+    return str(value)
+
+
+def _compact(values) -> str:
+    return "" if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=_default)
+
+
+def _default(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
