@@ -78,6 +78,17 @@ ROUTES = [
     ("GET", "/admin/objections", {"viewer": 200, "editor": 200, "admin": 200}),
     ("GET", "/admin/objections/1", {"viewer": 404, "editor": 404, "admin": 404}),
     ("POST", "/admin/objections/1/triage", {"viewer": 403, "editor": 403, "admin": 404}),
+    ("GET", "/admin/assessments", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/evidence.zip", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("POST", "/admin/transfers/1/assessments", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("GET", "/admin/assessments/1", {"viewer": 404, "editor": 404, "admin": 404}),
+    ("GET", "/admin/assessments/1.json", {"viewer": 404, "editor": 404, "admin": 404}),
+    ("GET", "/admin/assessments/1/edit", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/assessments/1/edit", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/assessments/1/submit", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/assessments/1/send-back", {"viewer": 403, "editor": 403, "admin": 404}),
+    ("POST", "/admin/assessments/1/approve", {"viewer": 403, "editor": 403, "admin": 404}),
+    ("POST", "/admin/assessments/1/revise", {"viewer": 403, "editor": 404, "admin": 404}),
 ]
 
 
@@ -109,6 +120,8 @@ def test_every_admin_route_is_in_the_matrix(app):
         .replace("/locations/1/", "/locations/<int(max=2147483647):location_id>/")
         .replace("/subprocessors/1", "/subprocessors/<int(max=2147483647):subprocessor_id>")
         .replace("/objections/1", "/objections/<int(max=2147483647):objection_id>")
+        .replace("/transfers/1/", "/transfers/<int(max=2147483647):location_id>/")
+        .replace("/assessments/1", "/assessments/<int(max=2147483647):assessment_id>")
         for _, address, _ in ROUTES
     } | {"/admin/login"}  # fmt: skip
     assert routes == listed

@@ -84,7 +84,8 @@ def complete_form(**changes) -> dict:
 
 def save(client, assessment_id, data):
     token = csrf_token(client, "/admin/assessments")
-    return client.post(f"/admin/assessments/{assessment_id}/edit", data={"csrf_token": token} | data)
+    address = f"/admin/assessments/{assessment_id}/edit"
+    return client.post(address, data={"csrf_token": token} | data)
 
 
 def act(client, assessment_id, step, **data):
@@ -185,9 +186,7 @@ def test_half_the_risk_inputs_of_a_law_are_refused(app, editor, location_id):
     assert "Give all three probabilities for this law, or none." in response.text
 
 
-def test_an_incomplete_draft_cannot_go_to_review_and_says_what_is_missing(
-    app, editor, location_id
-):
+def test_an_incomplete_draft_cannot_go_to_review_and_says_what_is_missing(app, editor, location_id):
     assessment_id = started(app, editor, location_id)
     response = act(editor, assessment_id, "submit")
     assert response.status_code == 409
@@ -334,9 +333,7 @@ def test_the_dashboard_lists_a_transfer_without_an_approved_assessment(editor, i
     assert "Ganges Helpdesk" in due
 
 
-def test_the_evidence_pack_holds_register_notices_assessments_and_the_audit_trail(
-    editor, approved
-):
+def test_the_evidence_pack_holds_register_notices_assessments_and_the_audit_trail(editor, approved):
     response = editor.get("/admin/evidence.zip")
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert {"register/subprocessors.csv", "register/subprocessors.json", "notices/notices.json",

@@ -1,10 +1,12 @@
 """No write path changes the register without an audit event: each service is run, the tables
 are compared before and after, and a change must come with a new event in the same commit."""
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
-from registry import accounts, changes, drafts, objections
+from registry import accounts, assessments, changes, drafts, objections
 from registry.demo import load_demo
 from registry.extensions import db
 from registry.models import (
@@ -13,10 +15,14 @@ from registry.models import (
     ChangeNotice,
     Objection,
     ObjectionState,
+    ProcessingLocation,
     Subprocessor,
+    TransferAssessment,
     User,
 )
 from registry.models.accounts import Role
+from transfers import laws
+from transfers.grounds import TransferTool
 
 WATCHED = [table for table in db.metadata.sorted_tables
            if table.name not in ("audit_event", "audit_head")]  # fmt: skip
@@ -52,48 +58,84 @@ def _draft_values(make_term, make_entity):
     )  # fmt: skip
 
 
+def _assessment(setup, name) -> TransferAssessment:
+    return db.session.get(TransferAssessment, setup[name])
+
+
+def _india(setup, name) -> ProcessingLocation:
+    return db.session.get(ProcessingLocation, setup[name])
+
+
+COMPLETE = assessments.AssessmentValues(
+    data_format="In clear over TLS", access_from="Support agents in Bengaluru",
+    law_findings=tuple({"law": law.code, "applies": True, "finding": "Read"}
+                       for law in laws.laws_of("IN")),
+    risk_paths=tuple({"law": law.code, "request": 0.1, "covers": 0.1, "in_clear": 0.1}
+                     for law in laws.laws_of("IN") if law.access),
+    practice_findings="No request known", conclusion=assessments.Conclusion.ACCEPTABLE,
+    reasoning="Low exposure", scc_signed_on=date(2025, 1, 15),
+)  # fmt: skip
+
+
 SERVICES = {
-    "load_demo": lambda setup: load_demo(),
-    "create_user": lambda setup: accounts.create_user(
+    "assessments.start": lambda setup: assessments.start(
+        _india(setup, "unassessed_id"), "editor@x.example"
+    ),
+    "assessments.update": lambda setup: assessments.update(
+        _assessment(setup, "draft_assessment_id"), COMPLETE, "editor@x.example"
+    ),
+    "assessments.submit": lambda setup: assessments.submit(
+        _assessment(setup, "complete_assessment_id"), "editor@x.example"
+    ),
+    "assessments.send_back": lambda setup: assessments.send_back(
+        _assessment(setup, "review_assessment_id"), "admin@x.example", "Say more on s.69"
+    ),
+    "assessments.approve": lambda setup: assessments.approve(
+        _assessment(setup, "review_assessment_id"), "admin@x.example"
+    ),
+    "demo.load_demo": lambda setup: load_demo(),
+    "accounts.create_user": lambda setup: accounts.create_user(
         "new@example.com", "a long password", Role.VIEWER, "test"
     ),
-    "deactivate_user": lambda setup: accounts.deactivate_user(
+    "accounts.deactivate_user": lambda setup: accounts.deactivate_user(
         db.session.get(User, setup["user_id"]), "test"
     ),
-    "create_draft": lambda setup: drafts.create_draft(setup["draft_values"], "test"),
-    "add_location": lambda setup: drafts.add_location(
+    "drafts.create_draft": lambda setup: drafts.create_draft(setup["draft_values"], "test"),
+    "drafts.add_location": lambda setup: drafts.add_location(
         db.session.get(Subprocessor, setup["draft_id"]),
         drafts.LocationValues(country="IN", role="processing"),
         "test",
     ),
-    "update_draft": lambda setup: drafts.update_draft(
+    "drafts.update_draft": lambda setup: drafts.update_draft(
         db.session.get(Subprocessor, setup["draft_id"]), setup["draft_values"], "test"
     ),
-    "remove_location": lambda setup: drafts.remove_location(
+    "drafts.remove_location": lambda setup: drafts.remove_location(
         db.session.get(Subprocessor, setup["draft_id"]),
         db.session.get(Subprocessor, setup["draft_id"]).locations[0].id,
         "test",
     ),
-    "publish_editorial": lambda setup: changes.publish_editorial(
+    "changes.publish_editorial": lambda setup: changes.publish_editorial(
         db.session.get(Subprocessor, setup["active_id"]),
         {"address": "Corrected street 1"},
         "A typo",
         "test",
     ),
-    "announce": lambda setup: changes.announce(
+    "changes.announce": lambda setup: changes.announce(
         ChangeKind.ADDITION, db.session.get(Subprocessor, setup["draft_id"]), "test"
     ),
-    "withdraw": lambda setup: changes.withdraw(
+    "changes.withdraw": lambda setup: changes.withdraw(
         db.session.get(ChangeNotice, setup["notice_id"]), "test", "A reason"
     ),
-    "apply_due": lambda setup: changes.apply_due(),
-    "submit": lambda setup: objections.submit(
+    "changes.apply_due": lambda setup: changes.apply_due(),
+    "objections.submit": lambda setup: objections.submit(
         db.session.get(ChangeNotice, setup["notice_id"]),
         objections.ObjectionValues("Acme", "C-9", "Claire", "new@acme.example", "Grounds"),
         "en",
     ),
-    "confirm": lambda setup: objections.confirm(db.session.get(Objection, setup["unconfirmed_id"])),
-    "triage": lambda setup: objections.triage(
+    "objections.confirm": lambda setup: objections.confirm(
+        db.session.get(Objection, setup["unconfirmed_id"])
+    ),
+    "objections.triage": lambda setup: objections.triage(
         db.session.get(Objection, setup["confirmed_id"]), "test", ObjectionState.IN_DISCUSSION
     ),
 }
@@ -121,6 +163,23 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
         objections.confirm(confirmed)
         db.session.commit()
         objection_ids = {"unconfirmed_id": unconfirmed.id, "confirmed_id": confirmed.id}
+    with app.app_context():
+        india = {"country_code": "IN", "role": "follow_the_sun",
+                 "transfer_tool": TransferTool.SCC, "scc_module": 3}  # fmt: skip
+        ids = {}
+        for name in ("unassessed_id", "draft_id_", "complete_id", "review_id"):
+            subprocessor = make_subprocessor(name=f"India {name}", locations=[india])
+            ids[name] = db.session.get(Subprocessor, subprocessor.id).locations[0].id
+        draft = assessments.start(db.session.get(ProcessingLocation, ids["draft_id_"]), "e@x")
+        complete = assessments.start(db.session.get(ProcessingLocation, ids["complete_id"]), "e@x")
+        assessments.update(complete, COMPLETE, "e@x")
+        review = assessments.start(db.session.get(ProcessingLocation, ids["review_id"]), "e@x")
+        assessments.update(review, COMPLETE, "e@x")
+        assessments.submit(review, "e@x")
+        db.session.commit()
+        objection_ids |= {"unassessed_id": ids["unassessed_id"], "draft_assessment_id": draft.id,
+                          "complete_assessment_id": complete.id,
+                          "review_assessment_id": review.id}  # fmt: skip
     return {"user_id": user_id, "draft_id": draft_id, "notice_id": notice_id,
             "draft_values": _draft_values(make_term, make_entity), "active_id": active_id,
             **objection_ids}  # fmt: skip
@@ -139,7 +198,10 @@ def test_a_service_that_changes_the_register_writes_an_audit_event(app, setup, s
 
 READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "address_key",
            "notice_snapshot",
-           "draft_snapshot", "build_location", "ensure_open", "objection_snapshot"}  # fmt: skip
+           "draft_snapshot", "build_location", "ensure_open", "objection_snapshot",
+           # registry.assessments
+           "needs_assessment", "series", "missing_parts", "risk_figure", "on_record",
+           "register_facts", "fingerprint", "snapshot", "values_of", "add_months"}  # fmt: skip
 
 
 def test_every_write_service_is_in_the_list_above():
@@ -147,14 +209,11 @@ def test_every_write_service_is_in_the_list_above():
 
     from registry import demo
 
-    written = (
-        {
-            name
-            for module in (accounts, changes, drafts, demo, objections)
-            for name, function in inspect.getmembers(module, inspect.isfunction)
-            if function.__module__ == module.__name__ and not name.startswith("_")
-        }
-        - READERS
-        - {"register_is_empty"}
-    )
+    written = {
+        f"{module.__name__.rsplit('.', 1)[1]}.{name}"
+        for module in (accounts, assessments, changes, drafts, demo, objections)
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__ and not name.startswith("_")
+        and name not in READERS | {"register_is_empty"}
+    }  # fmt: skip
     assert written == set(SERVICES)
