@@ -317,3 +317,27 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
     work(runner)
     assert delivered_before_the_kill == ["contact0@example.com", "contact1@example.com"]
     assert smtp.sink.recipients() == sorted(queued)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "purpose", "signed", "token_argument", "values"),
+    [
+        ("public.unsubscribe", "UNSUBSCRIBE", 7, "token", {"lang": "de"}),
+        ("public.object_to_change", "SUBSCRIBER_OBJECTION", [7, 3], "subscriber",
+         {"notice_id": 3, "lang": "fr"}),
+        ("public.confirm_objection", "CONFIRM_OBJECTION", 12, "token", {"lang": "en"}),
+    ],
+)  # fmt: skip
+def test_a_link_built_once_per_round_reads_as_one_built_for_its_recipient(
+    app, clock, endpoint, purpose, signed, token_argument, values
+):
+    from registry import emails, tokens
+    from registry.links import public_url
+
+    with app.app_context():
+        links = emails.Links()
+        purpose = tokens.Purpose[purpose]
+        token = tokens.sign(purpose, signed)
+        direct = public_url(endpoint, **{token_argument: token}, **values)
+        assert links.url(endpoint, purpose, signed, token_argument, **values) == direct
+        assert links.url(endpoint, purpose, signed, token_argument, **values) == direct
