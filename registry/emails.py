@@ -2,7 +2,8 @@
 
 A writer renders a message for one subject (an objection, a subscriber, a notice) in one
 language, with markers where the per-recipient links go; `Composer` keeps each rendering for
-the worker's round and fills in the links for each recipient. The links are signed and expire.
+the worker's round and fills in the links for each recipient. The links are signed and expire;
+`Links` builds each address once per round, with a placeholder where the token goes.
 """
 
 from collections.abc import Callable
@@ -43,12 +44,35 @@ class Written:
     headers: dict[str, str] | None = None
 
 
+class Links:
+    """The signed links of one worker round. A page's address is built once per (endpoint,
+    notice, language) with a placeholder for the token, which is then put in by replacing
+    text: a token is URL-safe (letters, digits, "-", "_", "."), so building the address with it
+    would give the same text."""
+
+    PLACEHOLDER = "signed0token0placeholder"
+
+    def __init__(self) -> None:
+        self._addresses: dict[tuple, str] = {}
+
+    def url(self, endpoint: str, purpose: tokens.Purpose, signed: int | list, token_argument:
+            str = "token", **values) -> str:  # fmt: skip
+        """The address of `endpoint` with `signed` signed for `purpose` in `token_argument`."""
+        key = (endpoint, token_argument, *values.items())
+        address = self._addresses.get(key)
+        if address is None:
+            address = public_url(endpoint, **{token_argument: self.PLACEHOLDER}, **values)
+            self._addresses[key] = address
+        return address.replace(self.PLACEHOLDER, tokens.sign(purpose, signed), 1)
+
+
 class Composer:
     """Writes the messages of one worker round; each (kind, subject, language) is rendered
     once, however many recipients it has."""
 
     def __init__(self) -> None:
         self._templates: dict[tuple, mail.Template] = {}
+        self._links = Links()
 
     def compose(self, message: Outgoing) -> mail.Envelope:
         key = (message.kind, message.subject_id, message.language)
@@ -59,7 +83,7 @@ class Composer:
             template = mail.Template(written.content, message.language, written.markers,
                                      written.headers)  # fmt: skip
             self._templates[key] = template
-        values = LINKS[message.kind](message) if message.kind in LINKS else {}
+        values = LINKS[message.kind](message, self._links) if message.kind in LINKS else {}
         return template.fill(message.recipient, template.message_id(message.key,
                              message.queued_at), values)  # fmt: skip
 
@@ -147,52 +171,39 @@ WRITERS: dict[MessageKind, Callable[[int, str], Written]] = {
 }
 
 
-def _notice_links(message: Outgoing) -> dict[str, str]:
-    objector = tokens.sign(tokens.Purpose.SUBSCRIBER_OBJECTION,
-                           [message.subscriber_id, message.subject_id])  # fmt: skip
+def _notice_links(message: Outgoing, links: Links) -> dict[str, str]:
     return {
-        "OBJECT_URL": public_url(
-            "public.object_to_change",
-            notice_id=message.subject_id,
-            subscriber=objector,
+        "OBJECT_URL": links.url(
+            "public.object_to_change", tokens.Purpose.SUBSCRIBER_OBJECTION,
+            [message.subscriber_id, message.subject_id], token_argument="subscriber",
+            notice_id=message.subject_id, lang=message.language,
+        ),
+        "UNSUBSCRIBE_URL": links.url(
+            "public.unsubscribe", tokens.Purpose.UNSUBSCRIBE, message.subscriber_id,
             lang=message.language,
-        ),  # fmt: skip
-        "UNSUBSCRIBE_URL": unsubscribe_url(message.subscriber_id, message.language),
-    }
-
-
-def unsubscribe_url(subscriber_id: int, language: str) -> str:
-    token = tokens.sign(tokens.Purpose.UNSUBSCRIBE, subscriber_id)
-    return public_url("public.unsubscribe", token=token, lang=language)
+        ),
+    }  # fmt: skip
 
 
 # The per-recipient links of each kind of message.
-LINKS: dict[MessageKind, Callable[[Outgoing], dict[str, str]]] = {
-    MessageKind.OBJECTION_CONFIRMATION: lambda m: {
-        "CONFIRM_URL": public_url(
-            "public.confirm_objection",
-            token=tokens.sign(tokens.Purpose.CONFIRM_OBJECTION, m.subject_id),
-            lang=m.language,
-        )
+LINKS: dict[MessageKind, Callable[[Outgoing, Links], dict[str, str]]] = {
+    MessageKind.OBJECTION_CONFIRMATION: lambda m, links: {
+        "CONFIRM_URL": links.url("public.confirm_objection", tokens.Purpose.CONFIRM_OBJECTION,
+                                 m.subject_id, lang=m.language)
     },
-    MessageKind.OBJECTION_ACKNOWLEDGEMENT: lambda m: {
-        "STATE_URL": public_url(
-            "public.objection_state",
-            token=tokens.sign(tokens.Purpose.OBJECTION_STATE, m.subject_id),
-            lang=m.language,
-        )
+    MessageKind.OBJECTION_ACKNOWLEDGEMENT: lambda m, links: {
+        "STATE_URL": links.url("public.objection_state", tokens.Purpose.OBJECTION_STATE,
+                               m.subject_id, lang=m.language)
     },
-    MessageKind.SUBSCRIPTION_CONFIRMATION: lambda m: {
-        "CONFIRM_URL": public_url(
-            "public.confirm_subscription",
-            token=tokens.sign(tokens.Purpose.CONFIRM_SUBSCRIPTION, m.subject_id),
-            lang=m.language,
-        )
+    MessageKind.SUBSCRIPTION_CONFIRMATION: lambda m, links: {
+        "CONFIRM_URL": links.url("public.confirm_subscription",
+                                 tokens.Purpose.CONFIRM_SUBSCRIPTION, m.subject_id,
+                                 lang=m.language)
     },
     MessageKind.NOTICE_ANNOUNCED: _notice_links,
     MessageKind.NOTICE_REMINDER: _notice_links,
     MessageKind.NOTICE_WITHDRAWN: _notice_links,
-}
+}  # fmt: skip
 
 
 def _get(model, row_id: int):

@@ -1,5 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd), for the tests of delivery: it keeps what it
-accepts, and can be told to answer 421 for a while or 550 for an address."""
+accepts, and can be told to answer 421 for a while or 550 for an address, and to advertise
+PIPELINING (aiosmtpd reads commands from its stream in order, so it serves a pipelined client
+correctly; it only does not say so)."""
 
 import asyncio
 import email
@@ -13,11 +15,14 @@ from aiosmtpd.controller import Controller
 
 class Sink:
     """The handler: records each accepted message; `temporary_failures` DATA commands are
-    answered 421 first; addresses in `refused` get a 550 at RCPT, those in `busy` a 450."""
+    answered 421 first, `senders_refused` MAIL commands 451; addresses in `refused` get a 550
+    at RCPT, those in `busy` a 450."""
 
-    def __init__(self) -> None:
+    def __init__(self, pipelining: bool = False) -> None:
+        self.pipelining = pipelining
         self.messages: list[EmailMessage] = []
         self.temporary_failures = 0
+        self.senders_refused = 0
         self.refused: set[str] = set()
         self.busy: set[str] = set()
         # RCPT for this address waits until `release` is set; `stuck` tells it is waiting.
@@ -25,6 +30,20 @@ class Sink:
         self.stuck = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.senders_refused:
+            self.senders_refused -= 1
+            return "451 4.3.0 Sender temporarily refused"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == self.hold:
@@ -59,9 +78,9 @@ def free_port() -> int:
 class SmtpServer:
     """A started/stopped aiosmtpd server on a fixed loopback port."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, pipelining: bool = False) -> None:
         self.port = port
-        self.sink = Sink()
+        self.sink = Sink(pipelining)
         self._controller: Controller | None = None
 
     def start(self) -> None:

@@ -1,5 +1,6 @@
 """Delivery through the outbox to a real SMTP server on loopback: each message arrives exactly
-once, whatever the server answers at first; a 5xx fails only the message it refuses."""
+once, whatever the server answers at first; a 5xx fails only the message it refuses. Every test
+runs against a server that advertises PIPELINING and one that does not."""
 
 from datetime import timedelta
 
@@ -14,9 +15,9 @@ from tests.smtp import SmtpServer, free_port
 SUBSCRIBERS = 5
 
 
-@pytest.fixture
-def smtp(app):
-    server = SmtpServer(free_port())
+@pytest.fixture(params=[False, True], ids=["one-command-at-a-time", "pipelining"])
+def smtp(app, request):
+    server = SmtpServer(free_port(), pipelining=request.param)
     app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=server.port,
                       MAIL_SMTP_SECURITY="none")  # fmt: skip
     yield server
@@ -108,6 +109,42 @@ def test_a_550_fails_that_message_only_and_the_rest_arrive(app, smtp, queued, ru
     work(runner)
     assert smtp.sink.recipients() == sorted(set(queued) - {"contact2@example.com"})
     assert states(app)["contact2@example.com"] == "failed"
+
+
+def test_a_refused_sender_makes_the_batch_wait_and_counts_an_attempt_only_once(
+    app, smtp, queued, runner, clock
+):
+    smtp.sink.senders_refused = 1  # a 451 to MAIL FROM: our own address, so the whole batch
+    smtp.start()
+    work(runner)
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(OutboxMessage.attempts, OutboxMessage.last_error).order_by(OutboxMessage.id)
+        ).all()
+    clock.move(minutes=1)
+    work(runner)
+    assert [attempts for attempts, _error in rows] == [1, 0, 0, 0, 0]
+    assert rows[0].last_error.startswith("451 4.3.0 Sender temporarily refused")
+    assert smtp.sink.recipients() == sorted(queued)
+
+
+def test_the_envelope_is_pipelined_only_when_the_server_advertises_it(
+    app, smtp, queued, runner, monkeypatch
+):
+    import smtplib
+
+    one_command_at_a_time = []
+    original = smtplib.SMTP.sendmail
+
+    def spying_sendmail(self, *args, **kwargs):
+        one_command_at_a_time.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", spying_sendmail)
+    smtp.start()
+    work(runner)
+    assert smtp.sink.recipients() == sorted(queued)
+    assert len(one_command_at_a_time) == (0 if smtp.sink.pipelining else SUBSCRIBERS)
 
 
 def test_a_failed_message_keeps_the_servers_answer(app, smtp, queued, runner):
@@ -280,3 +317,27 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
     work(runner)
     assert delivered_before_the_kill == ["contact0@example.com", "contact1@example.com"]
     assert smtp.sink.recipients() == sorted(queued)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "purpose", "signed", "token_argument", "values"),
+    [
+        ("public.unsubscribe", "UNSUBSCRIBE", 7, "token", {"lang": "de"}),
+        ("public.object_to_change", "SUBSCRIBER_OBJECTION", [7, 3], "subscriber",
+         {"notice_id": 3, "lang": "fr"}),
+        ("public.confirm_objection", "CONFIRM_OBJECTION", 12, "token", {"lang": "en"}),
+    ],
+)  # fmt: skip
+def test_a_link_built_once_per_round_reads_as_one_built_for_its_recipient(
+    app, clock, endpoint, purpose, signed, token_argument, values
+):
+    from registry import emails, tokens
+    from registry.links import public_url
+
+    with app.app_context():
+        links = emails.Links()
+        purpose = tokens.Purpose[purpose]
+        token = tokens.sign(purpose, signed)
+        direct = public_url(endpoint, **{token_argument: token}, **values)
+        assert links.url(endpoint, purpose, signed, token_argument, **values) == direct
+        assert links.url(endpoint, purpose, signed, token_argument, **values) == direct
