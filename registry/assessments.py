@@ -31,13 +31,13 @@ from registry.models import (
     TransferAssessment,
 )
 from registry.models.assessments import LONGEST_REVIEW_INTERVAL
+from registry.models.register import transfer_ground
 from transfers import laws
-from transfers.countries import is_eea
 from transfers.grounds import TransferTool
 from transfers.measures import catalogue
 from transfers.risk import LONGEST_PERIOD, AccessPath, Conclusion, RiskFigure, RiskInputError
 from transfers.risk import assess as assess_risk
-from transfers.verdicts import AssessmentOnRecord
+from transfers.verdicts import AssessmentOnRecord, TransferFacts, assessment_needed
 
 # The Art. 46 tools whose transfers need an assessment (SCC clause 14; BCRs after Schrems II).
 ASSESSED_TOOLS = (TransferTool.SCC, TransferTool.BCR)
@@ -80,8 +80,18 @@ EDITABLE = tuple(AssessmentValues.__dataclass_fields__)
 
 
 def needs_assessment(location: ProcessingLocation, on: date | None = None) -> bool:
-    """Whether the location's transfer relies on a tool that calls for an assessment."""
-    return location.transfer_tool in ASSESSED_TOOLS and not is_eea(location.country_code, on)
+    """Whether the location's transfer relies on SCCs or BCRs to a country whose law must be
+    assessed: not the EEA, not an adequate country, not an importer a partial decision covers."""
+    if location.transfer_tool not in ASSESSED_TOOLS:
+        return False
+    importer = location.subprocessor
+    facts = TransferFacts(
+        country=location.country_code,
+        ground=transfer_ground(location),
+        importer_dpf_certified=importer.dpf_certified,
+        importer_subject_to_pipeda=importer.subject_to_pipeda,
+    )
+    return assessment_needed(facts, on or date.today())
 
 
 def series(location: ProcessingLocation) -> list[TransferAssessment]:
@@ -101,7 +111,10 @@ def start(location: ProcessingLocation, actor: str) -> TransferAssessment:
     _lock(location)
     if not needs_assessment(location):
         raise AssessmentError(
-            _("Only a transfer outside the EEA under SCCs or BCRs needs an impact assessment.")
+            _(
+                "Only a transfer under SCCs or BCRs to a country without adequacy needs an impact "
+                "assessment."
+            )  # fmt: skip
         )
     versions = series(location)
     open_version = next((v for v in versions if not v.settled), None)

@@ -158,12 +158,7 @@ def _safeguard_reasons(facts, country_status: StatusOn, assume_ended) -> list[Re
     reasons += [
         Reason("measure_unknown", {"country": country, "measure": code}) for code in unknown
     ]
-    # An adequate country, or an importer within a partial decision's scope, needs no assessment
-    # of the third country's law (EDPB Recommendations 01/2020, Step 2).
-    decision_in_force = country_status.decision
-    if decision_in_force and (
-        decision_in_force.condition is None or _within_scope(decision_in_force, facts)
-    ):
+    if not _assessment_needed(facts, country_status):
         return reasons
     if facts.assessment is not None:
         # The assessment concludes which measures, if any, the transfer needs.
@@ -174,6 +169,23 @@ def _safeguard_reasons(facts, country_status: StatusOn, assume_ended) -> list[Re
     if measure_reason:
         reasons.append(Reason(measure_reason, {"country": country}))
     return reasons
+
+
+def assessment_needed(facts: TransferFacts, on: date) -> bool:
+    """Whether the transfer relies on SCCs or BCRs to a country whose law must be assessed."""
+    if facts.ground is None or facts.ground.tool not in (TransferTool.SCC, TransferTool.BCR):
+        return False
+    country_status = status(facts.country, on)
+    if country_status.status is CountryStatus.EEA:
+        return False
+    return _assessment_needed(facts, country_status)
+
+
+def _assessment_needed(facts: TransferFacts, country_status: StatusOn) -> bool:
+    # An adequate country, or an importer within a partial decision's scope, needs no assessment
+    # of the third country's law (EDPB Recommendations 01/2020, Step 2).
+    in_force = country_status.decision
+    return not (in_force and (in_force.condition is None or _within_scope(in_force, facts)))
 
 
 def _assessment_reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:

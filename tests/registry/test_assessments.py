@@ -358,3 +358,13 @@ def test_the_evidence_pack_manifest_names_the_hash_of_every_file(editor, approve
 def test_the_audit_trail_in_the_evidence_pack_verifies(editor, approved):
     archive = zipfile.ZipFile(io.BytesIO(editor.get("/admin/evidence.zip").data))
     assert json.loads(archive.read("audit/verification.json"))["intact"] is True
+
+
+def test_sccs_to_an_adequate_country_need_no_assessment(app, editor, make_subprocessor):
+    japan = make_subprocessor(name="Sakura", locations=[{"country_code": "JP", "role": "processing",
+                                                         "transfer_tool": TransferTool.SCC,
+                                                         "scc_module": 3}])  # fmt: skip
+    assert "Sakura" not in editor.get("/admin/assessments").text
+    with app.app_context():
+        location = db.session.get(Subprocessor, japan.id).locations[0].id
+    assert start(editor, location).status_code == 409
