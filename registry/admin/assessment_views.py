@@ -27,11 +27,16 @@ from transfers.risk import FACTORS
 
 @blueprint.get("/assessments")
 def assessments_overview():
+    return _overview()
+
+
+def _overview(problems=()) -> str:
     return render_template(
         "admin/assessments.html",
         transfers=transfers_to_assess(str(get_locale())),
         states=labels.ASSESSMENT_STATES,
         confirm=ConfirmForm(),
+        problems=problems,
     )
 
 
@@ -53,8 +58,7 @@ def start_assessment(location_id: int):
         assessment = assessments.start(location, current_user.email)
     except assessments.AssessmentError as error:
         db.session.rollback()
-        flash(str(error))
-        return redirect(url_for("admin.assessments_overview")), 409
+        return _overview(problems=[str(error)]), 409
     db.session.commit()
     return redirect(url_for("admin.edit_assessment", assessment_id=assessment.id))
 

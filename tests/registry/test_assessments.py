@@ -368,3 +368,50 @@ def test_sccs_to_an_adequate_country_need_no_assessment(app, editor, make_subpro
     with app.app_context():
         location = db.session.get(Subprocessor, japan.id).locations[0].id
     assert start(editor, location).status_code == 409
+
+
+def test_a_refused_start_says_why_on_the_page(app, editor, make_subprocessor):
+    swiss = make_subprocessor(locations=[{"country_code": "CH", "role": "processing",
+                                          "transfer_tool": TransferTool.ADEQUACY}])  # fmt: skip
+    with app.app_context():
+        location = db.session.get(Subprocessor, swiss.id).locations[0].id
+    response = start(editor, location)
+    assert "needs an impact assessment" in response.text
+
+
+def test_a_second_version_cannot_start_while_one_is_open(app, editor, location_id):
+    started(app, editor, location_id)
+    response = start(editor, location_id)
+    assert response.status_code == 409
+    assert "Version 1 of this assessment is still open; finish it first." in response.text
+
+
+def test_approval_is_refused_when_the_register_changed_after_submission(
+    app, editor, admin, india, location_id, make_term
+):
+    assessment_id = started(app, editor, location_id)
+    save(editor, assessment_id, complete_form())
+    act(editor, assessment_id, "submit")
+    with app.app_context():
+        subprocessor = db.session.get(Subprocessor, india)
+        subprocessor.data_categories.append(make_term(DataCategory))
+        db.session.commit()
+    response = act(admin, assessment_id, "approve")
+    assert response.status_code == 409
+    assert stored(app, assessment_id).state.value == "in_review"
+
+
+def test_a_reviewer_sends_a_version_back_with_a_comment_the_author_sees(
+    app, editor, admin, location_id
+):
+    assessment_id = started(app, editor, location_id)
+    save(editor, assessment_id, complete_form())
+    act(editor, assessment_id, "submit")
+    act(admin, assessment_id, "send-back", comment="Say more on section 69.")
+    assert stored(app, assessment_id).state.value == "draft"
+    assert "Say more on section 69." in editor.get(f"/admin/assessments/{assessment_id}/edit").text
+
+
+def test_the_report_reads_in_german(editor, approved):
+    page = editor.get(f"/admin/assessments/{approved}?lang=de").text
+    assert "Schritt 1" in page
