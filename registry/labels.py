@@ -6,6 +6,7 @@ from registry.models import (
     AssessmentState,
     ChangeKind,
     LocationRole,
+    MessageKind,
     NoticeState,
     ObjectionOutcome,
     ObjectionState,
@@ -259,4 +260,13 @@ ASSESSMENT_FIELDS = {
     "reasoning": _l("Reasoning"),
     "mapped": _l("The transfer in the register"),
     "ground": _l("The transfer tool and measures in the register"),
+}
+
+MESSAGE_KINDS = {
+    MessageKind.OBJECTION_CONFIRMATION: _l("Confirmation of an objection"),
+    MessageKind.OBJECTION_ACKNOWLEDGEMENT: _l("Acknowledgement of an objection"),
+    MessageKind.SUBSCRIPTION_CONFIRMATION: _l("Confirmation of a subscription"),
+    MessageKind.NOTICE_ANNOUNCED: _l("Announcement"),
+    MessageKind.NOTICE_REMINDER: _l("Reminder before the deadline"),
+    MessageKind.NOTICE_WITHDRAWN: _l("Withdrawal"),
 }

@@ -161,7 +161,15 @@ def ensure_open(notice: ChangeNotice) -> None:
     if notice.kind is ChangeKind.EDITORIAL:
         raise WindowClosed(_("This was an editorial correction, published without a notice "
                              "window: it changes nothing to object to."))  # fmt: skip
-    if notice.state is NoticeState.EFFECTIVE or clock.now() >= notice.objection_deadline:
+    if notice.state is NoticeState.EFFECTIVE:
+        raise WindowClosed(
+            _("This change took effect on %(effective)s; its objection window closed on "
+              "%(deadline)s. Write to %(dpo)s about any concern.",
+              effective=instants.both(notice.effective_at),
+              deadline=instants.both(notice.objection_deadline),
+              dpo=current_app.config["DPO_EMAIL"])
+        )  # fmt: skip
+    if clock.now() >= notice.objection_deadline:
         raise WindowClosed(
             _("The objection window for this change closed on %(deadline)s. Objections to it "
               "can no longer be taken; write to %(dpo)s about any concern.",

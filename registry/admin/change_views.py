@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from registry import audit, changes, outbox
+from registry import audit, changes, labels, outbox
 from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, ConfirmForm, WithdrawForm
 from registry.extensions import db
@@ -109,6 +109,7 @@ def deliveries(notice_id: int):
         "admin/deliveries.html",
         notice=notice,
         kinds=kinds,
+        kind_names=labels.MESSAGE_KINDS,
         counts=counts,
         failures=outbox.failures(notice.id),
         form=ConfirmForm(),

@@ -236,6 +236,16 @@ def test_a_late_objection_stores_nothing_and_sends_nothing(app, client, runner, 
     assert delivered(app) == []
 
 
+def test_the_form_of_a_change_in_effect_says_when_it_took_effect(app, client, clock, notice_id):
+    clock.move(days=30)
+    with app.app_context():
+        changes.apply_due()
+        db.session.commit()
+    page = client.get(f"/changes/{notice_id}/object").get_data(as_text=True)
+    assert "This change took effect on" in page
+    assert DEADLINE in page
+
+
 def test_the_form_after_the_deadline_shows_the_deadline_instead(client, clock, notice_id):
     clock.move(days=30)
     page = client.get(f"/changes/{notice_id}/object").get_data(as_text=True)
