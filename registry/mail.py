@@ -8,6 +8,7 @@ when no SMTP server is configured (the local default).
 """
 
 import os
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -78,18 +79,40 @@ class Template:
         message["Content-Language"] = language  # after the parts: setting them clears Content-*
         self.data = bytes(message)
         self.markers = markers
+        self._pieces = self._split(self.data, markers)
 
     def fill(self, recipient: str, message_id: str, values: dict[str, str]) -> Envelope:
-        data = (
-            self.data.replace(self.TO.encode(), recipient.encode(), 1)
-            .replace(self.MESSAGE_ID.encode(), message_id.encode(), 1)
-            .replace(self.DATE.encode(), format_datetime(clock.now()).encode(), 1)
-        )
+        """The message for one recipient: its pieces joined once around the values."""
+        filled = {
+            "To": recipient.encode(),
+            "Message-ID": message_id.encode(),
+            "Date": format_datetime(clock.now()).encode(),
+        }
         for marker in self.markers:
             value = values[marker]
-            data = data.replace(f"%%{marker}|html%%".encode(), escape(value).encode())
-            data = data.replace(f"%%{marker}%%".encode(), value.encode())
+            filled[marker] = value.encode()
+            filled[f"{marker}|html"] = escape(value).encode()
+        data = b"".join(piece if slot is None else filled[slot] for piece, slot in self._pieces)
         return Envelope(self.sender, recipient, message_id, data)
+
+    @classmethod
+    def _split(cls, data: bytes, markers: tuple[str, ...]) -> list[tuple[bytes, str | None]]:
+        """The message as literal pieces and named slots: the first To, Message-ID and Date
+        placeholders (the headers), and every marker, each in its plain and HTML form."""
+        once = {cls.TO.encode(): "To", cls.MESSAGE_ID.encode(): "Message-ID",
+                cls.DATE.encode(): "Date"}  # fmt: skip
+        every = {f"%%{marker}{form}%%".encode(): f"{marker}{form}"
+                 for marker in markers for form in ("", "|html")}  # fmt: skip
+        pattern = re.compile(b"|".join(map(re.escape, [*once, *every])))
+        pieces, start = [], 0
+        for found in pattern.finditer(data):
+            slot = once.pop(found.group(), None) or every.get(found.group())
+            if slot is None:  # a header placeholder seen a second time stays as it is
+                continue
+            pieces += [(data[start : found.start()], None), (b"", slot)]
+            start = found.end()
+        pieces.append((data[start:], None))
+        return pieces
 
     def message_id(self, key: str, queued_at: datetime) -> str:
         """The same on every attempt, so a mail client shows a message that was sent twice (a
