@@ -29,7 +29,6 @@ from registry.models import ChangeNotice, DeliveryState, MessageKind, NoticeStat
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(minutes=1)
-_UPDATES: dict[frozenset, sa.Update] = {}
 LONGEST_WAIT = timedelta(hours=6)
 
 
@@ -91,7 +90,7 @@ class _Claim:
     """A batch's lease, and the connection that records what became of each message."""
 
     token: str
-    ledger: sa.Connection
+    ledger: "_Ledger"
 
 
 @contextmanager
@@ -109,15 +108,76 @@ def _ledger():
         else:
             connection.exec_driver_sql("SET synchronous_commit TO OFF")
         connection.commit()
+        ledger = _Ledger(connection)
         try:
-            yield connection
+            yield ledger
         finally:
-            connection.rollback()
+            ledger.rollback()
             if sqlite:
                 connection.exec_driver_sql(f"PRAGMA synchronous = {int(before)}")
             else:
                 connection.exec_driver_sql("RESET synchronous_commit")
             connection.commit()
+
+
+class _Ledger:
+    """Records what became of each message, each record in a transaction of its own.
+
+    A record is an UPDATE of one outbox row, compiled once per set of columns for this
+    database and run straight on the driver's connection: at thousands of messages a round,
+    SQLAlchemy's bookkeeping around each statement costs more than the database's own work.
+    The column types still convert the values (`bind_processor`), as they would through it.
+    """
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self.connection = connection
+        self._driver = connection.connection.driver_connection
+        self._compiled: dict[frozenset[str], tuple[str, tuple[str, ...], dict]] = {}
+
+    def record(self, message_id: int, token: str, values: dict) -> int:
+        """Set `values` on the message if `token` still holds its lease, give the lease up, and
+        commit; the number of rows changed (0: another worker took the message over)."""
+        sql, positions, processors = self._statement(frozenset(values))
+        parameters = {"message": message_id, "token": token, "lease_token": None,
+                      "leased_until": None, **values}  # fmt: skip
+        for name, process in processors.items():
+            if parameters[name] is not None:
+                parameters[name] = process(parameters[name])
+        arguments = [parameters[name] for name in positions] if positions else parameters
+        cursor = self._driver.cursor()
+        try:
+            cursor.execute(sql, arguments)
+            changed = cursor.rowcount
+        finally:
+            cursor.close()
+        self._driver.commit()
+        return changed
+
+    def rollback(self) -> None:
+        self._driver.rollback()
+        self.connection.rollback()
+
+    def _statement(self, columns: frozenset[str]) -> tuple[str, tuple[str, ...], dict]:
+        if columns not in self._compiled:
+            table = OutboxMessage.__table__
+            statement = (
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("message", type_=table.c.id.type),
+                       table.c.lease_token == sa.bindparam("token",
+                                                           type_=table.c.lease_token.type))
+                .values(**{name: sa.bindparam(name, type_=table.c[name].type)
+                           for name in {"lease_token", "leased_until", *columns}})
+            )  # fmt: skip
+            dialect = self.connection.dialect
+            compiled = statement.compile(dialect=dialect)
+            processors = {
+                name: process
+                for name, bind in compiled.binds.items()
+                if (process := bind.type.bind_processor(dialect)) is not None
+            }
+            positions = tuple(compiled.positiontup or ())  # empty for a named paramstyle
+            self._compiled[columns] = (compiled.string, positions, processors)
+        return self._compiled[columns]
 
 
 def queue_reminders() -> int:
@@ -226,12 +286,12 @@ def _deliver(claim: _Claim, batch, transport, composer, done: Round, stop) -> No
 
 def _renew(claim: _Claim, lease: timedelta) -> bool:
     table = OutboxMessage.__table__
-    renewed = claim.ledger.execute(
+    renewed = claim.ledger.connection.execute(
         sa.update(table)
         .where(table.c.lease_token == claim.token)
         .values(leased_until=clock.now() + lease)
     ).rowcount
-    claim.ledger.commit()
+    claim.ledger.connection.commit()
     return renewed > 0
 
 
@@ -259,19 +319,5 @@ def _release(claim: _Claim, messages: list[emails.Outgoing]) -> None:
 def _update(claim: _Claim, message: emails.Outgoing, **values) -> None:
     """Record what became of one message and give up the lease, in a transaction of its own:
     once the server has answered, the answer is on record before the next message goes."""
-    statement = _UPDATES.get(frozenset(values))
-    if statement is None:  # one statement per set of columns, built once
-        table = OutboxMessage.__table__
-        statement = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("message"),
-                   table.c.lease_token == sa.bindparam("token"))
-            .values(lease_token=None, leased_until=None,
-                    **{name: sa.bindparam(name, type_=table.c[name].type) for name in values})
-        )  # fmt: skip
-        _UPDATES[frozenset(values)] = statement
-    parameters = {"message": message.id, "token": claim.token, **values}
-    updated = claim.ledger.execute(statement, parameters).rowcount
-    claim.ledger.commit()
-    if not updated:
+    if not claim.ledger.record(message.id, claim.token, values):
         log.warning("outbox message %s was claimed by another worker meanwhile", message.id)
