@@ -16,7 +16,8 @@ import pycountry
 
 from transfers.grounds import Derogation, SccModule, TransferGround, TransferTool
 from transfers.measures import catalogue
-from transfers.verdicts import TransferFacts, judge
+from transfers.risk import Conclusion
+from transfers.verdicts import AssessmentOnRecord, TransferFacts, judge
 
 GROUNDS = [
     None,
@@ -27,6 +28,11 @@ GROUNDS = [
     TransferGround(TransferTool.DEROGATION, derogation=Derogation.LEGAL_CLAIMS,
                    derogation_justification="A claim"),
 ]  # fmt: skip
+
+
+# An approved assessment, due for review in a year.
+ASSESSED = AssessmentOnRecord(Conclusion.ACCEPTABLE_WITH_MEASURES, date(2026, 3, 1),
+                              next_review=date(2027, 3, 1))  # fmt: skip
 
 
 def main() -> None:
@@ -42,7 +48,7 @@ def main() -> None:
             ground=chance.choice(GROUNDS),
             importer_dpf_certified=chance.random() < 0.5,
             measures=frozenset(chance.sample(codes, chance.randint(0, 4))),
-            tia_on_record=chance.random() < 0.5,
+            assessment=ASSESSED if chance.random() < 0.5 else None,
         )
         for _ in range(count)
     ]
