@@ -30,7 +30,7 @@ def send(connection: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> 
         f"mail FROM:{_quoted(sender)}{options}\r\n"
         f"rcpt TO:{_quoted(recipient)}\r\n"
         "data\r\n"
-    ).encode("ascii")
+    ).encode("ascii")  # fmt: skip
     connection.send(envelope)
     # RFC 2920 §3.1: every answer of the group is read and checked, in order.
     mail = connection.getreply()
