@@ -5,10 +5,11 @@ The HTML report, the JSON export and the evidence pack all render `assessment_do
 they say the same thing.
 """
 
+import math
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, format_percent
 from sqlalchemy.orm import selectinload
 
 from registry import assessments, instants, labels
@@ -33,8 +34,9 @@ from transfers.verdicts import TransferFacts
 COMPARED = (
     ("data_format", 1), ("onward_transfers", 1), ("access_from", 1), ("law_findings", 3),
     ("practice_findings", 3), ("measures", 4), ("scc_signed_on", 5), ("docking_clause", 5),
-    ("procedural_notes", 5), ("review_interval_months", 6), ("risk_years", 0),
-    ("risk_paths", 0), ("conclusion", 0), ("reasoning", 0), ("mapped", 1), ("ground", 2),
+    ("modifies_clauses", 5), ("authorisation", 5), ("procedural_notes", 5),
+    ("review_interval_months", 6), ("risk_years", 0), ("risk_paths", 0), ("conclusion", 0),
+    ("reasoning", 0), ("mapped", 1), ("ground", 2),
 )  # fmt: skip
 
 
@@ -93,6 +95,8 @@ def assessment_document(assessment: TransferAssessment, language: str) -> dict:
                 "scc_module": assessment.ground.get("scc_module"),
                 "scc_signed_on": _day(assessment.scc_signed_on),
                 "docking_clause": assessment.docking_clause,
+                "modifies_clauses": assessment.modifies_clauses,
+                "authorisation": assessment.authorisation,
                 "notes": assessment.procedural_notes,
             },
             "step_6_review": {
@@ -131,7 +135,7 @@ def differences(older: TransferAssessment, newer: TransferAssessment, language: 
 def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
     """Every transfer that needs an assessment (SCCs or BCRs outside the EEA, of subprocessors
     not retired), with its approved and open versions, its verdict and what needs doing."""
-    on = on or date.today()
+    on = on or assessments.today()
     locations = db.session.scalars(
         sa.select(ProcessingLocation)
         .join(ProcessingLocation.subprocessor)
@@ -152,7 +156,7 @@ def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
         .order_by(TransferAssessment.version.desc())
     ):
         versions.setdefault(version.location_id, []).append(version)
-    on_record = assessments.on_record(location.id for location in locations)
+    on_record = assessments.on_record(on)
     listed = []
     for location in locations:
         series = versions.get(location.id, [])
@@ -183,6 +187,19 @@ def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
             }
         )
     return listed
+
+
+def percent(probability: float | None) -> str:
+    """A probability as a percentage in the current language, to two significant digits, so
+    that the small figures this method gives never read as 0 % unless they are 0."""
+    if probability is None:
+        return "—"
+    if probability == 0 or probability >= 0.01:
+        return format_percent(probability, "#,##0.##%")
+    if probability < 1e-8:
+        return "< " + format_percent(1e-8, "0.######%")
+    digits = 1 - math.floor(math.log10(probability * 100))  # two significant digits
+    return format_percent(probability, "0." + "#" * digits + "%")
 
 
 def _tool(ground: dict) -> dict:
@@ -234,6 +251,7 @@ def _risk(assessment: TransferAssessment, figure, language: str) -> dict:
     return {
         "method": "transfers.risk: 1 - prod(1 - request*covers*in_clear) per year; "
         "1 - (1 - p_year)^years over the period",
+        "computed": figure is not None,
         "years": assessment.risk_years,
         "paths": [
             {

@@ -13,24 +13,25 @@ with whether the register's facts have moved on since.
 import calendar
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from registry import audit, clock, instants
 from registry.extensions import db
 from registry.models import (
     AssessmentState,
+    AuditEvent,
     ProcessingLocation,
     Subprocessor,
     TransferAssessment,
 )
-from registry.models.assessments import LONGEST_REVIEW_INTERVAL
+from registry.models.assessments import LONGEST_REVIEW_INTERVAL, SETTLED
 from registry.models.register import transfer_ground
 from transfers import laws
 from transfers.grounds import TransferTool
@@ -67,6 +68,8 @@ class AssessmentValues:
     measures: tuple[dict, ...] = ()  # {"code", "implementation"}
     scc_signed_on: date | None = None
     docking_clause: bool = False
+    modifies_clauses: bool = False
+    authorisation: str = ""
     procedural_notes: str = ""
     review_interval_months: int = 12
     risk_years: int = 5
@@ -91,7 +94,7 @@ def needs_assessment(location: ProcessingLocation, on: date | None = None) -> bo
         importer_dpf_certified=importer.dpf_certified,
         importer_subject_to_pipeda=importer.subject_to_pipeda,
     )
-    return assessment_needed(facts, on or date.today())
+    return assessment_needed(facts, on or today())
 
 
 def series(location: ProcessingLocation) -> list[TransferAssessment]:
@@ -137,14 +140,16 @@ def start(location: ProcessingLocation, actor: str) -> TransferAssessment:
         mapped=mapped,
         ground=ground,
         facts_fingerprint=fingerprint(mapped, ground),
+        laws_fingerprint=laws_fingerprint(location.country_code),
     )
     if versions:
         for name in EDITABLE:
             setattr(assessment, name, getattr(versions[0], name))
+        assessment.law_findings = _findings_for_catalogue(versions[0].law_findings, location)
     else:
         _prefill(assessment, location)
     db.session.add(assessment)
-    db.session.flush()
+    _flush_or_conflict()
     audit.record(actor, "assessment.started", "transfer_assessment", assessment.id,
                  after=snapshot(assessment))  # fmt: skip
     return assessment
@@ -206,6 +211,34 @@ def send_back(assessment: TransferAssessment, actor: str, comment: str) -> None:
                  after={"state": "draft", "review_comment": assessment.review_comment})  # fmt: skip
 
 
+def discard(assessment: TransferAssessment, actor: str) -> None:
+    """Delete a version that was never approved (started by mistake, or no longer needed); the
+    audit trail keeps what it said."""
+    _lock(assessment.location)
+    db.session.refresh(assessment)
+    if assessment.settled:
+        raise AssessmentError(_("An approved assessment is evidence and is never deleted."))
+    before = snapshot(assessment)
+    db.session.delete(assessment)
+    db.session.flush()
+    audit.record(actor, "assessment.discarded", "transfer_assessment", assessment.id,
+                 before=before)  # fmt: skip
+
+
+def contributors(assessment: TransferAssessment) -> set[str]:
+    """Who wrote the version: its author, whoever saved a change to it or sent it for review."""
+    actors = db.session.scalars(
+        sa.select(AuditEvent.actor).where(
+            AuditEvent.subject_type == "transfer_assessment",
+            AuditEvent.subject_id == str(assessment.id),
+            AuditEvent.action.in_(
+                ("assessment.started", "assessment.updated", "assessment.submitted")
+            ),  # fmt: skip
+        )
+    )
+    return {assessment.author, *filter(None, [assessment.submitted_by]), *actors}
+
+
 def approve(assessment: TransferAssessment, actor: str) -> None:
     """Approve a version in review: it becomes the one the transfer relies on, the version
     approved before it is superseded, and the next review is due after its interval.
@@ -217,9 +250,18 @@ def approve(assessment: TransferAssessment, actor: str) -> None:
     db.session.refresh(assessment)
     if assessment.state is not AssessmentState.IN_REVIEW:
         raise AssessmentError(_("Only an assessment in review can be approved."))
-    if actor == assessment.author:
-        raise AssessmentError(_("Another admin must approve an assessment you wrote."))
+    if actor in contributors(assessment):
+        raise AssessmentError(
+            _("Another admin must approve an assessment you wrote, edited or sent for review.")
+        )
     mapped, ground = register_facts(location)
+    if laws_fingerprint(location.country_code) != assessment.laws_fingerprint:
+        raise AssessmentError(
+            _(
+                "The catalogue's laws of this country changed after this version was sent for "
+                "review; send it back so that its author can check step 3 again."
+            )  # fmt: skip
+        )
     if fingerprint(mapped, ground) != assessment.facts_fingerprint:
         raise AssessmentError(
             _(
@@ -239,7 +281,7 @@ def approve(assessment: TransferAssessment, actor: str) -> None:
     assessment.next_review_on = add_months(
         instants.local_date(now), assessment.review_interval_months
     )
-    db.session.flush()
+    _flush_or_conflict()
     audit.record(actor, "assessment.approved", "transfer_assessment", assessment.id,
                  before={"state": "in_review"}, after=snapshot(assessment))  # fmt: skip
 
@@ -259,8 +301,25 @@ def missing_parts(assessment: TransferAssessment) -> list[str]:
     for entry in assessment.measures:
         if not entry.get("implementation", "").strip():
             missing.append(_("Step 4: how %(measure)s is implemented.", measure=entry["code"]))
+    recorded = set(assessment.ground.get("measures", []))
+    for entry in assessment.measures:
+        if entry["code"] not in recorded:
+            missing.append(
+                _(
+                    "Step 4: %(measure)s is not recorded for this transfer in the register; record "
+                    "it there, or leave it out here.",
+                    measure=entry["code"],
+                )  # fmt: skip
+            )
     if assessment.ground.get("tool") == TransferTool.SCC and assessment.scc_signed_on is None:
         missing.append(_("Step 5: the day the SCCs were signed."))
+    if assessment.modifies_clauses and not assessment.authorisation.strip():
+        missing.append(
+            _(
+                "Step 5: the supervisory authority's authorisation (Art. 46(3)(a) GDPR), since "
+                "the measures modify the clauses."
+            )  # fmt: skip
+        )
     given = {path["law"] for path in assessment.risk_paths}
     for finding in assessment.law_findings:
         entry = laws.catalogue().get(finding["law"])
@@ -276,33 +335,59 @@ def missing_parts(assessment: TransferAssessment) -> list[str]:
 
 
 def risk_figure(assessment: TransferAssessment) -> RiskFigure | None:
-    """The risk computed from the assessment's inputs; None if they cannot be computed."""
+    """The risk computed from the assessment's inputs; None if they cannot be computed, or if
+    the catalogue holds no law of the destination (a figure of 0 would then claim what nobody
+    assessed)."""
+    if not laws.laws_of(assessment.mapped["location"]["country"]):
+        return None
     try:
         return assess_risk(_paths(assessment.risk_paths), assessment.risk_years)
     except (RiskInputError, KeyError, TypeError):
         return None
 
 
-def on_record(location_ids: Iterable[int] | None = None) -> dict[int, AssessmentOnRecord]:
-    """The approved assessment of each location (of those given, or of all), as the verdicts
-    take it, with whether the register's facts changed since it was approved."""
+def on_record(
+    on: date | None = None, subprocessors: sa.Select | None = None
+) -> dict[int, AssessmentOnRecord]:
+    """The assessment each location relied on on `on` (today by default): the version approved
+    by then and not yet superseded, as the verdicts take it, with whether the register's facts
+    or the destination's laws in the catalogue changed since. `subprocessors` (a select of ids)
+    narrows it to their locations."""
+    on = on or today()
     query = (
         sa.select(TransferAssessment)
-        .where(TransferAssessment.state == AssessmentState.APPROVED)
+        .where(TransferAssessment.state.in_(SETTLED))
         .options(selectinload(TransferAssessment.location).options(*_FACT_LOADS))
+        .order_by(TransferAssessment.location_id, TransferAssessment.version)
     )
-    if location_ids is not None:
-        query = query.where(TransferAssessment.location_id.in_(list(location_ids)))
-    on_record = {}
+    if subprocessors is not None:
+        query = query.join(TransferAssessment.location).where(
+            ProcessingLocation.subprocessor_id.in_(subprocessors)
+        )
+    relied_on: dict[int, TransferAssessment] = {}
     for assessment in db.session.scalars(query):
+        approved = instants.local_date(assessment.approved_at)
+        superseded = assessment.superseded_at and instants.local_date(assessment.superseded_at)
+        if approved <= on and (superseded is None or on < superseded):
+            relied_on[assessment.location_id] = assessment  # the latest such version wins
+    found = {}
+    for location_id, assessment in relied_on.items():
         mapped, ground = register_facts(assessment.location)
-        on_record[assessment.location_id] = AssessmentOnRecord(
+        found[location_id] = AssessmentOnRecord(
             conclusion=assessment.conclusion,
             approved_on=instants.local_date(assessment.approved_at),
             next_review=assessment.next_review_on,
             facts_changed=fingerprint(mapped, ground) != assessment.facts_fingerprint,
+            law_changed=(
+                laws_fingerprint(assessment.location.country_code) != assessment.laws_fingerprint
+            ),
         )
-    return on_record
+    return found
+
+
+def today() -> date:
+    """Today in the organisation's time zone, by the application's clock."""
+    return instants.local_date(clock.now())
 
 
 def register_facts(location: ProcessingLocation) -> tuple[dict, dict]:
@@ -353,6 +438,15 @@ def fingerprint(mapped: dict, ground: dict) -> str:
         "ground": ground,
     }
     text = json.dumps(facts, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def laws_fingerprint(country: str) -> str:
+    """A hash of everything the catalogue says of the laws of `country`."""
+    entries = [
+        {name: str(value) for name, value in vars(entry).items()} for entry in laws.laws_of(country)
+    ]
+    text = json.dumps(entries, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -409,14 +503,22 @@ _FACT_LOADS = (
 def _prefill(assessment: TransferAssessment, location: ProcessingLocation) -> None:
     """A first draft: a finding to write for each law of the destination, the location's
     measures to describe, and the SCC details the register holds."""
-    assessment.law_findings = [
-        {"law": entry.code, "applies": True, "finding": ""}
-        for entry in laws.laws_of(location.country_code)
-    ]
+    assessment.law_findings = _findings_for_catalogue([], location)
     assessment.measures = [
         {"code": measure.code, "implementation": ""} for measure in location.measures
     ]
     assessment.risk_paths = []
+
+
+def _findings_for_catalogue(findings: list[dict], location: ProcessingLocation) -> list[dict]:
+    """One finding per law the catalogue holds for the destination, in its order: those
+    already written kept, a new law to be assessed (taken to reach the transfer until the
+    assessor says otherwise), a law no longer in the catalogue left out."""
+    written = {finding["law"]: finding for finding in findings}
+    return [
+        written.get(entry.code, {"law": entry.code, "applies": True, "finding": ""})
+        for entry in laws.laws_of(location.country_code)
+    ]
 
 
 def _check(values: AssessmentValues, location: ProcessingLocation) -> None:
@@ -434,10 +536,18 @@ def _check(values: AssessmentValues, location: ProcessingLocation) -> None:
             )
     if len({entry["code"] for entry in values.measures}) != len(values.measures):
         raise AssessmentError(_("A measure is listed twice."))
+    reaching = {finding["law"] for finding in values.law_findings if finding.get("applies")}
     for path in values.risk_paths:
         if path.get("law") not in known_laws:
             raise AssessmentError(
                 _("%(law)s is not a law of the catalogue for this country.", law=path.get("law"))
+            )
+        if path["law"] not in reaching:
+            raise AssessmentError(
+                _(
+                    "%(law)s is marked as not reaching the transfer: it takes no probabilities.",
+                    law=_law_title(path["law"]),
+                )  # fmt: skip
             )
     if not 1 <= values.review_interval_months <= LONGEST_REVIEW_INTERVAL:
         raise AssessmentError(
@@ -471,6 +581,18 @@ def _refresh_facts(assessment: TransferAssessment) -> None:
     mapped, ground = register_facts(assessment.location)
     assessment.mapped, assessment.ground = mapped, ground
     assessment.facts_fingerprint = fingerprint(mapped, ground)
+    assessment.laws_fingerprint = laws_fingerprint(assessment.location.country_code)
+
+
+def _flush_or_conflict() -> None:
+    """Write the session's changes; a version opened or approved by someone else at the same
+    moment (the unique indexes on open and approved versions) is an AssessmentError."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise AssessmentError(
+            _("Someone else changed this assessment at the same moment; reload the page.")
+        ) from None
 
 
 def _lock(location: ProcessingLocation) -> ProcessingLocation:

@@ -18,9 +18,10 @@ from flask import render_template
 from flask_babel import force_locale
 
 from registry import audit, clock, instants, labels
-from registry.assessment_records import assessment_document
+from registry.assessment_records import assessment_document, percent
 from registry.extensions import db
-from registry.models import AuditEvent, ChangeNotice, Objection, TransferAssessment
+from registry.models import AuditEvent, AuditHead, ChangeNotice, Objection, TransferAssessment
+from registry.models.audit import GENESIS_HASH
 from registry.public.change_views import notice_record
 from registry.public.export import register_csv, spreadsheet_safe
 from registry.public.records import RegisterFilter, published_records
@@ -30,8 +31,9 @@ OBJECTION_COLUMNS = ("id", "notice_id", "state", "organisation", "customer_refer
                      "outcome", "resolved_at")  # fmt: skip
 
 
-def evidence_pack(actor: str) -> io.BytesIO:
-    """The zip file, rewound, ready to send."""
+def evidence_pack() -> io.BytesIO:
+    """The zip file, rewound, ready to send. Call it at the start of a transaction that sees
+    one moment of the database (`read_one_moment`), so every file agrees with the others."""
     pack = io.BytesIO()
     manifest = {}
     with zipfile.ZipFile(pack, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -56,21 +58,61 @@ def evidence_pack(actor: str) -> io.BytesIO:
             add(f"{stem}.json", _json(document))
             add(f"{stem}.html", _standalone_report(assessment, document))
         trail_name = "audit/audit-trail.csv"
-        digest = hashlib.sha256()
+        digest, chain = hashlib.sha256(), _Chain()
         with archive.open(trail_name, "w") as trail:
-            for chunk in _audit_csv():
+            for chunk in _audit_csv(chain):
                 data = chunk.encode("utf-8")
                 digest.update(data)
                 trail.write(data)
         manifest[trail_name] = digest.hexdigest()
-        report = audit.verify()
-        add("audit/verification.json", _json({"checked": report.checked, "intact": report.intact,
-                                              "broken_at": report.broken_at,
-                                              "problem": report.problem}))  # fmt: skip
+        add("audit/verification.json", _json(chain.report()))
         add("manifest.json", _json({"generated_at": instants.utc_text(clock.now()),
-                                    "generated_by": actor, "files": manifest}))  # fmt: skip
+                                    "files": manifest}))  # fmt: skip
     pack.seek(0)
     return pack
+
+
+def read_one_moment() -> None:
+    """Begin a transaction that reads the database as it was at its first statement:
+    REPEATABLE READ on PostgreSQL. SQLite in WAL mode reads each statement at its own moment
+    (the driver starts no transaction for reads), so a write committed while the pack is built
+    can show in the later files; the chain's verification is made over the rows exported."""
+    db.session.commit()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+class _Chain:
+    """The hash chain verified over the events as they are exported (`audit.verify`'s checks,
+    on exactly the rows in the file)."""
+
+    def __init__(self) -> None:
+        self.expected_id, self.previous, self.checked = 1, GENESIS_HASH, 0
+        self.broken_at: int | None = None
+        self.problem: str | None = None
+
+    def check(self, event: AuditEvent) -> None:
+        if self.broken_at is not None:
+            return
+        if event.id != self.expected_id:
+            self.broken_at, self.problem = self.expected_id, f"event {self.expected_id} is missing"
+        elif event.previous_hash != self.previous:
+            self.broken_at, self.problem = event.id, "it does not follow the event before it"
+        elif audit.event_hash(event) != event.hash:
+            self.broken_at, self.problem = event.id, "its content no longer matches its hash"
+        else:
+            self.expected_id, self.previous = event.id + 1, event.hash
+            self.checked += 1
+
+    def report(self) -> dict:
+        if self.broken_at is None:
+            head = db.session.get(AuditHead, 1)
+            last = (head.last_event_id, head.last_hash) if head else None
+            if last != (self.expected_id - 1, self.previous):
+                self.broken_at = self.expected_id
+                self.problem = "the last events are missing"
+        return {"checked": self.checked, "intact": self.broken_at is None,
+                "broken_at": self.broken_at, "problem": self.problem}  # fmt: skip
 
 
 def pack_name() -> str:
@@ -83,7 +125,7 @@ def _standalone_report(assessment: TransferAssessment, document: dict) -> str:
             "admin/assessment_standalone.html",
             assessment=assessment,
             document=document,
-            percent=lambda value: "—" if value is None else f"{value:.2%}",
+            percent=percent,
             states=labels.ASSESSMENT_STATES,
         )
 
@@ -98,8 +140,9 @@ def _objections_csv() -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _audit_csv():
-    """The trail, oldest first, with its hashes, in chunks of a thousand events."""
+def _audit_csv(chain: _Chain):
+    """The trail, oldest first, with its hashes, in chunks of a thousand events, each event
+    checked against the chain as it goes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["id", "occurred_at_utc", "actor", "action", "subject_type", "subject_id",
@@ -109,11 +152,13 @@ def _audit_csv():
     )
     with events:
         for count, event in enumerate(events, 1):
-            writer.writerow([
+            chain.check(event)
+            row = [
                 str(event.id), event.occurred_at.isoformat(), event.actor, event.action,
                 event.subject_type, event.subject_id or "", _compact(event.before),
                 _compact(event.after), event.previous_hash, event.hash,
-            ])  # fmt: skip
+            ]  # fmt: skip
+            writer.writerow([spreadsheet_safe(value) for value in row])
             if count % 1000 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)

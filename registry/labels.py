@@ -153,6 +153,14 @@ REASONS = {
         "%(country)s: the locations, data or measures of the transfer changed after its impact "
         "assessment was approved on %(approved)s"
     ),
+    "tia_measures_ineffective": _l(
+        "%(country)s: the transfer impact assessment relies on supplementary measures, but none "
+        "recorded is one the EDPB considers effective for what happens there"
+    ),
+    "tia_law_changed": _l(
+        "%(country)s: the laws of the country in the catalogue changed after the transfer impact "
+        "assessment was approved on %(approved)s"
+    ),
     "tia_status_changed": _l(
         "%(country)s: the country's adequacy status changed on %(changed)s, after the transfer "
         "impact assessment was approved on %(approved)s"
@@ -252,6 +260,8 @@ ASSESSMENT_FIELDS = {
     "measures": _l("Supplementary measures"),
     "scc_signed_on": _l("SCCs signed on"),
     "docking_clause": _l("Docking clause (clause 7)"),
+    "modifies_clauses": _l("The measures contradict or modify the SCCs or BCRs"),
+    "authorisation": _l("The supervisory authority's authorisation"),
     "procedural_notes": _l("Other procedural steps"),
     "review_interval_months": _l("Review every (months)"),
     "risk_years": _l("Assessment period (years)"),

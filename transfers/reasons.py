@@ -86,6 +86,16 @@ REASONS: dict[str, tuple[Verdict, str]] = {
         "{country}: the locations, data or measures of the transfer changed after its impact "
         "assessment was approved on {approved}",
     ),
+    "tia_measures_ineffective": (
+        Verdict.NEEDS_ATTENTION,
+        "{country}: the transfer impact assessment relies on supplementary measures, but none "
+        "recorded is one the EDPB considers effective for what happens there",
+    ),
+    "tia_law_changed": (
+        Verdict.NEEDS_ATTENTION,
+        "{country}: the laws of the country in the catalogue changed after the transfer impact "
+        "assessment was approved on {approved}",
+    ),
     "tia_status_changed": (
         Verdict.NEEDS_ATTENTION,
         "{country}: the country's adequacy status changed on {changed}, after the transfer "

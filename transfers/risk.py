@@ -1,5 +1,6 @@
-"""The residual risk of a transfer: the probability that a foreign authority obtains the
-transferred data in the clear during the assessment period.
+"""The residual risk of a transfer: the probability that an authority of the destination
+obtains the transferred data in the clear, through access that falls short of the European
+Essential Guarantees (EDPB Recommendations 02/2020), during the assessment period.
 
 The method is the one practitioners use since Schrems II (C-311/18) to document Step 3 of EDPB
 Recommendations 01/2020 (version 2.0) with figures, as published by David Rosenthal (VISCHER),
@@ -9,10 +10,13 @@ an authority obtain data from the importer (an access path; see `transfers.laws`
 estimates, for one year, the probability of each condition that must hold for that law to
 deliver this transfer's data to the authority in the clear:
 
-1. `request`: an authority requires the importer to hand over or give access to data under it;
-2. `covers`: the request reaches the data of this transfer (and not only other data);
+1. `request`: an authority seeks data under it in a year, by an order to the importer or by
+   interception on the way (a law such as EO 12333 needs no order);
+2. `covers`: what is sought reaches the data of this transfer (and not only other data);
 3. `in_clear`: the data reach the authority readable, despite the supplementary measures and
    any challenge the importer brings.
+
+A law the assessor finds does not reach the transfer takes no probabilities.
 
 A path's yearly probability is the product of its three. Paths are taken as independent, so
 the yearly probability that any of them succeeds is 1 - (1 - p1)(1 - p2)…, and over an

@@ -35,6 +35,8 @@ class AssessmentOnRecord:
     # The register's facts of the transfer (locations, data and subject categories, ground,
     # measures) differ from those the assessment was approved on.
     facts_changed: bool = False
+    # The catalogue's laws of the destination (transfers.laws) changed since.
+    law_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,9 @@ def _safeguard_reasons(facts, country_status: StatusOn, assume_ended) -> list[Re
     ]
     if not _assessment_needed(facts, country_status):
         return reasons
-    if facts.assessment is not None:
-        # The assessment concludes which measures, if any, the transfer needs.
+    if facts.assessment is not None and facts.assessment.approved_on <= country_status.day:
+        # The assessment concludes which measures, if any, the transfer needs. One approved
+        # after the day being judged did not exist on it.
         return reasons + _assessment_reasons(facts, country_status, assume_ended)
     code = "scc_no_tia" if ground.tool is TransferTool.SCC else "bcr_no_tia"
     reasons.append(Reason(code, {"country": country}))
@@ -196,8 +199,14 @@ def _assessment_reasons(facts, country_status: StatusOn, assume_ended) -> list[R
     if assessment.conclusion is Conclusion.NOT_ACCEPTABLE:
         return [Reason("tia_not_acceptable", {"country": country, "approved": approved})]
     reasons = []
+    if assessment.conclusion is Conclusion.ACCEPTABLE_WITH_MEASURES and _measures_reason(facts):
+        # It relies on measures, but none recorded is one the EDPB considers effective for what
+        # happens at the location (Recommendations 01/2020, Annex 2).
+        reasons.append(Reason("tia_measures_ineffective", {"country": country}))
     if assessment.facts_changed:
         reasons.append(Reason("tia_facts_changed", {"country": country, "approved": approved}))
+    if assessment.law_changed:
+        reasons.append(Reason("tia_law_changed", {"country": country, "approved": approved}))
     changed = status_changed_on(country, country_status.day, assume_ended)
     if changed is not None and changed > assessment.approved_on:
         params = {"country": country, "approved": approved, "changed": changed.isoformat()}

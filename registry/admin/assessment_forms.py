@@ -13,7 +13,14 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from registry import labels
 from registry.assessments import AssessmentValues
@@ -23,7 +30,17 @@ from transfers.measures import catalogue
 from transfers.risk import FACTORS, LONGEST_PERIOD, Conclusion
 
 LONG_TEXT = 20_000
-PERCENT = [Optional(), NumberRange(min=0, max=100, message=_l("Give a percentage from 0 to 100."))]
+
+
+def _finite(form, field):
+    """Refuse NaN and infinities before a range check compares them (a signalling NaN cannot be
+    compared at all)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("Give a percentage from 0 to 100."))
+
+
+PERCENT = [Optional(), _finite,
+           NumberRange(min=0, max=100, message=_l("Give a percentage from 0 to 100."))]  # fmt: skip
 
 
 class AssessmentForm(FlaskForm):
@@ -43,6 +60,13 @@ class AssessmentForm(FlaskForm):
     )  # fmt: skip
     scc_signed_on = DateField(_l("SCCs signed on"), [Optional()])
     docking_clause = BooleanField(_l("The SCCs include the docking clause (clause 7)"))
+    modifies_clauses = BooleanField(
+        _l("The supplementary measures contradict or modify the SCCs or BCRs"),
+        description=_l("Then the transfer no longer relies on them as adopted and needs the "
+                       "supervisory authority's authorisation (Art. 46(3)(a) GDPR)."),
+    )  # fmt: skip
+    authorisation = TextAreaField(_l("The supervisory authority's authorisation"),
+                                  [Length(max=LONG_TEXT)])  # fmt: skip
     procedural_notes = TextAreaField(_l("Other procedural steps"), [Length(max=LONG_TEXT)])
     review_interval_months = IntegerField(
         _l("Review every (months)"),
@@ -64,7 +88,8 @@ class AssessmentForm(FlaskForm):
             name = field_name(entry.code)
             findings.append({"law": entry.code, "applies": self[f"{name}_applies"].data,
                              "finding": _text(self[f"{name}_finding"])})  # fmt: skip
-            if entry.access and self[f"{name}_request"].data is not None:
+            reaches = self[f"{name}_applies"].data
+            if entry.access and reaches and self[f"{name}_request"].data is not None:
                 paths.append({"law": entry.code} | {
                     factor: float(self[f"{name}_{factor}"].data) / 100 for factor in FACTORS
                 })  # fmt: skip
@@ -82,6 +107,8 @@ class AssessmentForm(FlaskForm):
             measures=tuple(chosen),
             scc_signed_on=self.scc_signed_on.data,
             docking_clause=self.docking_clause.data,
+            modifies_clauses=self.modifies_clauses.data,
+            authorisation=_text(self.authorisation),
             procedural_notes=_text(self.procedural_notes),
             review_interval_months=self.review_interval_months.data,
             risk_years=self.risk_years.data,
@@ -154,15 +181,16 @@ def assessment_form(country: str, assessment=None, formdata=None) -> AssessmentF
 
 
 RISK_FACTOR_LABELS = (
-    _l("Request a year (%)"),
-    _l("Covers our data (%)"),
-    _l("Obtained in clear (%)"),
+    _l("Data sought under it in a year (%)"),
+    _l("Reaching this transfer's data (%)"),
+    _l("Readable despite the measures (%)"),
 )
 
 
 def _fill(form: AssessmentForm, assessment) -> None:
     for name in ("data_format", "onward_transfers", "access_from", "practice_findings",
-                 "scc_signed_on", "docking_clause", "procedural_notes",
+                 "scc_signed_on", "docking_clause", "modifies_clauses", "authorisation",
+                 "procedural_notes",
                  "review_interval_months", "risk_years", "reasoning"):  # fmt: skip
         form[name].data = getattr(assessment, name)
     form.conclusion.data = assessment.conclusion.value if assessment.conclusion else ""

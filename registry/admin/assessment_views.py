@@ -3,22 +3,23 @@ the EDPB steps, the review and approval, the printable report and its JSON, and 
 pack for auditors. Thin views over `registry.assessments`."""
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import format_percent, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from registry import assessments, evidence, labels
+from registry import assessments, audit, evidence, labels
 from registry.admin import blueprint, requires
 from registry.admin.assessment_forms import RISK_FACTOR_LABELS, assessment_form, field_name
 from registry.admin.forms import ConfirmForm, SendBackForm
 from registry.assessment_records import (
     assessment_document,
     differences,
+    percent,
     transfers_to_assess,
 )
 from registry.extensions import db
-from registry.models import ProcessingLocation, TransferAssessment
+from registry.models import AssessmentState, ProcessingLocation, TransferAssessment
 from registry.models.accounts import Role
 from transfers import laws
 from transfers.measures import catalogue
@@ -40,10 +41,18 @@ def _overview(problems=()) -> str:
     )
 
 
-@blueprint.get("/evidence.zip")
+@blueprint.post("/evidence.zip")
 def evidence_pack():
-    """Everything an auditor asks for, in one file (see `registry.evidence`)."""
-    pack = evidence.evidence_pack(current_user.email)
+    """Everything an auditor asks for, in one file (see `registry.evidence`). It holds personal
+    data (objectors' contacts), so each export is itself on the audit trail, which the pack
+    then includes."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.assessments_overview"))
+    audit.record(current_user.email, "evidence.exported", "register")
+    db.session.commit()
+    evidence.read_one_moment()
+    pack = evidence.evidence_pack()
+    db.session.rollback()  # it only read
     return send_file(pack, mimetype="application/zip", as_attachment=True,
                      download_name=evidence.pack_name(), max_age=0)  # fmt: skip
 
@@ -98,6 +107,9 @@ def edit_assessment(assessment_id: int):
     if found.settled:
         flash(_("An approved assessment is never changed: revise it to start a new version."))
         return redirect(url_for("admin.assessment", assessment_id=found.id))
+    if found.state is not AssessmentState.DRAFT:
+        flash(_("This version is in review; the reviewer can send it back to be edited."))
+        return redirect(url_for("admin.assessment", assessment_id=found.id))
     return _edit_page(found, assessment_form(country, found))
 
 
@@ -144,6 +156,24 @@ def approve_assessment(assessment_id: int):
     flash(_("Version %(version)d is approved; the transfer relies on it now.",
             version=found.version))  # fmt: skip
     return redirect(url_for("admin.assessment", assessment_id=found.id))
+
+
+@blueprint.post("/assessments/<int(max=2147483647):assessment_id>/discard")
+@requires(Role.EDITOR)
+def discard_assessment(assessment_id: int):
+    found = _assessment(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.assessment", assessment_id=found.id))
+    version = found.version
+    try:
+        assessments.discard(found, current_user.email)
+    except assessments.AssessmentError as error:
+        db.session.rollback()
+        return _report(_assessment(assessment_id), problems=[str(error)],
+                       send_back_form=SendBackForm()), 409  # fmt: skip
+    db.session.commit()
+    flash(_("Version %(version)d is discarded.", version=version))
+    return redirect(url_for("admin.assessments_overview"))
 
 
 @blueprint.post("/assessments/<int(max=2147483647):assessment_id>/revise")
@@ -197,13 +227,6 @@ def _report(found: TransferAssessment, problems=(), send_back_form=None) -> str:
         confirm=ConfirmForm(),
         send_back_form=send_back_form or SendBackForm(),
     )
-
-
-def percent(probability: float | None) -> str:
-    """A probability as a percentage in the reader's language, to two significant places."""
-    if probability is None:
-        return "—"
-    return format_percent(probability, "#,##0.##%")
 
 
 def _edit_page(found: TransferAssessment, form, missing=()) -> str:

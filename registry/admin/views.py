@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from registry import accounts, clock, labels
+from registry import accounts, assessments, clock, labels
 from registry.admin import blueprint, requires
 from registry.admin.forms import AuditFilterForm, ConfirmForm, LoginForm, NewUserForm
 from registry.assessment_records import transfers_to_assess
@@ -98,7 +98,7 @@ def dashboard():
     ).all()
     language = str(get_locale())
     transfers = transfers_to_assess(language)
-    today = date.today()
+    today = assessments.today()
     assessments_due = [
         entry
         for entry in transfers

@@ -49,11 +49,21 @@ class TransferAssessment(db.Model):
             "NOT NULL AND next_review_on IS NOT NULL AND conclusion IS NOT NULL)",
             name="approved_with_approver",
         ),
-        sa.CheckConstraint("approved_by IS NULL OR approved_by <> author", name="four_eyes"),
+        sa.CheckConstraint(
+            "approved_by IS NULL OR (approved_by <> author AND approved_by <> submitted_by)",
+            name="four_eyes",
+        ),
         sa.CheckConstraint(
             "(state = 'superseded') = (superseded_at IS NOT NULL)", name="superseded_when"
-        ),  # fmt: skip
-    )
+        ),
+        # One version open and one approved per transfer, whatever two requests do at once.
+        sa.Index("uq_transfer_assessment_open_version", "location_id", unique=True,
+                 sqlite_where=sa.text("state IN ('draft', 'in_review')"),
+                 postgresql_where=sa.text("state IN ('draft', 'in_review')")),
+        sa.Index("uq_transfer_assessment_approved_version", "location_id", unique=True,
+                 sqlite_where=sa.text("state = 'approved'"),
+                 postgresql_where=sa.text("state = 'approved'")),
+    )  # fmt: skip
 
     id: Mapped[int_pk]
     # An assessment is evidence: the location it assessed cannot be deleted under it.
@@ -78,6 +88,9 @@ class TransferAssessment(db.Model):
     # Step 1, the transfer as mapped: the register's facts (copied) and the assessor's words.
     mapped: Mapped[dict] = mapped_column(sa.JSON)
     facts_fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    # A hash of the catalogue's entries for the destination (transfers.laws) as last saved: a
+    # change of the law there re-opens the assessment (SCC clause 14(e)).
+    laws_fingerprint: Mapped[str] = mapped_column(sa.String(64))
     data_format: Mapped[str] = mapped_column(sa.Text, default="")
     onward_transfers: Mapped[str] = mapped_column(sa.Text, default="")
     access_from: Mapped[str] = mapped_column(sa.Text, default="")
@@ -90,9 +103,13 @@ class TransferAssessment(db.Model):
     practice_findings: Mapped[str] = mapped_column(sa.Text, default="")
     # Step 4, the supplementary measures: [{"code": catalogue code, "implementation": text}].
     measures: Mapped[list] = mapped_column(sa.JSON, default=list)
-    # Step 5, the procedural steps.
+    # Step 5, the procedural steps. Measures that contradict or modify the SCCs (or BCRs) take
+    # the transfer outside them: it then needs the supervisory authority's authorisation
+    # (Art. 46(3)(a) GDPR; EDPB Recommendations 01/2020, Step 5).
     scc_signed_on: Mapped[date | None] = mapped_column(sa.Date)
     docking_clause: Mapped[bool] = mapped_column(default=False)  # SCC clause 7
+    modifies_clauses: Mapped[bool] = mapped_column(default=False)
+    authorisation: Mapped[str] = mapped_column(sa.Text, default="")
     procedural_notes: Mapped[str] = mapped_column(sa.Text, default="")
     # Step 6, re-evaluation.
     review_interval_months: Mapped[int] = mapped_column(default=12)

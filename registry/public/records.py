@@ -171,7 +171,7 @@ def _locations(
         .order_by(ProcessingLocation.id)
     )
     measures = _measures(matching)
-    assessed = assessments.on_record()
+    assessed = assessments.on_record(judgement.day, matching)
     # Many locations share their facts (the same country, ground and measures): judge each once.
     judged: dict[TransferFacts, dict] = {}
     grouped: dict[int, list[dict]] = {}

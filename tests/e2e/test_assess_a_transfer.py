@@ -65,9 +65,9 @@ def record_the_assessment(page, live_server):
         law = page.locator(f"#law-{entry.code}")
         law.get_by_label("Finding").fill(f"Reviewed {entry.citation}; see the memo of May 2026.")
         if entry.access:
-            law.get_by_label("Request a year (%)").fill("10")
-            law.get_by_label("Covers our data (%)").fill("5")
-            law.get_by_label("Obtained in clear (%)").fill("20")
+            law.get_by_label("Data sought under it in a year (%)").fill("10")
+            law.get_by_label("Reaching this transfer's data (%)").fill("5")
+            law.get_by_label("Readable despite the measures (%)").fill("20")
     page.get_by_label("Practice of the authorities and the importer's experience").fill(
         "No request received since 2019 (importer's letter of 3 March 2026)."
     )
@@ -78,8 +78,11 @@ def record_the_assessment(page, live_server):
     for code in ("C-CHALLENGE-ORDERS", "O-POLICIES"):
         page.locator(f"#measure-{code}").get_by_label("How it is implemented").fill("Annex 2.")
     page.get_by_label("SCCs signed on").fill("2025-01-15")
-    page.get_by_label("Conclusion", exact=True).select_option("acceptable_with_measures")
-    page.get_by_label("Reasoning").fill("Exposure is low and the agents see tickets only.")
+    page.get_by_label("Conclusion", exact=True).select_option("acceptable")
+    page.get_by_label("Reasoning").fill(
+        "The interception powers reach telecom carriers, not a helpdesk whose agents see tickets "
+        "held in the EU; no request in seven years. Exposure is low."
+    )
     page.get_by_role("button", name="Save and send for review").click()
     expect(page.get_by_text("In review").first).to_be_visible()
     return page.url
@@ -113,7 +116,7 @@ def test_an_approved_assessment_turns_the_india_transfer_valid_and_a_revision_is
     editor.goto(report.rsplit("/", 1)[0] + "/" + str(int(report.rsplit("/", 1)[1]) + 1))
     differences = editor.locator("#differences")
     expect(differences).to_contain_text("Reviewed after the 2026 interception rules.")
-    expect(differences).to_contain_text("Exposure is low and the agents see tickets only.")
+    expect(differences).to_contain_text("no request in seven years. Exposure is low.")
 
 
 def test_the_printed_report_holds_every_section(app, demo, live_server, browser, make_user):

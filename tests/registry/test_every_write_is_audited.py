@@ -90,6 +90,9 @@ SERVICES = {
     "assessments.send_back": lambda setup: assessments.send_back(
         _assessment(setup, "review_assessment_id"), "admin@x.example", "Say more on s.69"
     ),
+    "assessments.discard": lambda setup: assessments.discard(
+        _assessment(setup, "draft_assessment_id"), "editor@x.example"
+    ),
     "assessments.approve": lambda setup: assessments.approve(
         _assessment(setup, "review_assessment_id"), "admin@x.example"
     ),
@@ -201,7 +204,8 @@ READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "ad
            "draft_snapshot", "build_location", "ensure_open", "objection_snapshot",
            # registry.assessments
            "needs_assessment", "series", "missing_parts", "risk_figure", "on_record",
-           "register_facts", "fingerprint", "snapshot", "values_of", "add_months"}  # fmt: skip
+           "register_facts", "fingerprint", "snapshot", "values_of", "add_months", "contributors",
+           "laws_fingerprint", "today"}  # fmt: skip
 
 
 def test_every_write_service_is_in_the_list_above():

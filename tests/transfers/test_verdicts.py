@@ -25,7 +25,7 @@ BCR = TransferGround(TransferTool.BCR)
 EFFECTIVE = frozenset({"T-ENCRYPTED-STORAGE", "C-TRANSPARENCY"})
 INEFFECTIVE = frozenset({"T-REMOTE-ACCESS-CONTROLS", "C-TRANSPARENCY"})
 COMPLEMENTARY = frozenset({"C-TRANSPARENCY", "O-POLICIES"})
-APPROVED = AssessmentOnRecord(Conclusion.ACCEPTABLE_WITH_MEASURES, date(2026, 3, 1),
+APPROVED = AssessmentOnRecord(Conclusion.ACCEPTABLE, date(2026, 3, 1),
                               next_review=date(2027, 3, 1))  # fmt: skip
 
 
@@ -91,6 +91,23 @@ ROWS = [
     ("an assessment concluding the transfer cannot go on leaves no valid ground",
      TransferFacts("IN", scc(), assessment=assessed(conclusion=Conclusion.NOT_ACCEPTABLE)),
      TODAY, INVALID, ["tia_not_acceptable", "scc"]),
+    ("an assessment relying on measures none of which the EDPB considers effective there",
+     TransferFacts("IN", scc(), role="follow_the_sun", measures=INEFFECTIVE,
+                   assessment=assessed(conclusion=Conclusion.ACCEPTABLE_WITH_MEASURES)),
+     TODAY, ATTENTION, ["tia_measures_ineffective", "scc"]),
+    ("an assessment relying on an effective measure holds",
+     TransferFacts("IN", scc(), role="storage", measures=EFFECTIVE,
+                   assessment=assessed(conclusion=Conclusion.ACCEPTABLE_WITH_MEASURES)),
+     TODAY, VALID, ["scc", "tia_approved"]),
+    ("an assessment concluding the law does not reach the data needs no measure",
+     TransferFacts("IN", scc(), role="follow_the_sun", measures=INEFFECTIVE,
+                   assessment=assessed()), TODAY, VALID, ["scc", "tia_approved"]),
+    ("an assessment approved after the day judged did not exist on it",
+     TransferFacts("IN", scc(), measures=EFFECTIVE, assessment=assessed()), date(2026, 2, 1),
+     ATTENTION, ["scc_no_tia", "scc"]),
+    ("an assessment older than a change of the destination's laws in the catalogue",
+     TransferFacts("IN", scc(), assessment=assessed(law_changed=True)), TODAY, ATTENTION,
+     ["tia_law_changed", "scc"]),
     ("an assessment past its review date needs attention",
      TransferFacts("IN", scc(), assessment=assessed(next_review=date(2026, 11, 21))), TODAY,
      ATTENTION, ["tia_review_overdue", "scc"]),
