@@ -22,13 +22,11 @@ from registry.models import (
     SubprocessorStatus,
     TransferAssessment,
 )
-from registry.models.register import transfer_ground
 from registry.public.transfer_records import Judgement, transfer_record
 from transfers import laws
 from transfers.countries import country_name
 from transfers.measures import catalogue
 from transfers.risk import FACTORS, Conclusion
-from transfers.verdicts import TransferFacts
 
 # The fields a difference between versions names, with the step they belong to.
 COMPARED = (
@@ -162,21 +160,12 @@ def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
         series = versions.get(location.id, [])
         approved = next((v for v in series if v.state is AssessmentState.APPROVED), None)
         open_version = next((v for v in series if not v.settled), None)
-        subprocessor = location.subprocessor
-        facts = TransferFacts(
-            country=location.country_code,
-            ground=transfer_ground(location),
-            role=location.role.value,
-            importer_dpf_certified=subprocessor.dpf_certified,
-            importer_subject_to_pipeda=subprocessor.subject_to_pipeda,
-            measures=frozenset(measure.code for measure in location.measures),
-            assessment=on_record.get(location.id),
-        )
+        facts = assessments.transfer_facts(location, on_record.get(location.id))
         record = transfer_record(facts, Judgement(on), language)
         listed.append(
             {
                 "location": location,
-                "subprocessor": subprocessor,
+                "subprocessor": location.subprocessor,
                 "approved": approved,
                 "open": open_version,
                 "verdict": record["verdict"],

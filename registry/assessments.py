@@ -87,14 +87,23 @@ def needs_assessment(location: ProcessingLocation, on: date | None = None) -> bo
     assessed: not the EEA, not an adequate country, not an importer a partial decision covers."""
     if location.transfer_tool not in ASSESSED_TOOLS:
         return False
+    return assessment_needed(transfer_facts(location), on or today())
+
+
+def transfer_facts(
+    location: ProcessingLocation, assessment: AssessmentOnRecord | None = None
+) -> TransferFacts:
+    """What the verdicts judge of a location's transfer (its subprocessor and measures loaded)."""
     importer = location.subprocessor
-    facts = TransferFacts(
+    return TransferFacts(
         country=location.country_code,
         ground=transfer_ground(location),
+        role=location.role.value,
         importer_dpf_certified=importer.dpf_certified,
         importer_subject_to_pipeda=importer.subject_to_pipeda,
+        measures=frozenset(measure.code for measure in location.measures),
+        assessment=assessment,
     )
-    return assessment_needed(facts, on or today())
 
 
 def series(location: ProcessingLocation) -> list[TransferAssessment]:
@@ -465,17 +474,6 @@ def snapshot(assessment: TransferAssessment) -> dict:
         "approved_at": assessment.approved_at.isoformat() if assessment.approved_at else None,
         "next_review_on": _plain(assessment.next_review_on),
     }
-
-
-def values_of(assessment: TransferAssessment) -> AssessmentValues:
-    """The editable values of a version, as `update` takes them."""
-    return AssessmentValues(
-        **{
-            name: tuple(value) if isinstance(value, list) else value
-            for name in EDITABLE
-            for value in [getattr(assessment, name)]
-        }
-    )
 
 
 def add_months(day: date, months: int) -> date:

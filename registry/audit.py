@@ -76,27 +76,74 @@ class ChainReport:
         return self.broken_at is None
 
 
+class ChainCheck:
+    """Checks events one after the other, from the first, as `verify` and the evidence pack
+    read them: each must follow the one before and still match its hash."""
+
+    def __init__(self) -> None:
+        self.expected_id, self.expected_previous, self.checked = 1, GENESIS_HASH, 0
+        self.broken_at: int | None = None
+        self.problem: str | None = None
+
+    def check(self, event: AuditEvent) -> bool:
+        """Whether the chain still holds after `event`; once broken, it stays broken."""
+        if self.broken_at is not None:
+            return False
+        if event.id != self.expected_id:
+            self.broken_at, self.problem = self.expected_id, f"event {self.expected_id} is missing"
+        elif event.previous_hash != self.expected_previous:
+            self.broken_at, self.problem = event.id, "it does not follow the event before it"
+        elif event_hash(event) != event.hash:
+            self.broken_at, self.problem = event.id, "its content no longer matches its hash"
+        else:
+            self.expected_id, self.expected_previous = event.id + 1, event.hash
+            self.checked += 1
+        return self.broken_at is None
+
+    def report(self) -> ChainReport:
+        """The result, once every event was checked: the head must name the last of them."""
+        if self.broken_at is not None:
+            return ChainReport(self.checked, self.broken_at, self.problem)
+        head = db.session.get(AuditHead, 1)
+        last = self.expected_id - 1
+        if head is None or (head.last_event_id, head.last_hash) != (last, self.expected_previous):
+            missing = head.last_event_id if head else "?"
+            return ChainReport(
+                self.checked,
+                self.expected_id,
+                f"events {self.expected_id} to {missing} are missing",
+            )
+        return ChainReport(self.checked)
+
+
 def verify() -> ChainReport:
     """Walk the trail from the first event and report the first link that does not hold."""
-    expected_id, expected_previous, checked = 1, GENESIS_HASH, 0
+    chain = ChainCheck()
     # Streamed in batches: a long trail is never held in memory at once.
     events = db.session.scalars(
         sa.select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
     )
     with events:
         for event in events:
-            if event.id != expected_id:
-                return ChainReport(checked, expected_id, f"event {expected_id} is missing")
-            if event.previous_hash != expected_previous:
-                return ChainReport(checked, event.id, "it does not follow the event before it")
-            if event_hash(event) != event.hash:
-                return ChainReport(checked, event.id, "its content no longer matches its hash")
-            expected_id, expected_previous, checked = expected_id + 1, event.hash, checked + 1
-    head = db.session.get(AuditHead, 1)
-    if head is None or (head.last_event_id, head.last_hash) != (expected_id - 1, expected_previous):
-        last = head.last_event_id if head else "?"
-        return ChainReport(checked, expected_id, f"events {expected_id} to {last} are missing")
-    return ChainReport(checked)
+            if not chain.check(event):
+                break
+    return chain.report()
+
+
+# The trail as CSV evidence (/admin/audit.csv and the evidence pack): one row per event.
+CSV_HEADER = ("id", "occurred_at_utc", "actor", "action", "subject_type", "subject_id",
+              "before", "after", "previous_hash", "hash")  # fmt: skip
+
+
+def csv_row(event: AuditEvent) -> list[str]:
+    """An event as a CSV row, values as text (before and after as JSON)."""
+    return [str(event.id), event.occurred_at.isoformat(), event.actor, event.action,
+            event.subject_type, event.subject_id or "", _json_text(event.before),
+            _json_text(event.after), event.previous_hash, event.hash]  # fmt: skip
+
+
+def _json_text(values: dict | None) -> str:
+    return "" if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
 def _plain(values: dict | None) -> dict | None:

@@ -20,8 +20,7 @@ from flask_babel import force_locale
 from registry import audit, clock, instants, labels
 from registry.assessment_records import assessment_document, percent
 from registry.extensions import db
-from registry.models import AuditEvent, AuditHead, ChangeNotice, Objection, TransferAssessment
-from registry.models.audit import GENESIS_HASH
+from registry.models import AuditEvent, ChangeNotice, Objection, TransferAssessment
 from registry.public.change_views import notice_record
 from registry.public.export import register_csv, spreadsheet_safe
 from registry.public.records import RegisterFilter, published_records
@@ -58,14 +57,17 @@ def evidence_pack() -> io.BytesIO:
             add(f"{stem}.json", _json(document))
             add(f"{stem}.html", _standalone_report(assessment, document))
         trail_name = "audit/audit-trail.csv"
-        digest, chain = hashlib.sha256(), _Chain()
+        digest, chain = hashlib.sha256(), audit.ChainCheck()
         with archive.open(trail_name, "w") as trail:
             for chunk in _audit_csv(chain):
                 data = chunk.encode("utf-8")
                 digest.update(data)
                 trail.write(data)
         manifest[trail_name] = digest.hexdigest()
-        add("audit/verification.json", _json(chain.report()))
+        report = chain.report()
+        add("audit/verification.json", _json({"checked": report.checked, "intact": report.intact,
+                                              "broken_at": report.broken_at,
+                                              "problem": report.problem}))  # fmt: skip
         add("manifest.json", _json({"generated_at": instants.utc_text(clock.now()),
                                     "files": manifest}))  # fmt: skip
     pack.seek(0)
@@ -80,39 +82,6 @@ def read_one_moment() -> None:
     db.session.commit()
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-
-
-class _Chain:
-    """The hash chain verified over the events as they are exported (`audit.verify`'s checks,
-    on exactly the rows in the file)."""
-
-    def __init__(self) -> None:
-        self.expected_id, self.previous, self.checked = 1, GENESIS_HASH, 0
-        self.broken_at: int | None = None
-        self.problem: str | None = None
-
-    def check(self, event: AuditEvent) -> None:
-        if self.broken_at is not None:
-            return
-        if event.id != self.expected_id:
-            self.broken_at, self.problem = self.expected_id, f"event {self.expected_id} is missing"
-        elif event.previous_hash != self.previous:
-            self.broken_at, self.problem = event.id, "it does not follow the event before it"
-        elif audit.event_hash(event) != event.hash:
-            self.broken_at, self.problem = event.id, "its content no longer matches its hash"
-        else:
-            self.expected_id, self.previous = event.id + 1, event.hash
-            self.checked += 1
-
-    def report(self) -> dict:
-        if self.broken_at is None:
-            head = db.session.get(AuditHead, 1)
-            last = (head.last_event_id, head.last_hash) if head else None
-            if last != (self.expected_id - 1, self.previous):
-                self.broken_at = self.expected_id
-                self.problem = "the last events are missing"
-        return {"checked": self.checked, "intact": self.broken_at is None,
-                "broken_at": self.broken_at, "problem": self.problem}  # fmt: skip
 
 
 def pack_name() -> str:
@@ -140,25 +109,19 @@ def _objections_csv() -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _audit_csv(chain: _Chain):
+def _audit_csv(chain: audit.ChainCheck):
     """The trail, oldest first, with its hashes, in chunks of a thousand events, each event
-    checked against the chain as it goes."""
+    checked against the chain as it goes, so the verification covers exactly these rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "occurred_at_utc", "actor", "action", "subject_type", "subject_id",
-                     "before", "after", "previous_hash", "hash"])  # fmt: skip
+    writer.writerow(audit.CSV_HEADER)
     events = db.session.scalars(
         sa.select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
     )
     with events:
         for count, event in enumerate(events, 1):
             chain.check(event)
-            row = [
-                str(event.id), event.occurred_at.isoformat(), event.actor, event.action,
-                event.subject_type, event.subject_id or "", _compact(event.before),
-                _compact(event.after), event.previous_hash, event.hash,
-            ]  # fmt: skip
-            writer.writerow([spreadsheet_safe(value) for value in row])
+            writer.writerow([spreadsheet_safe(value) for value in audit.csv_row(event)])
             if count % 1000 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -174,10 +137,6 @@ def _text(value) -> str:
     if hasattr(value, "value"):
         return str(value.value)
     return str(value)
-
-
-def _compact(values) -> str:
-    return "" if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
 def _json(value) -> str:

@@ -10,6 +10,7 @@ same way whichever path a message took.
 
 import re
 import smtplib
+from contextlib import suppress
 
 _LEADING_PERIOD = re.compile(rb"(?m)^\.")
 _CRLF = b"\r\n"
@@ -86,7 +87,6 @@ def _quoted(address: str) -> str:
 
 
 def _reset(connection: smtplib.SMTP) -> None:
-    try:
+    # A server already gone: the next message finds the connection closed, as after `sendmail`.
+    with suppress(smtplib.SMTPServerDisconnected):
         connection.rset()
-    except smtplib.SMTPServerDisconnected:
-        pass  # the next message finds the connection closed, as after `sendmail`

@@ -2,6 +2,7 @@
 of measures: a finding (and risk inputs) per law, an implementation per measure chosen."""
 
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -149,35 +150,37 @@ def _implementation_needed(name: str):
 def assessment_form(country: str, assessment=None, formdata=None) -> AssessmentForm:
     """The form for an assessment of a transfer to `country`, filled from `assessment` unless
     `formdata` (a POST) is given."""
-
-    class CountryForm(AssessmentForm):
-        pass
-
-    for entry in laws.laws_of(country):
-        name = field_name(entry.code)
-        setattr(CountryForm, f"{name}_applies", BooleanField(_l("Reaches this transfer")))
-        setattr(CountryForm, f"{name}_finding", TextAreaField(_l("Finding"),
-                                                              [Length(max=LONG_TEXT)]))  # fmt: skip
-        if entry.access:
-            names = [f"{name}_{factor}" for factor in FACTORS]
-            for factor, label in zip(FACTORS, RISK_FACTOR_LABELS, strict=True):
-                validators = [*PERCENT, _all_or_none(names)]
-                setattr(CountryForm, f"{name}_{factor}",
-                        DecimalField(label, validators, places=None))  # fmt: skip
-    for code in catalogue():
-        name = field_name(code)
-        setattr(CountryForm, name, BooleanField(_l("Chosen")))
-        setattr(CountryForm, f"{name}_implementation",
-                TextAreaField(_l("How it is implemented"),
-                              [Length(max=LONG_TEXT), _implementation_needed(name)]))  # fmt: skip
-
-    form = CountryForm(formdata=formdata) if formdata is not None else CountryForm(formdata=None)
+    form = _form_class(country)(formdata=formdata)
     form.conclusion.choices = [("", _l("Not concluded yet"))] + [
         (conclusion.value, labels.CONCLUSIONS[conclusion]) for conclusion in Conclusion
     ]
     if formdata is None and assessment is not None:
         _fill(form, assessment)
     return form
+
+
+@cache
+def _form_class(country: str) -> type[AssessmentForm]:
+    """The form class for `country`: a finding (and risk inputs) per law of the catalogue, an
+    implementation per measure. Built once per country: the catalogues do not change while the
+    application runs."""
+    fields = {}
+    for entry in laws.laws_of(country):
+        name = field_name(entry.code)
+        fields[f"{name}_applies"] = BooleanField(_l("Reaches this transfer"))
+        fields[f"{name}_finding"] = TextAreaField(_l("Finding"), [Length(max=LONG_TEXT)])
+        if entry.access:
+            names = [f"{name}_{factor}" for factor in FACTORS]
+            for factor, label in zip(FACTORS, RISK_FACTOR_LABELS, strict=True):
+                validators = [*PERCENT, _all_or_none(names)]
+                fields[f"{name}_{factor}"] = DecimalField(label, validators, places=None)
+    for code in catalogue():
+        name = field_name(code)
+        fields[name] = BooleanField(_l("Chosen"))
+        fields[f"{name}_implementation"] = TextAreaField(
+            _l("How it is implemented"), [Length(max=LONG_TEXT), _implementation_needed(name)]
+        )
+    return type(f"AssessmentForm{country}", (AssessmentForm,), fields)
 
 
 RISK_FACTOR_LABELS = (

@@ -91,19 +91,20 @@ def edit_assessment(assessment_id: int):
     country = found.location.country_code
     if request.method == "POST":
         form = assessment_form(country, formdata=request.form)
+        problems = []
         if form.validate_on_submit():
             try:
                 assessments.update(found, form.values(country), current_user.email)
             except assessments.AssessmentError as error:
                 db.session.rollback()
-                form.reasoning.errors = [*form.reasoning.errors, str(error)]
+                problems.append(str(error))
             else:
                 db.session.commit()
                 flash(_("Version %(version)d is saved.", version=found.version))
                 if request.form.get("then") == "submit":
                     return _submit(found)
                 return redirect(url_for("admin.edit_assessment", assessment_id=found.id))
-        return _edit_page(found, form), 400
+        return _edit_page(found, form, problems=problems), 400
     if found.settled:
         flash(_("An approved assessment is never changed: revise it to start a new version."))
         return redirect(url_for("admin.assessment", assessment_id=found.id))
@@ -229,7 +230,7 @@ def _report(found: TransferAssessment, problems=(), send_back_form=None) -> str:
     )
 
 
-def _edit_page(found: TransferAssessment, form, missing=()) -> str:
+def _edit_page(found: TransferAssessment, form, missing=(), problems=()) -> str:
     language = str(get_locale())
     return render_template(
         "admin/assessment_edit.html",
@@ -245,6 +246,7 @@ def _edit_page(found: TransferAssessment, form, missing=()) -> str:
         field_name=field_name,
         language=language,
         missing=missing,
+        problems=problems,
         confirm=ConfirmForm(),
     )
 

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -13,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from registry import accounts, assessments, clock, labels
+from registry import accounts, assessments, audit, clock, labels
 from registry.admin import blueprint, requires
 from registry.admin.forms import AuditFilterForm, ConfirmForm, LoginForm, NewUserForm
 from registry.assessment_records import transfers_to_assess
@@ -159,14 +158,10 @@ def audit_csv():
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "occurred_at_utc", "actor", "action", "subject_type", "subject_id",
-                     "before", "after", "previous_hash", "hash"])  # fmt: skip
+    writer.writerow(audit.CSV_HEADER)
     with events:
         for event in events:
-            row = [str(event.id), event.occurred_at.isoformat(), event.actor, event.action,
-                   event.subject_type, event.subject_id or "", _json(event.before),
-                   _json(event.after), event.previous_hash, event.hash]  # fmt: skip
-            writer.writerow([spreadsheet_safe(value) for value in row])
+            writer.writerow([spreadsheet_safe(value) for value in audit.csv_row(event)])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",
@@ -241,7 +236,3 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and parts.path.startswith("/admin"):
             return target
     return url_for("admin.dashboard")
-
-
-def _json(values) -> str:
-    return "" if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)

@@ -204,7 +204,8 @@ READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "ad
            "draft_snapshot", "build_location", "ensure_open", "objection_snapshot",
            # registry.assessments
            "needs_assessment", "series", "missing_parts", "risk_figure", "on_record",
-           "register_facts", "fingerprint", "snapshot", "values_of", "add_months", "contributors",
+           "register_facts", "fingerprint", "snapshot", "add_months", "transfer_facts",
+           "contributors",
            "laws_fingerprint", "today"}  # fmt: skip
 
 
