@@ -15,6 +15,7 @@ from datetime import date
 import pycountry
 
 from transfers.grounds import Derogation, SccModule, TransferGround, TransferTool
+from transfers.importers import DpfEntry, Importer
 from transfers.measures import catalogue
 from transfers.risk import Conclusion
 from transfers.verdicts import AssessmentOnRecord, TransferFacts, judge
@@ -46,7 +47,7 @@ def main() -> None:
         TransferFacts(
             country=chance.choice(countries + ["US"] * 40 + ["IN"] * 20),
             ground=chance.choice(GROUNDS),
-            importer_dpf_certified=chance.random() < 0.5,
+            importer=Importer(dpf=DpfEntry(listed=True) if chance.random() < 0.5 else None),
             measures=frozenset(chance.sample(codes, chance.randint(0, 4))),
             assessment=ASSESSED if chance.random() < 0.5 else None,
         )

@@ -32,7 +32,7 @@ from registry.models import (
     TransferAssessment,
 )
 from registry.models.assessments import LONGEST_REVIEW_INTERVAL, SETTLED
-from registry.models.register import transfer_ground
+from registry.models.register import importer_facts, transfer_ground
 from transfers import laws
 from transfers.grounds import TransferTool
 from transfers.measures import catalogue
@@ -94,13 +94,11 @@ def transfer_facts(
     location: ProcessingLocation, assessment: AssessmentOnRecord | None = None
 ) -> TransferFacts:
     """What the verdicts judge of a location's transfer (its subprocessor and measures loaded)."""
-    importer = location.subprocessor
     return TransferFacts(
         country=location.country_code,
         ground=transfer_ground(location),
         role=location.role.value,
-        importer_dpf_certified=importer.dpf_certified,
-        importer_subject_to_pipeda=importer.subject_to_pipeda,
+        importer=importer_facts(location.subprocessor),
         measures=frozenset(measure.code for measure in location.measures),
         assessment=assessment,
     )

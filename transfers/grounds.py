@@ -2,6 +2,7 @@
 
 import enum
 from dataclasses import dataclass
+from datetime import date
 
 
 class TransferTool(enum.StrEnum):
@@ -27,6 +28,44 @@ class SccModule(enum.IntEnum):
 SUBPROCESSOR_SCC_MODULE = SccModule.PROCESSOR_TO_PROCESSOR
 
 
+class SccDecision(enum.StrEnum):
+    """Which Commission decision's standard contractual clauses a contract uses."""
+
+    # Implementing Decision (EU) 2021/914, in force from 27 June 2021 (Art. 4: the twentieth day
+    # after its publication in OJ L 199 of 7 June 2021). Source: CELEX 32021D0914.
+    SCC_2021 = "2021/914"
+    # Decision 2010/87/EU (controller to processor), repealed from 27 September 2021; contracts
+    # concluded on it before then were appropriate safeguards until 27 December 2022, provided the
+    # processing did not change (Implementing Decision (EU) 2021/914, Art. 4(2)-(4)).
+    SCC_2010 = "2010/87/EU"
+
+
+# The days those transitions fall on. Source: Implementing Decision (EU) 2021/914, Art. 4.
+SCC_2021_IN_FORCE = date(2021, 6, 27)
+SCC_2010_REPEALED = date(2021, 9, 27)
+SCC_2010_GRANDFATHER_ENDS = date(2022, 12, 27)
+
+
+class BcrKind(enum.StrEnum):
+    """Binding corporate rules for a group acting as controller or as processor (Art. 47 GDPR)."""
+
+    CONTROLLER = "bcr_c"
+    PROCESSOR = "bcr_p"
+
+
+@dataclass(frozen=True)
+class BindingCorporateRules:
+    """Whose BCRs a transfer relies on, approved by whom and when, and whether the importer is
+    bound by them (Art. 47(1)(a) GDPR: legally binding on every member of the group concerned).
+    None in a field means it is not recorded."""
+
+    group: str | None = None
+    kind: BcrKind | None = None
+    lead_authority: str | None = None
+    approved_on: date | None = None
+    importer_bound: bool | None = None
+
+
 class UkTransferTool(enum.StrEnum):
     """What makes SCCs work for data exported under the UK GDPR (UK ICO, in force 21 March 2022).
 
@@ -50,6 +89,13 @@ class Derogation(enum.StrEnum):
     PUBLIC_REGISTER = "g"
     COMPELLING_LEGITIMATE_INTERESTS = "second_subparagraph"
 
+    @property
+    def article(self) -> str:
+        """Where it stands in the GDPR: "Art. 49(1)(a)", "Art. 49(1) second subparagraph"."""
+        if self is Derogation.COMPELLING_LEGITIMATE_INTERESTS:
+            return "Art. 49(1) second subparagraph"
+        return f"Art. 49(1)({self.value})"
+
 
 @dataclass(frozen=True)
 class TransferGround:
@@ -58,6 +104,12 @@ class TransferGround:
     `adequacy_decision` names the decision relied on (its number, such as "2023/1795") when the
     tool is adequacy; `scc_module`, `uk_tool` and `swiss_adaptation` describe SCCs;
     `derogation` and `derogation_justification` an Art. 49 derogation.
+
+    SCCs: `scc_decision` (2021/914 unless said) and the day the contract was signed, if recorded.
+    BCRs: `bcr`, what is recorded of them. A derogation is taken as systematic (the register's
+    regular processing) unless `derogation_occasional`, with `derogation_occasional_reason`; the
+    compelling legitimate interests of Art. 49(1) second subparagraph also record when the
+    supervisory authority and the data subjects were informed.
     """
 
     tool: TransferTool
@@ -67,3 +119,10 @@ class TransferGround:
     swiss_adaptation: bool = False
     derogation: Derogation | None = None
     derogation_justification: str | None = None
+    scc_decision: SccDecision = SccDecision.SCC_2021
+    scc_signed_on: date | None = None
+    bcr: BindingCorporateRules | None = None
+    derogation_occasional: bool = False
+    derogation_occasional_reason: str | None = None
+    authority_informed_on: date | None = None
+    data_subjects_informed_on: date | None = None

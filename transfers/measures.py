@@ -27,18 +27,35 @@ class Effectiveness(enum.StrEnum):
     COMPLEMENTARY = "complementary"
 
 
-# Which Annex 2 use cases can describe what happens at a location, by its role: data stored or
-# backed up can be encrypted with keys kept at home (Use Case 1) or pseudonymised (2); data
-# processed for us is usually needed in the clear (6); support staff who reach the data from
-# abroad access it remotely in the clear (7), unless it is pseudonymised. Use Cases 3 (transit),
-# 4 (protected recipient) and 5 (split processing) fit any role whose facts meet their conditions.
+# Which Annex 2 use cases can make a measure effective for what happens at a location, by its
+# role (EDPB Recommendations 01/2020 version 2.0, Annex 2, Use Cases 1-7):
+# - data stored or backed up can be encrypted with keys kept by the exporter (Use Case 1),
+#   pseudonymised (2) or split (5);
+# - data processed there is needed in the clear (Use Case 6) and support staff who reach it from
+#   abroad see it in the clear (Use Case 7): the EDPB is "incapable of envisioning an effective
+#   technical measure" for either, so only pseudonymisation (2) or split
+#   processing (5) take the data out of the clear;
+# - Use Case 3 covers only data that merely passes through a third country on its way to its
+#   destination: transport encryption never protects data stored, processed or
+#   reached *at* a destination, so it counts only for the transit role;
+# - Use Case 4 (protected recipient) fits any role, but only where the recipient's
+#   special legal protection is recorded as a fact of the transfer (see `verdicts`).
 USE_CASES_BY_ROLE = {
-    "storage": frozenset({"UC1", "UC2", "UC3", "UC4", "UC5", "UC6"}),
-    "backup": frozenset({"UC1", "UC2", "UC3", "UC4", "UC5"}),
-    "processing": frozenset({"UC2", "UC3", "UC4", "UC5", "UC6"}),
-    "support_access": frozenset({"UC2", "UC3", "UC4", "UC7"}),
-    "follow_the_sun": frozenset({"UC2", "UC3", "UC4", "UC7"}),
+    "storage": frozenset({"UC1", "UC2", "UC4", "UC5"}),
+    "backup": frozenset({"UC1", "UC2", "UC4", "UC5"}),
+    "processing": frozenset({"UC2", "UC4", "UC5"}),
+    "support_access": frozenset({"UC2", "UC4"}),
+    "follow_the_sun": frozenset({"UC2", "UC4"}),
+    "transit": frozenset({"UC3"}),
 }
+# The roles at which the data are, by their nature, in the clear for the importer: Use Case 6
+# (processing) and Use Case 7 (remote access). Source: as above, Use Cases 6 and 7.
+IN_THE_CLEAR = {
+    "processing": "UC6",
+    "support_access": "UC7",
+    "follow_the_sun": "UC7",
+}
+PROTECTED_RECIPIENT_USE_CASE = "UC4"
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """Whether a transfer has a valid ground under Chapter V GDPR on a date, and why, in plain words.
 
-`judge` is a pure function of the facts: the country, the ground recorded, the importer's
-certifications, the measures and the transfer impact assessment on record, if any.
+`judge` is a pure function of the facts (`transfers.facts`): the country, the ground recorded,
+what the importer is, the measures and the transfer impact assessment on record, if any. A fact
+that is not recorded never counts in favour of the transfer.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from transfers.adequacy import (
@@ -16,40 +17,20 @@ from transfers.adequacy import (
     UnknownDecision,
     decision,
     status,
-    status_changed_on,
 )
 from transfers.countries import interim_not_third_country
-from transfers.grounds import SUBPROCESSOR_SCC_MODULE, TransferGround, TransferTool
-from transfers.measures import USE_CASES_BY_ROLE, Effectiveness, MeasureKind, catalogue
+from transfers.facts import AssessmentOnRecord, TransferFacts
+from transfers.grounds import Derogation, TransferTool
 from transfers.reasons import Reason, Verdict
-from transfers.risk import Conclusion
+from transfers.safeguards import (
+    assessment_reasons,
+    bcr_reasons,
+    measures_reasons,
+    missing_measure_reason,
+    scc_reasons,
+)
 
-
-@dataclass(frozen=True)
-class AssessmentOnRecord:
-    """The approved transfer impact assessment a transfer relies on (SCC clause 14(b))."""
-
-    conclusion: Conclusion
-    approved_on: date
-    next_review: date
-    # The register's facts of the transfer (locations, data and subject categories, ground,
-    # measures) differ from those the assessment was approved on.
-    facts_changed: bool = False
-    # The catalogue's laws of the destination (transfers.laws) changed since.
-    law_changed: bool = False
-
-
-@dataclass(frozen=True)
-class TransferFacts:
-    """What is recorded of one processing location's transfer."""
-
-    country: str
-    ground: TransferGround | None
-    role: str | None = None  # what happens there: a key of measures.USE_CASES_BY_ROLE
-    importer_dpf_certified: bool = False
-    importer_subject_to_pipeda: bool = False
-    measures: frozenset[str] = field(default_factory=frozenset)
-    assessment: AssessmentOnRecord | None = None
+__all__ = ["AssessmentOnRecord", "TransferFacts", "TransferVerdict", "assessment_needed", "judge"]
 
 
 @dataclass(frozen=True)
@@ -76,20 +57,23 @@ def judge(
 _SEVERITY = {Verdict.VALID: 0, Verdict.NEEDS_ATTENTION: 1, Verdict.NO_VALID_GROUND: 2}
 
 
-def _reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
+def _reasons(facts: TransferFacts, country_status: StatusOn, assume_ended) -> list[Reason]:
     country = facts.country
     if country_status.status is CountryStatus.EEA:
         return [Reason("within_eea", {"country": country})]
     if interim_not_third_country(country, country_status.day):
         return [Reason("interim_not_third_country", {"country": country})]
+    # What happens at the location decides which measures can work (EDPB Recommendations
+    # 01/2020, Step 4): a transfer whose role is not recorded cannot be shown to be safe.
+    role = [] if facts.role else [Reason("role_missing", {"country": country})]
     ground = facts.ground
     if ground is None:
-        return [Reason("no_ground", {"country": country})]
+        return [Reason("no_ground", {"country": country}), *role]
     if ground.tool is TransferTool.ADEQUACY:
-        return _adequacy_reasons(facts, country_status, assume_ended)
+        return _adequacy_reasons(facts, country_status, assume_ended) + role
     if ground.tool is TransferTool.DEROGATION:
-        return _derogation_reasons(facts)
-    return _safeguard_reasons(facts, country_status, assume_ended)
+        return _derogation_reasons(facts) + role
+    return _safeguard_reasons(facts, country_status, assume_ended) + role
 
 
 def _adequacy_reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
@@ -116,18 +100,55 @@ def _adequacy_reasons(facts, country_status: StatusOn, assume_ended) -> list[Rea
     params = {"country": country, "decision": in_force.number}
     if in_force.condition is None:
         return [Reason("adequacy", params)]
-    if _within_scope(in_force, facts):
-        return [Reason("adequacy_scope_met", params)]
     if in_force.condition is Condition.US_FRAMEWORK_CERTIFIED:
-        return [Reason("not_dpf_certified", params)]
+        return _framework_reasons(facts, params, country_status.day)
+    if facts.importer.subject_to_pipeda:
+        return [Reason("adequacy_scope_met", params)]
     return [Reason("not_subject_to_pipeda", params)]
+
+
+def _framework_reasons(facts: TransferFacts, params: dict, day: date) -> list[Reason]:
+    """A US importer under the framework of the day (Safe Harbour, Privacy Shield, the DPF): on
+    the list, certified for the data sent, and the listing checked and current.
+
+    Source: Implementing Decision (EU) 2023/1795, Art. 1 and Annex I: Supplemental Principle 6
+    (annual self-certification; organisations that fail to recertify are removed from the
+    list) and Supplemental Principle 9 (HR data only under a certification that covers it).
+    """
+    entry = facts.importer.dpf
+    if entry is None or not entry.listed:
+        return [Reason("not_dpf_certified", params)]
+    if not entry.covers(facts.hr_data):
+        return [Reason("dpf_hr_not_covered", params)]
+    reasons = []
+    if facts.hr_data and entry.scope is None:
+        reasons.append(Reason("dpf_scope_unrecorded", params))
+    if entry.verified_on is None:
+        reasons.append(Reason("dpf_unverified", params))
+    elif entry.verified_on < _a_year_before(day):
+        verified = entry.verified_on.isoformat()
+        reasons.append(Reason("dpf_verification_stale", {**params, "verified": verified}))
+    if entry.recertification_due is None:
+        reasons.append(Reason("dpf_recertification_unrecorded", params))
+    elif entry.recertification_due < day:
+        due = entry.recertification_due.isoformat()
+        reasons.append(Reason("dpf_recertification_overdue", {**params, "due": due}))
+    return reasons or [Reason("adequacy_scope_met", params)]
+
+
+def _a_year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
 
 
 def _within_scope(partial: AdequacyDecision, facts: TransferFacts) -> bool:
     """Whether the importer is what a partial decision asks it to be."""
     if partial.condition is Condition.US_FRAMEWORK_CERTIFIED:
-        return facts.importer_dpf_certified
-    return facts.importer_subject_to_pipeda
+        entry = facts.importer.dpf
+        return entry is not None and entry.covers(facts.hr_data)
+    return facts.importer.subject_to_pipeda
 
 
 def _ended_by(named: AdequacyDecision, day: date, assume_ended) -> tuple[date | None, bool]:
@@ -143,35 +164,22 @@ def _ended_by(named: AdequacyDecision, day: date, assume_ended) -> tuple[date | 
 
 def _safeguard_reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
     """Art. 46 GDPR: SCCs or BCRs, assessed and supplemented per EDPB Recommendations 01/2020."""
-    country = facts.country
-    ground = facts.ground
-    reasons = []
+    country, ground, day = facts.country, facts.ground, country_status.day
     if ground.tool is TransferTool.SCC:
-        if ground.scc_module is None:
-            reasons.append(Reason("scc_no_module", {"country": country}))
-        elif ground.scc_module != SUBPROCESSOR_SCC_MODULE:
-            module = str(int(ground.scc_module))
-            reasons.append(Reason("scc_wrong_module", {"country": country, "module": module}))
-        else:
-            reasons.append(Reason("scc", {"country": country, "module": "3"}))
+        reasons = scc_reasons(facts, day)
     else:
-        reasons.append(Reason("bcr", {"country": country}))
-    unknown = sorted(code for code in facts.measures if code not in catalogue())
-    reasons += [
-        Reason("measure_unknown", {"country": country, "measure": code}) for code in unknown
-    ]
+        reasons = bcr_reasons(facts, day)
+    reasons += measures_reasons(facts)
     if not _assessment_needed(facts, country_status):
         return reasons
-    if facts.assessment is not None and facts.assessment.approved_on <= country_status.day:
+    if facts.assessment is not None and facts.assessment.approved_on <= day:
         # The assessment concludes which measures, if any, the transfer needs. One approved
         # after the day being judged did not exist on it.
-        return reasons + _assessment_reasons(facts, country_status, assume_ended)
+        return reasons + assessment_reasons(facts, country_status, assume_ended)
     code = "scc_no_tia" if ground.tool is TransferTool.SCC else "bcr_no_tia"
     reasons.append(Reason(code, {"country": country}))
-    measure_reason = _measures_reason(facts)
-    if measure_reason:
-        reasons.append(Reason(measure_reason, {"country": country}))
-    return reasons
+    missing = missing_measure_reason(facts)
+    return reasons + ([missing] if missing else [])
 
 
 def assessment_needed(facts: TransferFacts, on: date) -> bool:
@@ -191,62 +199,40 @@ def _assessment_needed(facts: TransferFacts, country_status: StatusOn) -> bool:
     return not (in_force and (in_force.condition is None or _within_scope(in_force, facts)))
 
 
-def _assessment_reasons(facts, country_status: StatusOn, assume_ended) -> list[Reason]:
-    """SCC clause 14: the assessment must conclude the transfer can go on, and be kept up to
-    date (clause 14(e)): reviewed when due, and again when the facts or the law change."""
-    country, assessment = facts.country, facts.assessment
-    approved = assessment.approved_on.isoformat()
-    if assessment.conclusion is Conclusion.NOT_ACCEPTABLE:
-        return [Reason("tia_not_acceptable", {"country": country, "approved": approved})]
-    reasons = []
-    if assessment.conclusion is Conclusion.ACCEPTABLE_WITH_MEASURES and _measures_reason(facts):
-        # It relies on measures, but none recorded is one the EDPB considers effective for what
-        # happens at the location (Recommendations 01/2020, Annex 2).
-        reasons.append(Reason("tia_measures_ineffective", {"country": country}))
-    if assessment.facts_changed:
-        reasons.append(Reason("tia_facts_changed", {"country": country, "approved": approved}))
-    if assessment.law_changed:
-        reasons.append(Reason("tia_law_changed", {"country": country, "approved": approved}))
-    changed = status_changed_on(country, country_status.day, assume_ended)
-    if changed is not None and changed > assessment.approved_on:
-        params = {"country": country, "approved": approved, "changed": changed.isoformat()}
-        reasons.append(Reason("tia_status_changed", params))
-    if country_status.day > assessment.next_review:
-        params = {"country": country, "due": assessment.next_review.isoformat()}
-        reasons.append(Reason("tia_review_overdue", params))
-    if not reasons:
-        params = {"country": country, "approved": approved,
-                  "due": assessment.next_review.isoformat()}  # fmt: skip
-        reasons.append(Reason("tia_approved", params))
-    return reasons
-
-
-def _measures_reason(facts: TransferFacts) -> str | None:
-    """EDPB 01/2020 Step 4: is there a measure the EDPB considers effective for the use case?
-
-    A technical measure counts only where its use case can describe the location's role.
-    """
-    recorded = [catalogue()[code] for code in sorted(facts.measures) if code in catalogue()]
-    if not recorded:
-        return "no_measures"
-    plausible = USE_CASES_BY_ROLE.get(facts.role) if facts.role else None
-    if any(
-        item.effectiveness is Effectiveness.EFFECTIVE
-        and (plausible is None or item.use_case.code in plausible)
-        for item in recorded
-    ):
-        return None
-    if any(item.kind is MeasureKind.TECHNICAL for item in recorded):
-        return "only_ineffective_measures"
-    return "only_complementary_measures"
+# Art. 49(1)(a)-(c): the data subject's explicit consent to the transfer, a contract between the
+# data subject and the controller, or one concluded in the data subject's interest by the
+# controller. They are the controller's to invoke, never a processor's ground for engaging a
+# subprocessor (EDPB Guidelines 2/2018, sections 2.1-2.3).
+CONTROLLERS_DEROGATIONS = frozenset(
+    {
+        Derogation.EXPLICIT_CONSENT,
+        Derogation.CONTRACT_WITH_DATA_SUBJECT,
+        Derogation.CONTRACT_IN_DATA_SUBJECT_INTEREST,
+    }
+)
 
 
 def _derogation_reasons(facts: TransferFacts) -> list[Reason]:
-    """Art. 49 GDPR, read with EDPB Guidelines 2/2018: occasional transfers, named and justified."""
-    country = facts.country
-    ground = facts.ground
+    """Art. 49 GDPR, read with recital 111 and EDPB Guidelines 2/2018: derogations are for
+    occasional transfers, interpreted restrictively, never a subprocessor's regular processing."""
+    country, ground = facts.country, facts.ground
     if ground.derogation is None:
         return [Reason("derogation_unnamed", {"country": country})]
+    params = {"country": country, "derogation": ground.derogation.article}
+    reasons = []
+    if ground.derogation in CONTROLLERS_DEROGATIONS:
+        reasons.append(Reason("derogation_controllers", params))
     if not (ground.derogation_justification or "").strip():
-        return [Reason("derogation_unjustified", {"country": country})]
-    return [Reason("derogation_occasional", {"country": country})]
+        reasons.append(Reason("derogation_unjustified", params))
+    # Every location in the register is systematic processing unless marked occasional, with
+    # the reason why (recital 111; EDPB Guidelines 2/2018, section 1).
+    if not (ground.derogation_occasional and (ground.derogation_occasional_reason or "").strip()):
+        reasons.append(Reason("derogation_systematic", params))
+    if ground.derogation is Derogation.COMPELLING_LEGITIMATE_INTERESTS:
+        # Art. 49(1) second subparagraph: the controller informs the supervisory authority and
+        # the data subjects of the transfer.
+        if ground.authority_informed_on is None:
+            reasons.append(Reason("derogation_authority_not_informed", params))
+        if ground.data_subjects_informed_on is None:
+            reasons.append(Reason("derogation_subjects_not_informed", params))
+    return reasons or [Reason("derogation_occasional", params)]

@@ -27,6 +27,7 @@ from transfers.grounds import (
     TransferTool,
     UkTransferTool,
 )
+from transfers.importers import DpfEntry, Importer
 
 
 class Entity(db.Model):
@@ -221,6 +222,18 @@ def transfer_ground(location) -> TransferGround | None:
         swiss_adaptation=location.swiss_adaptation,
         derogation=location.derogation,
         derogation_justification=location.derogation_justification,
+    )
+
+
+# The columns of subprocessor that say what the importer is.
+IMPORTER_COLUMNS = ("dpf_certified", "subject_to_pipeda")
+
+
+def importer_facts(subprocessor) -> Importer:
+    """What a subprocessor, or a result row holding its IMPORTER_COLUMNS, is as an importer."""
+    return Importer(
+        dpf=DpfEntry(listed=True) if subprocessor.dpf_certified else None,
+        subject_to_pipeda=subprocessor.subject_to_pipeda,
     )
 
 

@@ -10,5 +10,6 @@ from registry.public import (  # noqa: E402, F401
     objection_views,
     subscription_views,
     transfer_views,
+    verdict_views,
     views,
 )

@@ -21,7 +21,7 @@ from registry.models import (
     SubprocessorStatus,
     VocabularyTerm,
 )
-from registry.models.register import GROUND_COLUMNS, transfer_ground
+from registry.models.register import GROUND_COLUMNS, importer_facts, transfer_ground
 from registry.public.transfer_records import Judgement, transfer_record
 from transfers.countries import alphabetical_key, country_name, is_eea
 from transfers.verdicts import TransferFacts
@@ -69,7 +69,8 @@ def published_records(
     ).all()
     categories = _terms(RecipientCategory, language)
     related = {name: _related(relation, matching, language) for name, relation in RELATED.items()}
-    locations = _locations(matching, language, {row.id: row for row in rows}, judgement)
+    importers = {row.id: importer_facts(row) for row in rows}
+    locations = _locations(matching, language, importers, judgement)
     return [
         {
             "id": row.id,
@@ -176,13 +177,11 @@ def _locations(
     judged: dict[TransferFacts, dict] = {}
     grouped: dict[int, list[dict]] = {}
     for row in rows:
-        importer = importers[row.subprocessor_id]
         facts = TransferFacts(
             country=row.country_code,
             ground=transfer_ground(row),
             role=row.role.value,
-            importer_dpf_certified=importer.dpf_certified,
-            importer_subject_to_pipeda=importer.subject_to_pipeda,
+            importer=importers[row.subprocessor_id],
             measures=frozenset(measures.get(row.id, ())),
             assessment=assessed.get(row.id),
         )

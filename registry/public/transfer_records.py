@@ -45,6 +45,23 @@ def transfer_record(facts: TransferFacts, judgement: Judgement, language: str) -
     }
 
 
+def judged_record(facts: TransferFacts, day: date, language: str) -> dict:
+    """The verdict on one transfer as `POST /api/v1/verdicts` answers it: the country's status,
+    the verdict and each reason with its code and words in `language`."""
+    verdict = judge(facts, day)
+    words = _words(language)
+    return {
+        "country": facts.country,
+        "status": verdict.status.status.value,
+        "verdict": verdict.verdict.value,
+        "verdict_name": words["verdicts"][verdict.verdict],
+        "reasons": [
+            {"code": reason["code"], "verdict": reason["verdict"], "text": reason["message"]}
+            for reason in (_reason(item, language, words) for item in verdict.reasons)
+        ],
+    }
+
+
 @lru_cache(maxsize=8)
 def _words(language: str) -> dict[str, dict]:
     """Every label a transfer record uses, translated once per language rather than per record."""
@@ -151,7 +168,7 @@ def _measure(code: str, language: str, words: dict) -> dict:
 def _reason(reason: Reason, language: str, words: dict) -> dict:
     params = dict(reason.params)
     params["country"] = country_name(params["country"], language)
-    for name in ("ended", "day", "approved", "due", "changed"):
+    for name in ("ended", "day", "approved", "due", "changed", "signed", "verified"):
         if name in params:
             params[name] = format_date(date.fromisoformat(params[name]), "long")
     return {

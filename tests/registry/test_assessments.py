@@ -432,7 +432,7 @@ def test_an_admin_who_completed_and_submitted_a_draft_cannot_approve_it(
     assert stored(app, assessment_id).state.value == "in_review"
 
 
-def test_relying_on_measures_the_edpb_finds_ineffective_there_needs_attention(
+def test_relying_on_measures_for_remote_access_in_the_clear_needs_attention(
     app, editor, admin, india, location_id
 ):
     assessment_id = started(app, editor, location_id)
@@ -440,7 +440,7 @@ def test_relying_on_measures_the_edpb_finds_ineffective_there_needs_attention(
     act(editor, assessment_id, "submit")
     act(admin, assessment_id, "approve")
     reasons = [reason["code"] for reason in india_verdict(editor, india)["reasons"]]
-    assert "tia_measures_ineffective" in reasons
+    assert "tia_clear_remote_access" in reasons
 
 
 def test_a_measure_not_recorded_in_the_register_keeps_the_draft_from_review(
