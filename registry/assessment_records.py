@@ -216,6 +216,9 @@ def _finding(finding: dict, language: str) -> dict:
             "reaches": entry.reaches,
             "summary": entry.summary,
             "source": entry.source,
+            "as_of": _day(entry.as_of),
+            "secondary": entry.secondary,
+            "unconfirmed": entry.unconfirmed,
         }
     return {"law": finding["law"], "applies": finding["applies"],
             "finding": finding["finding"]} | described  # fmt: skip

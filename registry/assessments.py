@@ -449,9 +449,11 @@ def fingerprint(mapped: dict, ground: dict) -> str:
 
 
 def laws_fingerprint(country: str) -> str:
-    """A hash of everything the catalogue says of the laws of `country`."""
+    """A hash of everything the catalogue says of the laws of `country`, except the day each
+    entry was last checked: checking it again without a change re-opens no assessment."""
     entries = [
-        {name: str(value) for name, value in vars(entry).items()} for entry in laws.laws_of(country)
+        {name: str(value) for name, value in vars(entry).items() if name != "as_of"}
+        for entry in laws.laws_of(country)
     ]
     text = json.dumps(entries, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -122,6 +122,10 @@ REASONS = {
     "decision_ended": _l(
         "%(country)s: the adequacy decision relied on (%(decision)s) ended on %(ended)s"
     ),
+    "decision_replaced": _l(
+        "%(country)s: the adequacy decision relied on (%(decision)s) was replaced on %(ended)s; "
+        "update the reference to %(successor)s"
+    ),
     "decision_assumed_ended": _l(
         "%(country)s: the adequacy decision relied on (%(decision)s) is assumed, for this "
         "what-if, to end on %(ended)s"

@@ -6,11 +6,13 @@ the European Essential Guarantees (EDPB Recommendations 02/2020). This module is
 what legal reads for a country: its surveillance and law-enforcement access powers, the redress
 and oversight that limit them, and how far its data protection law binds the State.
 
-The entries are data, in `data/third_country_laws.toml`, each with its official source and, where
-something could only be taken from a secondary source, an `unconfirmed` note saying what to check.
-They are read once and checked as they are read: an unknown kind or country, a duplicate code, a
-missing or non-https source, or an `access` flag that contradicts the kind is an error naming the
-entry. Whether a law makes a transfer unsafe is not computed here; that is legal's assessment.
+The entries are data, in `data/third_country_laws.toml`, each with its official source, the day it
+was last checked (`as_of`) and, where something could only be taken from a secondary source, the
+URL of that source (`secondary`) and an `unconfirmed` note saying what to check. They are read
+once and checked as they are read: an unknown kind or country, a duplicate code, a missing or
+non-https source, a missing `as_of`, or an `access` flag that contradicts the kind is an error
+naming the entry. Whether a law makes a transfer unsafe is not computed here; that is legal's
+assessment.
 """
 
 import enum
@@ -26,9 +28,20 @@ LAWS_FILE = Path(__file__).with_name("data") / "third_country_laws.toml"
 LANGUAGES = ("en", "de", "fr")
 
 REQUIRED_FIELDS = frozenset(
-    {"code", "country", "title", "citation", "kind", "access", "reaches", "summary", "source"}
+    {
+        "code",
+        "country",
+        "title",
+        "citation",
+        "kind",
+        "access",
+        "reaches",
+        "summary",
+        "source",
+        "as_of",
+    }
 )
-OPTIONAL_FIELDS = frozenset({"enacted", "amended_by", "unconfirmed"})
+OPTIONAL_FIELDS = frozenset({"enacted", "amended_by", "unconfirmed", "secondary"})
 
 
 class LawKind(enum.StrEnum):
@@ -68,6 +81,13 @@ class Law:
     enacted: date | None
     amended_by: str | None
     unconfirmed: str | None  # what needs checking, or None where all is from the source
+    as_of: date  # the day the entry was last checked against its sources
+    secondary: str | None = None  # the secondary source a fact of the entry rests on
+
+    @property
+    def from_secondary_sources(self) -> bool:
+        """Whether some of what the entry says rests on a secondary source, not the official one."""
+        return self.secondary is not None
 
     def title(self, language: str) -> str:
         """The law's title in `language`, English where it has none."""
@@ -135,12 +155,14 @@ def _law(entry: dict, position: int) -> Law:
     if access != (kind in ACCESS_KINDS):
         expected = "true" if kind in ACCESS_KINDS else "false"
         raise LawDataError(f"{label}: access must be {expected} for a {kind} law")
-    source = entry["source"]
-    if not isinstance(source, str) or not source.startswith("https://"):
-        raise LawDataError(f"{label}: source must be an https URL, not {source!r}")
-    enacted = entry.get("enacted")
-    if enacted is not None and (not isinstance(enacted, date) or hasattr(enacted, "hour")):
-        raise LawDataError(f"{label}: enacted must be a date, not {enacted!r}")
+    for field in ("source", "secondary"):
+        url = entry.get(field)
+        if field in entry and (not isinstance(url, str) or not url.startswith("https://")):
+            raise LawDataError(f"{label}: {field} must be an https URL, not {url!r}")
+    for field in ("enacted", "as_of"):
+        day = entry.get(field)
+        if day is not None and (not isinstance(day, date) or hasattr(day, "hour")):
+            raise LawDataError(f"{label}: {field} must be a date, not {day!r}")
     for field in ("code", "citation", "reaches", "summary"):
         if not isinstance(entry[field], str) or not entry[field].strip():
             raise LawDataError(f"{label}: {field} must be text")
@@ -153,10 +175,12 @@ def _law(entry: dict, position: int) -> Law:
         access=access,
         reaches=entry["reaches"],
         summary=entry["summary"],
-        source=source,
-        enacted=enacted,
+        source=entry["source"],
+        enacted=entry.get("enacted"),
         amended_by=entry.get("amended_by"),
         unconfirmed=entry.get("unconfirmed"),
+        as_of=entry["as_of"],
+        secondary=entry.get("secondary"),
     )
 
 

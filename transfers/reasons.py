@@ -41,6 +41,11 @@ REASONS: dict[str, tuple[Verdict, str]] = {
         Verdict.NO_VALID_GROUND,
         "{country}: the adequacy decision relied on ({decision}) ended on {ended}",
     ),
+    "decision_replaced": (
+        Verdict.NEEDS_ATTENTION,
+        "{country}: the adequacy decision relied on ({decision}) was replaced on {ended}; update "
+        "the reference to {successor}",
+    ),
     "decision_assumed_ended": (
         Verdict.NO_VALID_GROUND,
         "{country}: the adequacy decision relied on ({decision}) is assumed, for this what-if, "

@@ -13,10 +13,13 @@ from transfers.adequacy import (
     AdequacyDecision,
     Condition,
     CountryStatus,
+    EndKind,
     StatusOn,
     UnknownDecision,
     decision,
+    series,
     status,
+    successor,
 )
 from transfers.countries import interim_not_third_country
 from transfers.facts import AssessmentOnRecord, TransferFacts
@@ -81,19 +84,9 @@ def _adequacy_reasons(facts, country_status: StatusOn, assume_ended) -> list[Rea
     country = facts.country
     relied_on = facts.ground.adequacy_decision
     if relied_on:
-        try:
-            named = decision(relied_on)
-        except UnknownDecision:
-            return [Reason("decision_unknown", {"country": country, "decision": relied_on})]
-        if named.country != country:
-            return [Reason("decision_elsewhere", {"country": country, "decision": named.number})]
-        if named.effective > country_status.day:
-            params = {"country": country, "day": country_status.day.isoformat()}
-            return [Reason("no_adequacy", params)]
-        ended, assumed = _ended_by(named, country_status.day, assume_ended)
-        if ended is not None:
-            params = {"country": country, "decision": named.number, "ended": ended.isoformat()}
-            return [Reason("decision_assumed_ended" if assumed else "decision_ended", params)]
+        reasons = _relied_on_reasons(relied_on, country, country_status.day, assume_ended)
+        if reasons:
+            return reasons
     in_force = country_status.decision
     if in_force is None:
         return [Reason("no_adequacy", {"country": country, "day": country_status.day.isoformat()})]
@@ -105,6 +98,31 @@ def _adequacy_reasons(facts, country_status: StatusOn, assume_ended) -> list[Rea
     if facts.importer.subject_to_pipeda:
         return [Reason("adequacy_scope_met", params)]
     return [Reason("not_subject_to_pipeda", params)]
+
+
+def _relied_on_reasons(relied_on: str, country: str, day: date, assume_ended) -> list[Reason]:
+    """What is wrong with the decision a location names, if anything. A decision is read as
+    amended: naming it, or any act that amends it, relies on the series while it is in force.
+    One that was replaced by a new decision asks for the reference to be updated; one that was
+    invalidated (Safe Harbour, the Privacy Shield) or expired gives no ground after its end."""
+    try:
+        named = series(relied_on)[0]
+    except UnknownDecision:
+        return [Reason("decision_unknown", {"country": country, "decision": relied_on})]
+    if named.country != country:
+        return [Reason("decision_elsewhere", {"country": country, "decision": named.number})]
+    if named.effective > day:
+        return [Reason("no_adequacy", {"country": country, "day": day.isoformat()})]
+    ended, assumed = _ended_by(named, day, assume_ended)
+    if ended is None:
+        return []
+    params = {"country": country, "decision": named.number, "ended": ended.isoformat()}
+    if assumed:
+        return [Reason("decision_assumed_ended", params)]
+    current = successor(named.number, day) if named.ended_kind is EndKind.REPLACED else None
+    if current is not None:
+        return [Reason("decision_replaced", {**params, "successor": current.number})]
+    return [Reason("decision_ended", params)]
 
 
 def _framework_reasons(facts: TransferFacts, params: dict, day: date) -> list[Reason]:

@@ -5,6 +5,7 @@ report, its JSON and the evidence pack."""
 import io
 import json
 import zipfile
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -315,6 +316,31 @@ def test_the_report_page_prints_every_step(editor, approved):
                     "Step 4. Supplementary measures", "Step 5. Procedural steps",
                     "Step 6. Re-evaluation", "Conclusion"):  # fmt: skip
         assert heading in page
+
+
+def test_the_report_gives_each_laws_as_of_date(editor, approved):
+    page = editor.get(f"/admin/assessments/{approved}").text
+    assert f"as of {laws.law('IN-IT-ACT-69').as_of.isoformat()}" in page
+    assert "from secondary sources" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "mark"),
+    [
+        ("en", "from secondary sources"),
+        ("de", "aus Sekundärquellen"),
+        ("fr", "sources secondaires"),
+    ],
+)
+def test_the_report_says_when_a_law_rests_on_secondary_sources(
+    editor, approved, monkeypatch, language, mark
+):
+    entry = laws.law("IN-IT-ACT-69")
+    secondary = replace(entry, secondary="https://example.org/commentary", unconfirmed="Check it.")
+    monkeypatch.setitem(laws.catalogue(), "IN-IT-ACT-69", secondary)
+    page = editor.get(f"/admin/assessments/{approved}?lang={language}").text
+    assert mark in page
+    assert 'href="https://example.org/commentary"' in page
 
 
 def test_a_viewer_reads_the_report_but_cannot_start_an_assessment(

@@ -31,6 +31,7 @@ access = {access}
 reaches = "Everyone."
 summary = "Everything."
 source = "https://example.org/test-act"
+as_of = 2026-11-30
 """
 
 
@@ -48,6 +49,31 @@ def test_the_usa_lists_fisa_702_eo_12333_eo_14086_and_the_cloud_act():
 
 def test_the_usa_lists_the_data_protection_review_court_and_stored_communications_orders():
     assert {"US-DPRC", "US-SCA-2703"} <= codes_of("US")
+
+
+def test_the_usa_lists_national_security_letters_and_the_ftc_after_trump_v_slaughter():
+    assert {"US-NSL", "US-FTC-INDEPENDENCE"} <= codes_of("US")
+
+
+def test_national_security_letters_cite_all_five_statutes_and_judicial_review():
+    citation = law("US-NSL").citation
+    for statute in ("12 U.S.C. § 3414", "1681u", "1681v", "18 U.S.C. § 2709", "50 U.S.C. § 3162"):
+        assert statute in citation
+    assert "18 U.S.C. § 3511" in citation
+
+
+def test_china_lists_the_cybersecurity_law_article_28_and_the_counter_espionage_law():
+    assert {"CN-CSL-28", "CN-CEL-2023"} <= codes_of("CN")
+
+
+def test_the_counter_espionage_law_is_dated_from_its_2023_revision():
+    assert law("CN-CEL-2023").enacted == date(2023, 4, 26)  # NPC / Xinhua, 27 April 2023
+
+
+def test_australia_lists_the_identify_and_disrupt_act():
+    entry = law("AU-SLAID-2021")
+    assert entry.enacted == date(2021, 9, 3)  # "Assented to 3 September 2021", Act No. 98, 2021
+    assert "No. 98, 2021" in entry.citation
 
 
 def test_india_lists_interception_data_protection_cert_in_and_puttaswamy():
@@ -72,9 +98,45 @@ def test_the_assessed_countries_are_those_with_entries():
     assert assessed_countries() == {"US", "IN", "CN", "AU"}
 
 
-def test_every_entry_has_an_https_source():
+def test_every_entry_has_an_https_source_and_an_as_of_date():
     for item in catalogue().values():
         assert item.source.startswith("https://"), item.code
+        assert isinstance(item.as_of, date), item.code
+        assert date(2026, 11, 1) <= item.as_of <= date(2026, 11, 30), item.code
+
+
+# The entries resting on secondary sources: each says so, with the source and what is unconfirmed.
+SECONDARY = {
+    "US-FISA-702",
+    "US-NSL",
+    "US-FTC-INDEPENDENCE",
+    "CN-CSL-28",
+    "CN-CEL-2023",
+    "AU-SLAID-2021",
+}
+
+
+@pytest.mark.parametrize("code", sorted(SECONDARY))
+def test_an_entry_from_secondary_sources_says_so_and_what_is_unconfirmed(code):
+    entry = law(code)
+    assert entry.from_secondary_sources
+    assert entry.secondary.startswith("https://")
+    assert entry.unconfirmed
+
+
+def test_an_entry_without_a_secondary_source_is_not_marked():
+    assert not law("US-DPRC").from_secondary_sources
+
+
+def test_section_702_records_its_reported_lapse_of_june_2026_as_unconfirmed():
+    entry = law("US-FISA-702")
+    assert "12 June 2026" in entry.unconfirmed
+    assert entry.as_of == date(2026, 11, 30)
+
+
+def test_trump_v_slaughter_is_recorded_as_reported_not_confirmed():
+    entry = law("US-FTC-INDEPENDENCE")
+    assert "29 June 2026" in entry.unconfirmed and "25-332" in entry.citation
 
 
 def test_access_is_true_exactly_for_surveillance_and_law_enforcement():
@@ -155,6 +217,29 @@ def test_loading_refuses_an_entry_without_a_source():
     text = entry().replace('source = "https://example.org/test-act"\n', "")
     with pytest.raises(LawDataError, match="XX-TEST: missing source"):
         load_laws(text)
+
+
+def test_loading_refuses_an_entry_without_an_as_of_date():
+    text = entry().replace("as_of = 2026-11-30\n", "")
+    with pytest.raises(LawDataError, match="XX-TEST: missing as_of"):
+        load_laws(text)
+
+
+def test_loading_refuses_an_as_of_that_is_not_a_date():
+    text = entry().replace("as_of = 2026-11-30", 'as_of = "November"')
+    with pytest.raises(LawDataError, match="XX-TEST: as_of must be a date"):
+        load_laws(text)
+
+
+def test_loading_refuses_a_secondary_source_that_is_not_https():
+    text = entry() + 'secondary = "http://example.org/blog"\n'
+    with pytest.raises(LawDataError, match="XX-TEST: secondary must be an https URL"):
+        load_laws(text)
+
+
+def test_loading_marks_an_entry_with_a_secondary_source():
+    text = entry() + 'secondary = "https://example.org/blog"\n'
+    assert load_laws(text)["XX-TEST"].from_secondary_sources
 
 
 def test_loading_refuses_a_source_that_is_not_https():

@@ -38,6 +38,7 @@ ART_49 = "Art. 49(1) GDPR, recital 111; EDPB Guidelines 2/2018"
 TCA = "EU-UK Trade and Cooperation Agreement, Art. FINPROV.10A"
 WITHDRAWAL = "Withdrawal Agreement, Arts. 126-127"
 SCHREMS_2 = "CJEU C-311/18, Schrems II, 16 July 2020"
+UK = "Implementing Decision (EU) 2021/1772, Art. 4 as amended by 2025/1226 and 2025/2574"
 
 
 def adequacy(decision=None):
@@ -95,6 +96,14 @@ ROWS = [
      facts("GB", None), date(2020, 12, 31), VALID, ["within_eea"], WITHDRAWAL),
     ("the UK between the transition period and adequacy: not a third country",
      facts("GB", None), date(2021, 3, 1), VALID, ["interim_not_third_country"], TCA),
+    ("the UK under the 2021 decision, as amended by 2025/2574 to run to 27 December 2031",
+     facts("GB", adequacy("2021/1772")), TODAY, VALID, ["adequacy"], UK),
+    ("the UK under the renewal, an act amending the 2021 decision",
+     facts("GB", adequacy("2025/2574")), TODAY, VALID, ["adequacy"], UK),
+    ("the UK under the June 2025 extension, an act of the same series",
+     facts("GB", adequacy("2025/1226")), TODAY, VALID, ["adequacy"], UK),
+    ("the UK under the 2021 decision after its amended sunset",
+     facts("GB", adequacy("2021/1772")), date(2031, 12, 27), INVALID, ["decision_ended"], UK),
     ("a third-country location without a ground has none",
      facts("IN", None), TODAY, INVALID, ["no_ground"], "Art. 44 GDPR"),
     ("a third-country location without a role cannot be judged valid",
@@ -409,7 +418,53 @@ def test_a_fact_left_unrecorded_never_makes_a_transfer_valid():
         assert judge(partial, TODAY).verdict is ATTENTION, name
 
 
+REPLACED = """
+[[decision]]
+country = "NZ"
+number = "2013/65/EU"
+instrument = "Commission Implementing Decision 2013/65/EU"
+name = "New Zealand"
+celex = "32013D0065"
+adopted = 2012-12-19
+effective = 2012-12-19
+ended = 2026-01-01
+ended_kind = "replaced"
+replaced_by = "2099/1"
+scope = "full"
+source = "a test"
+
+[[decision]]
+country = "NZ"
+number = "2099/1"
+instrument = "Commission Implementing Decision (EU) 2099/1"
+name = "New Zealand, renewed"
+celex = "32099D0001"
+adopted = 2025-12-01
+effective = 2026-01-01
+scope = "full"
+source = "a test"
+"""
+
+
+def test_a_reference_to_a_replaced_decision_asks_for_the_successor_not_no_valid_ground(
+    monkeypatch,
+):
+    from transfers import adequacy as decisions_module
+
+    replaced = decisions_module.load_decisions(REPLACED)
+    monkeypatch.setattr(decisions_module, "decisions", lambda: replaced)
+    decisions_module._decisions_by_country.cache_clear()
+    try:
+        result = judge(facts("NZ", adequacy("2013/65/EU")), TODAY)
+    finally:
+        decisions_module._decisions_by_country.cache_clear()
+    assert result.verdict is ATTENTION
+    assert [reason.code for reason in result.reasons] == ["decision_replaced"]
+    assert result.reasons[0].params["successor"] == "2099/1"
+
+
 def test_the_rows_above_cover_every_reason_the_rules_can_give():
     given = {code for row in ROWS for code in row[4]}
     given.add("decision_assumed_ended")  # the what-if tests above
+    given.add("decision_replaced")  # the replaced decision above
     assert given == set(REASONS)
