@@ -218,9 +218,13 @@ REASONS = {
         "%(country)s: the importer's Data Privacy Framework certification does not cover human "
         "resources data, and the transfer includes them"
     ),
+    "dpf_hr_only": _l(
+        "%(country)s: the importer's Data Privacy Framework certification covers only human "
+        "resources data"
+    ),
     "dpf_scope_unrecorded": _l(
-        "%(country)s: the transfer includes human resources data, and whether the importer's "
-        "Data Privacy Framework certification covers them is not recorded"
+        "%(country)s: which data the importer's Data Privacy Framework certification covers "
+        "(human resources data, other data or both) is not recorded"
     ),
     "dpf_unverified": _l(
         "%(country)s: nobody has recorded checking the importer's entry on the Data Privacy "

@@ -24,7 +24,7 @@ class SccModule(enum.IntEnum):
 
 
 # A processor that engages a subprocessor outside the EEA exports as a processor to a processor.
-# Source: Implementing Decision (EU) 2021/914, recital 16 and Annex, Module Three.
+# Source: Implementing Decision (EU) 2021/914, Art. 1 and Annex, Module Three.
 SUBPROCESSOR_SCC_MODULE = SccModule.PROCESSOR_TO_PROCESSOR
 
 

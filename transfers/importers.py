@@ -32,10 +32,14 @@ class DpfEntry:
     recertification_due: date | None = None
 
     def covers(self, hr_data: bool) -> bool:
-        """Whether the certification can cover the transfer's data: listed, and for HR data
-        with a scope that includes it. An unrecorded scope is left to `verdicts`."""
+        """Whether the certification can cover the transfer's data (Art. 1 of the decision: only
+        within the scope of the certification). Data that include HR data need a scope with HR
+        data; other data need a scope with other data: an HR-only certification covers neither
+        mixed nor other data. An unrecorded scope is left to `verdicts`, which flags it."""
         if not self.listed:
             return False
+        if self.scope is DpfScope.HR:
+            return False  # the register cannot show the data are HR data only
         return not (hr_data and self.scope is DpfScope.NON_HR)
 
 

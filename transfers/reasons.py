@@ -172,10 +172,15 @@ REASONS: dict[str, tuple[Verdict, str]] = {
         "{country}: the importer's Data Privacy Framework certification does not cover human "
         "resources data, and the transfer includes them",
     ),
+    "dpf_hr_only": (
+        Verdict.NO_VALID_GROUND,
+        "{country}: the importer's Data Privacy Framework certification covers only human "
+        "resources data",
+    ),
     "dpf_scope_unrecorded": (
         Verdict.NEEDS_ATTENTION,
-        "{country}: the transfer includes human resources data, and whether the importer's Data "
-        "Privacy Framework certification covers them is not recorded",
+        "{country}: which data the importer's Data Privacy Framework certification covers (human "
+        "resources data, other data or both) is not recorded",
     ),
     "dpf_unverified": (
         Verdict.NEEDS_ATTENTION,
@@ -245,7 +250,7 @@ REASONS: dict[str, tuple[Verdict, str]] = {
         "approving lead authority and date, and whether the importer is bound, all recorded",
     ),
     "bcr_controller_rules": (
-        Verdict.NEEDS_ATTENTION,
+        Verdict.NO_VALID_GROUND,
         "{country}: the binding corporate rules of {group} are controller rules (BCR-C); a "
         "subprocessor processes our customers' data as a processor, which processor rules "
         "(BCR-P) cover",

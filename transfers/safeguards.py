@@ -75,8 +75,10 @@ def _scc_2010_reasons(facts: TransferFacts, day: date) -> list[Reason]:
 
 def bcr_reasons(facts: TransferFacts, day: date) -> list[Reason]:
     """Art. 47 GDPR: rules approved by the competent supervisory authority and binding on every
-    member of the group concerned, the importer included (Art. 47(1)(a)); a group engaged as a
-    processor relies on processor BCRs (Art. 47(2)(e); WP257 rev.01, endorsed by the EDPB)."""
+    member of the group concerned, the importer included (Art. 47(1)(a)). A group that
+    processes data for controllers outside it relies on processor BCRs (Art. 4(20) and 47(1);
+    WP257 rev.01, endorsed by the EDPB; draft EDPB Recommendations 1/2026 will replace it);
+    controller BCRs give no ground for customers' data."""
     country = facts.country
     bcr = facts.ground.bcr or BindingCorporateRules()
     group = bcr.group or "?"

@@ -24,6 +24,7 @@ from transfers.adequacy import (
 from transfers.countries import interim_not_third_country
 from transfers.facts import AssessmentOnRecord, TransferFacts
 from transfers.grounds import Derogation, TransferTool
+from transfers.importers import DpfScope
 from transfers.reasons import Reason, Verdict
 from transfers.safeguards import (
     assessment_reasons,
@@ -137,11 +138,14 @@ def _framework_reasons(facts: TransferFacts, params: dict, day: date) -> list[Re
     if entry is None or not entry.listed:
         return [Reason("not_dpf_certified", params)]
     if not entry.covers(facts.hr_data):
-        return [Reason("dpf_hr_not_covered", params)]
+        code = "dpf_hr_only" if entry.scope is DpfScope.HR else "dpf_hr_not_covered"
+        return [Reason(code, params)]
     reasons = []
-    if facts.hr_data and entry.scope is None:
+    if entry.scope is None:
         reasons.append(Reason("dpf_scope_unrecorded", params))
-    if entry.verified_on is None:
+    # The 12 months are our diligence, not the law's: the list changes as organisations fail
+    # to recertify each year, and a check after the day judged proves nothing of that day.
+    if entry.verified_on is None or entry.verified_on > day:
         reasons.append(Reason("dpf_unverified", params))
     elif entry.verified_on < _a_year_before(day):
         verified = entry.verified_on.isoformat()
@@ -161,11 +165,12 @@ def _a_year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def _within_scope(partial: AdequacyDecision, facts: TransferFacts) -> bool:
-    """Whether the importer is what a partial decision asks it to be."""
+def _within_scope(partial: AdequacyDecision, facts: TransferFacts, day: date) -> bool:
+    """Whether the importer is shown to be what a partial decision asks it to be: for the US,
+    every dated fact of its listing in order, as the adequacy route itself asks."""
     if partial.condition is Condition.US_FRAMEWORK_CERTIFIED:
-        entry = facts.importer.dpf
-        return entry is not None and entry.covers(facts.hr_data)
+        found = _framework_reasons(facts, {"country": facts.country}, day)
+        return [reason.code for reason in found] == ["adequacy_scope_met"]
     return facts.importer.subject_to_pipeda
 
 
@@ -214,13 +219,15 @@ def _assessment_needed(facts: TransferFacts, country_status: StatusOn) -> bool:
     # An adequate country, or an importer within a partial decision's scope, needs no assessment
     # of the third country's law (EDPB Recommendations 01/2020, Step 2).
     in_force = country_status.decision
-    return not (in_force and (in_force.condition is None or _within_scope(in_force, facts)))
+    if in_force is None:
+        return True
+    return not (in_force.condition is None or _within_scope(in_force, facts, country_status.day))
 
 
-# Art. 49(1)(a)-(c): the data subject's explicit consent to the transfer, a contract between the
-# data subject and the controller, or one concluded in the data subject's interest by the
-# controller. They are the controller's to invoke, never a processor's ground for engaging a
-# subprocessor (EDPB Guidelines 2/2018, sections 2.1-2.3).
+# Art. 49(1)(a)-(c): by their text, the data subject's explicit consent to the transfer, a
+# contract between the data subject and the controller, or one the controller concludes in the
+# data subject's interest. They are the controller's to invoke; a processor transfers only on
+# the controller's documented instructions (Art. 28(3)(a) GDPR), never on them of its own.
 CONTROLLERS_DEROGATIONS = frozenset(
     {
         Derogation.EXPLICIT_CONSENT,
@@ -243,7 +250,8 @@ def _derogation_reasons(facts: TransferFacts) -> list[Reason]:
     if not (ground.derogation_justification or "").strip():
         reasons.append(Reason("derogation_unjustified", params))
     # Every location in the register is systematic processing unless marked occasional, with
-    # the reason why (recital 111; EDPB Guidelines 2/2018, section 1).
+    # the reason why. Recital 111 names (b), (c) and (e) as occasional; EDPB Guidelines 2/2018
+    # (section 1) read every derogation restrictively. Applying it to all is our policy.
     if not (ground.derogation_occasional and (ground.derogation_occasional_reason or "").strip()):
         reasons.append(Reason("derogation_systematic", params))
     if ground.derogation is Derogation.COMPELLING_LEGITIMATE_INTERESTS:

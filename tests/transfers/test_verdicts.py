@@ -33,7 +33,7 @@ SCC_2021 = "Implementing Decision (EU) 2021/914, Art. 4 and Annex, Module Three"
 SCC_ART_3_2 = "Implementing Decision (EU) 2021/914, recital 7; Commission Q&A on the SCCs"
 SCC_14 = "SCC 2021/914, clause 14; EDPB Recommendations 01/2020, Steps 3-6"
 ANNEX_2 = "EDPB Recommendations 01/2020 v2.0, Annex 2"
-BCR_47 = "Art. 47(1)(a) and (2) GDPR; WP257 rev.01 (BCR-P), endorsed by the EDPB"
+BCR_47 = "Art. 4(20) and 47(1)(a) GDPR; WP257 rev.01 (BCR-P), endorsed by the EDPB"
 ART_49 = "Art. 49(1) GDPR, recital 111; EDPB Guidelines 2/2018"
 TCA = "EU-UK Trade and Cooperation Agreement, Art. FINPROV.10A"
 WITHDRAWAL = "Withdrawal Agreement, Arts. 126-127"
@@ -123,9 +123,18 @@ ROWS = [
     ("USA: HR data under a certification covering them hold",
      facts("US", US_DPF, importer=listed(scope=DpfScope.BOTH), hr_data=True), TODAY, VALID,
      ["adequacy_scope_met"], DPF_SP9),
-    ("USA: HR data without the certification's scope recorded need attention",
-     facts("US", US_DPF, importer=listed(scope=None), hr_data=True), TODAY, ATTENTION,
+    ("USA: a certification whose scope is not recorded needs attention",
+     facts("US", US_DPF, importer=listed(scope=None)), TODAY, ATTENTION,
      ["dpf_scope_unrecorded"], DPF_SP9),
+    ("USA: an HR-only certification covers no other data",
+     facts("US", US_DPF, importer=listed(scope=DpfScope.HR)), TODAY, INVALID,
+     ["dpf_hr_only"], DPF_SP9),
+    ("USA: an HR-only certification does not cover data that merely include HR data",
+     facts("US", US_DPF, importer=listed(scope=DpfScope.HR), hr_data=True), TODAY, INVALID,
+     ["dpf_hr_only"], DPF_SP9),
+    ("USA: a listing checked only after the day judged proves nothing of that day",
+     facts("US", US_DPF, importer=listed(verified_on=date(2026, 12, 5))), TODAY, ATTENTION,
+     ["dpf_unverified"], DPF_SP6),
     ("USA: a listing nobody recorded checking needs attention",
      facts("US", US_DPF, importer=listed(verified_on=None)), TODAY, ATTENTION,
      ["dpf_unverified"], DPF_SP6),
@@ -254,6 +263,9 @@ ROWS = [
     ("SCCs with a listed DPF importer are covered by the partial decision",
      facts("US", scc(), importer=listed()), TODAY, VALID, ["scc"],
      DPF + "; EDPB Recommendations 01/2020, Step 2"),
+    ("SCCs with a stale DPF listing need the assessment the listing would have spared",
+     facts("US", scc(), importer=listed(verified_on=date(2019, 1, 1)), measures=EFFECTIVE),
+     TODAY, ATTENTION, ["scc_no_tia", "scc"], DPF_SP6 + "; EDPB Recommendations 01/2020, Step 2"),
     ("SCCs without a module need attention",
      facts("IN", scc(None), assessment=APPROVED), TODAY, ATTENTION,
      ["scc_no_module", "tia_approved"], SCC_2021),
@@ -307,8 +319,8 @@ ROWS = [
     ("BCRs without whose, which kind, by whom and when need attention",
      facts("IN", TransferGround(TransferTool.BCR), assessment=APPROVED), TODAY, ATTENTION,
      ["bcr_unrecorded", "tia_approved"], BCR_47),
-    ("controller BCRs do not fit a subprocessor acting as processor",
-     facts("IN", bcr(kind=BcrKind.CONTROLLER), assessment=APPROVED), TODAY, ATTENTION,
+    ("controller BCRs give no ground for data processed for our customers",
+     facts("IN", bcr(kind=BcrKind.CONTROLLER), assessment=APPROVED), TODAY, INVALID,
      ["bcr_controller_rules", "tia_approved"], BCR_47),
     ("a derogation that does not say which fails",
      facts("IN", TransferGround(TransferTool.DEROGATION)), TODAY, INVALID,
@@ -326,11 +338,11 @@ ROWS = [
     ("consent is the controller's derogation, not a processor's",
      facts("IN", derogation(Derogation.EXPLICIT_CONSENT, derogation_occasional=True,
                             derogation_occasional_reason="Rare escalations")),
-     TODAY, INVALID, ["derogation_controllers"], ART_49 + ", sections 2.1-2.3"),
+     TODAY, INVALID, ["derogation_controllers"], "Art. 49(1)(a)-(c) and 28(3)(a) GDPR"),
     ("a contract with the data subject is the controller's derogation, not a processor's",
      facts("IN", derogation(Derogation.CONTRACT_WITH_DATA_SUBJECT, derogation_occasional=True,
                             derogation_occasional_reason="Rare escalations")),
-     TODAY, INVALID, ["derogation_controllers"], ART_49 + ", section 2.2"),
+     TODAY, INVALID, ["derogation_controllers"], "Art. 49(1)(b) and 28(3)(a) GDPR"),
     ("compelling legitimate interests without the authority and the people informed fail",
      facts("IN", derogation(Derogation.COMPELLING_LEGITIMATE_INTERESTS,
                             derogation_occasional=True,
@@ -412,7 +424,7 @@ def test_reasons_read_as_plain_words(facts, message):
 def test_a_fact_left_unrecorded_never_makes_a_transfer_valid():
     complete = facts("US", US_DPF, importer=listed(scope=DpfScope.BOTH), hr_data=True)
     assert judge(complete, TODAY).verdict is VALID
-    for name in ("scope", "verified_on", "recertification_due"):
+    for name in ("scope", "verified_on", "recertification_due"):  # never a bare flag
         entry = replace(complete.importer.dpf, **{name: None})
         partial = replace(complete, importer=Importer(dpf=entry))
         assert judge(partial, TODAY).verdict is ATTENTION, name
