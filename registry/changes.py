@@ -1,8 +1,9 @@
 """Announcing, withdrawing and applying change notices; each step is on the audit trail.
 
 A notice opens a window for objections: `objection_deadline = announced_at + window`, the window
-being the contractual one (NOTICE_WINDOW_DAYS) unless chosen longer, or shorter as an emergency
-whose reason is shown publicly. The change takes effect only once the window has closed.
+being the contractual one (NOTICE_WINDOW_DAYS) unless chosen longer. It is never shortened at our
+own discretion: only as far as a contract term allows (NOTICE_WINDOW_MIN_DAYS), and a notice so
+shortened says so. The change takes effect only once the window has closed.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -76,6 +77,10 @@ class ChangeError(ValueError):
     """A notice cannot be announced, withdrawn or applied as asked; the message says why."""
 
 
+class NoticeWindowError(ChangeError):
+    """The window asked for is shorter than the customers' contracts allow."""
+
+
 @dataclass(frozen=True)
 class NewTerms:
     """Purposes and data categories, by code, that an engaged subprocessor is to take on."""
@@ -89,7 +94,6 @@ def announce(
     subprocessor: Subprocessor,
     actor: str,
     window_days: int | None = None,
-    emergency_reason: str | None = None,
     takes_effect_at: datetime | None = None,
     replaces: Subprocessor | None = None,
     new_location: LocationValues | None = None,
@@ -97,7 +101,8 @@ def announce(
 ) -> ChangeNotice:
     """Publish a notice now; the caller commits. Raises ChangeError.
 
-    The window defaults to NOTICE_WINDOW_DAYS; a shorter one needs an emergency reason. The
+    The window defaults to NOTICE_WINDOW_DAYS; a longer one may be chosen, a shorter one only
+    down to NOTICE_WINDOW_MIN_DAYS where the contracts allow it (unset: never shorter). The
     change takes effect at the deadline, or at `takes_effect_at` if that is later. A
     replacement names the active subprocessor it `replaces`; a new location gives its values,
     checked now and added when the change takes effect; new purposes or data categories
@@ -135,7 +140,7 @@ def announce(
         )  # fmt: skip
     if _open_notice(subprocessor) is not None:
         raise ChangeError(_("%(name)s already has a change announced.", name=subprocessor.name))
-    window = _window(window_days, emergency_reason)
+    window = _window(window_days)
     # To the second: the deadline shown in any time zone is then the deadline, exactly.
     announced_at = clock.now().replace(microsecond=0)
     deadline = announced_at + timedelta(days=window)
@@ -154,7 +159,7 @@ def announce(
         window_days=window,
         objection_deadline=deadline,
         takes_effect_at=takes_effect_at or deadline,
-        emergency_reason=(emergency_reason or "").strip() or None,
+        window_shortened=window < current_app.config["NOTICE_WINDOW_DAYS"],
         announcement_hash="",
     )
     db.session.add(notice)
@@ -286,28 +291,31 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "window_days": notice.window_days,
         "objection_deadline": _utc(notice.objection_deadline),
         "takes_effect_at": _utc(notice.takes_effect_at),
+        "window_shortened": notice.window_shortened,
         "emergency_reason": notice.emergency_reason,
         "withdrawal_reason": notice.withdrawal_reason,
         "editorial_reason": notice.editorial_reason,
     }
 
 
-def _window(window_days: int | None, emergency_reason: str | None) -> int:
+def _window(window_days: int | None) -> int:
+    """The window asked for, if the contracts allow it. Raises NoticeWindowError."""
     contractual = current_app.config["NOTICE_WINDOW_DAYS"]
     window = contractual if window_days is None else window_days
-    if window < 1:
-        raise ChangeError(_("The notice window must be at least one day."))
-    if window >= contractual and (emergency_reason or "").strip():
-        raise ChangeError(
-            _("An emergency reason goes only with a window shorter than %(days)d days.",
-              days=contractual)
+    # GDPR Art. 28(2) and SCC clause 9(a): the customers' time to object is the one agreed in
+    # their contracts; a shorter window is ours to give only where a contract term allows it.
+    shortest = min(current_app.config.get("NOTICE_WINDOW_MIN_DAYS") or contractual, contractual)
+    if window >= shortest:
+        return window
+    if shortest == contractual:
+        raise NoticeWindowError(
+            _("The notice window cannot be shorter than the %(days)d days the customers' "
+              "contracts give them to object.", days=contractual)
         )  # fmt: skip
-    if window < contractual and not (emergency_reason or "").strip():
-        raise ChangeError(
-            _("A window shorter than %(days)d days is an emergency: give the reason, which is "
-              "published with the notice.", days=contractual)
-        )  # fmt: skip
-    return window
+    raise NoticeWindowError(
+        _("The customers' contracts allow a notice window of %(shortest)d days at the "
+          "shortest, not %(days)d.", shortest=shortest, days=window)
+    )  # fmt: skip
 
 
 def _lock(*subprocessors: Subprocessor | None) -> None:

@@ -215,9 +215,10 @@ def announce_location(subprocessor_id: int):
             notice = changes.announce(
                 ChangeKind.NEW_LOCATION, entry, current_user.email,
                 window_days=notice_form.window_days.data,
-                emergency_reason=notice_form.emergency_reason.data,
                 new_location=_location_values(form),
             )  # fmt: skip
+        except changes.NoticeWindowError as error:
+            notice_form.window_days.errors.append(str(error))
         except changes.ChangeError as error:
             form.country.errors.append(str(error))
         else:
@@ -285,9 +286,12 @@ def announce_purpose(subprocessor_id: int):
         try:
             notice = changes.announce(
                 ChangeKind.NEW_PURPOSE, entry, current_user.email,
-                window_days=form.window_days.data, emergency_reason=form.emergency_reason.data,
+                window_days=form.window_days.data,
                 new_terms=new_terms,
             )  # fmt: skip
+        except changes.NoticeWindowError as error:
+            db.session.rollback()
+            form.window_days.errors.append(str(error))
         except changes.ChangeError as error:
             db.session.rollback()
             form.purposes.errors.append(str(error))

@@ -74,6 +74,8 @@ def notice_record(notice: ChangeNotice) -> dict:
             notice.state is NoticeState.ANNOUNCED and clock.now() < notice.objection_deadline
         ),
         "window_days": notice.window_days,
+        "window_shortened": notice.window_shortened,
+        # History: notices from before windows were shortened only under a contract term.
         "emergency_reason": notice.emergency_reason,
         **_instant("announced_at", notice.announced_at),
         **_instant("objection_deadline", notice.objection_deadline),
