@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from registry import audit, clock, outbox
-from registry.drafts import DraftError, LocationValues, build_location
+from registry.drafts import DraftError, LocationValues, build_location, identity_taken
 from registry.extensions import db
 from registry.models import (
     ChangeKind,
@@ -68,7 +68,10 @@ LIFECYCLE = {
 
 # The fields an editorial change may correct: wording that identifies the same company at the
 # same place. Anything that changes what is processed, where or by whom needs a notice.
-EDITORIAL_FIELDS = ("name", "legal_name", "address", "website")
+EDITORIAL_FIELDS = ("name", "address", "website")
+# Who the subprocessor is: another legal name is another legal entity contracting with us, so
+# a replacement with a notice (GDPR Art. 28(2); seed contract clause 3.9), never a correction.
+IDENTITY_FIELDS = ("legal_name",)
 # The vocabularies a new-purpose notice extends, by the key used in `proposed_terms`.
 EXTENDABLE_TERMS = {"purposes": Purpose, "data_categories": DataCategory}
 
@@ -227,7 +230,8 @@ def publish_editorial(
 ) -> ChangeNotice:
     """Correct the wording of an engaged subprocessor's entry at once, with no window: a notice
     of kind editorial, in effect when published, says what was corrected and why. Only the
-    fields in EDITORIAL_FIELDS may be corrected. Raises ChangeError. The caller commits."""
+    fields in EDITORIAL_FIELDS may be corrected; IDENTITY_FIELDS may be given only unchanged.
+    Raises ChangeError. The caller commits."""
     _lock(subprocessor)
     if subprocessor.status is not SubprocessorStatus.ACTIVE:
         raise ChangeError(_("Only an active subprocessor's entry is corrected this way; edit a "
@@ -235,6 +239,9 @@ def publish_editorial(
     if not reason.strip():
         raise ChangeError(_("Say why the correction changes nothing of substance: it is "
                             "published with it."))  # fmt: skip
+    _check_identity(subprocessor, corrections)
+    corrections = {name: value for name, value in corrections.items()
+                   if name not in IDENTITY_FIELDS}  # fmt: skip
     unknown = set(corrections) - set(EDITORIAL_FIELDS)
     if unknown:
         raise ChangeError(
@@ -243,7 +250,7 @@ def publish_editorial(
         )  # fmt: skip
     corrected = {}
     for name, value in corrections.items():
-        value = (value or "").strip() or None
+        value = _wording(value)
         if value != getattr(subprocessor, name):
             corrected[name] = value
     if not corrected:
@@ -358,22 +365,31 @@ def _terms(model, codes: list[str]) -> list:
     return sorted(found, key=lambda term: codes.index(term.code))
 
 
+def _check_identity(subprocessor: Subprocessor, corrections: dict[str, str | None]) -> None:
+    for name in IDENTITY_FIELDS:
+        if name in corrections and _wording(corrections[name]) != getattr(subprocessor, name):
+            raise ChangeError(
+                _("A new legal name means another company contracts with us: announce a "
+                  "replacement instead. Draft a new subprocessor under the new legal name, then "
+                  "announce it as the replacement of %(name)s.", name=subprocessor.name)
+            )  # fmt: skip
+
+
+def _wording(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
 def _check_wording(subprocessor: Subprocessor, corrected: dict[str, str | None]) -> None:
     if "name" in corrected:
         if corrected["name"] is None:
             raise ChangeError(_("A subprocessor keeps a name."))
-        taken = db.session.scalar(
-            sa.select(Subprocessor.id).where(
-                Subprocessor.name == corrected["name"], Subprocessor.id != subprocessor.id
-            )
-        )
-        if taken:
+        if identity_taken(corrected["name"], subprocessor.legal_name, other_than=subprocessor):
             raise ChangeError(
-                _("There is already a subprocessor named %(name)s.", name=corrected["name"])
-            )
-    for required in ("legal_name", "address"):
-        if required in corrected and corrected[required] is None:
-            raise ChangeError(_("The legal name and the address cannot be left empty."))
+                _("There is already a subprocessor named %(name)s with the legal name "
+                  "%(legal_name)s.", name=corrected["name"], legal_name=subprocessor.legal_name)
+            )  # fmt: skip
+    if "address" in corrected and corrected["address"] is None:
+        raise ChangeError(_("The address cannot be left empty."))
     website = corrected.get("website")
     if website and not website.lower().startswith(("https://", "http://")):
         raise ChangeError(_("The website must be an https:// or http:// address."))

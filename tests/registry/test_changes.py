@@ -1,6 +1,7 @@
 """Change notices: announced with a window, public with their deadline and proof, effective only
 after the deadline, withdrawable; the clock is moved, nothing sleeps."""
 
+import html
 import re
 
 import pytest
@@ -550,3 +551,64 @@ def test_an_admin_publishes_an_editorial_correction_from_the_admin_area(
     [notice] = client.get("/api/v1/changes").json["changes"]
     assert notice["changes"] == [{"field": "address", "before": "1 Harbor Rd",
                                   "after": "1 Harbour Road", "field_name": "Address"}]  # fmt: skip
+
+
+@pytest.fixture
+def correct_in_admin(client, make_user, clock):
+    """Posts the editorial form of an active subprocessor's admin page as a logged-in admin;
+    fields not given keep the entry's current values."""
+    from tests.registry.test_admin import log_in
+
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+
+    def correct_in_admin(subprocessor_id, **fields):
+        page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
+        form = {"editorial-reason": "A typo"}
+        for name in ("csrf_token", "name", "legal_name", "address", "website"):
+            value = re.search(rf'id="editorial-{name}"[^>]*value="([^"]*)"', page).group(1)
+            form[f"editorial-{name}"] = fields.get(name, html.unescape(value))
+        return client.post(f"/admin/subprocessors/{subprocessor_id}/editorial", data=form)
+
+    return correct_in_admin
+
+
+def _entry(app, subprocessor_id) -> tuple[str, str]:
+    with app.app_context():
+        entry = db.session.get(Subprocessor, subprocessor_id)
+        return entry.name, entry.legal_name
+
+
+def test_an_editorial_change_of_the_legal_name_is_refused_saying_to_announce_a_replacement(
+    make_subprocessor, correct_in_admin
+):
+    subprocessor_id = make_subprocessor(name="Harbourline", legal_name="Harbourline Inc.").id
+    response = correct_in_admin(subprocessor_id, legal_name="Harbourline Europe Ltd")
+    assert response.status_code == 400
+    assert "announce a replacement instead" in response.text
+    assert "Draft a new subprocessor under the new legal name" in response.text
+
+
+def test_a_refused_legal_name_change_leaves_the_legal_name_and_publishes_nothing(
+    app, client, make_subprocessor, correct_in_admin
+):
+    subprocessor_id = make_subprocessor(name="Harbourline", legal_name="Harbourline Inc.").id
+    correct_in_admin(subprocessor_id, legal_name="Harbourline Europe Ltd")
+    assert _entry(app, subprocessor_id) == ("Harbourline", "Harbourline Inc.")
+    assert client.get("/api/v1/changes").json["count"] == 0
+
+
+def test_an_editorial_spelling_fix_of_the_name_still_works(
+    app, make_subprocessor, correct_in_admin
+):
+    subprocessor_id = make_subprocessor(name="Harbourlin", legal_name="Harbourline Inc.").id
+    assert correct_in_admin(subprocessor_id, name="Harbourline").status_code == 302
+    assert _entry(app, subprocessor_id) == ("Harbourline", "Harbourline Inc.")
+
+
+def test_the_editorial_form_points_to_a_draft_under_a_new_legal_name(
+    client, make_subprocessor, correct_in_admin
+):
+    subprocessor_id = make_subprocessor(name="Harbourline").id
+    page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
+    assert f'href="/admin/subprocessors/new?successor_of={subprocessor_id}"' in page
