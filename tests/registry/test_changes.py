@@ -272,6 +272,16 @@ def test_once_in_effect_a_replacement_retires_the_old_and_engages_the_new(
     assert _names(client) == ["New Carrier"]
 
 
+def test_a_replacement_under_a_new_legal_name_is_titled_by_its_legal_names(
+    client, make_subprocessor, announce
+):
+    old_id = make_subprocessor(name="Nimbus", legal_name="Nimbus Inc.").id
+    new_id = make_subprocessor(name="Nimbus", legal_name="Nimbus GmbH", status="proposed").id
+    notice_id = announce(new_id, kind=ChangeKind.REPLACEMENT, replaces_id=old_id)
+    page = client.get(f"/changes/{notice_id}").text
+    assert "Subprocessor replaced: Nimbus (Nimbus Inc. → Nimbus GmbH)" in page
+
+
 def _names(client) -> list[str]:
     return [record["name"] for record in client.get("/api/v1/subprocessors").json["subprocessors"]]
 
