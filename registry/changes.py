@@ -1,8 +1,9 @@
 """Announcing, withdrawing and applying change notices; each step is on the audit trail.
 
 A notice opens a window for objections: `objection_deadline = announced_at + window`, the window
-being the contractual one (NOTICE_WINDOW_DAYS) unless chosen longer, or shorter as an emergency
-whose reason is shown publicly. The change takes effect only once the window has closed.
+being the contractual one (NOTICE_WINDOW_DAYS) unless chosen longer. It is never shortened at our
+own discretion: only as far as a contract term allows (NOTICE_WINDOW_MIN_DAYS), and a notice so
+shortened says so. The change takes effect only once the window has closed.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -13,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from registry import audit, clock, outbox
-from registry.drafts import DraftError, LocationValues, build_location
+from registry.drafts import DraftError, LocationValues, build_location, identity_taken
 from registry.extensions import db
 from registry.models import (
     ChangeKind,
@@ -67,13 +68,20 @@ LIFECYCLE = {
 
 # The fields an editorial change may correct: wording that identifies the same company at the
 # same place. Anything that changes what is processed, where or by whom needs a notice.
-EDITORIAL_FIELDS = ("name", "legal_name", "address", "website")
+EDITORIAL_FIELDS = ("name", "address", "website")
+# Who the subprocessor is: another legal name is another legal entity contracting with us, so
+# a replacement with a notice (GDPR Art. 28(2); seed contract clause 3.9), never a correction.
+IDENTITY_FIELDS = ("legal_name",)
 # The vocabularies a new-purpose notice extends, by the key used in `proposed_terms`.
 EXTENDABLE_TERMS = {"purposes": Purpose, "data_categories": DataCategory}
 
 
 class ChangeError(ValueError):
     """A notice cannot be announced, withdrawn or applied as asked; the message says why."""
+
+
+class NoticeWindowError(ChangeError):
+    """The window asked for is shorter than the customers' contracts allow."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,6 @@ def announce(
     subprocessor: Subprocessor,
     actor: str,
     window_days: int | None = None,
-    emergency_reason: str | None = None,
     takes_effect_at: datetime | None = None,
     replaces: Subprocessor | None = None,
     new_location: LocationValues | None = None,
@@ -97,7 +104,8 @@ def announce(
 ) -> ChangeNotice:
     """Publish a notice now; the caller commits. Raises ChangeError.
 
-    The window defaults to NOTICE_WINDOW_DAYS; a shorter one needs an emergency reason. The
+    The window defaults to NOTICE_WINDOW_DAYS; a longer one may be chosen, a shorter one only
+    down to NOTICE_WINDOW_MIN_DAYS where the contracts allow it (unset: never shorter). The
     change takes effect at the deadline, or at `takes_effect_at` if that is later. A
     replacement names the active subprocessor it `replaces`; a new location gives its values,
     checked now and added when the change takes effect; new purposes or data categories
@@ -135,7 +143,7 @@ def announce(
         )  # fmt: skip
     if _open_notice(subprocessor) is not None:
         raise ChangeError(_("%(name)s already has a change announced.", name=subprocessor.name))
-    window = _window(window_days, emergency_reason)
+    window = _window(window_days)
     # To the second: the deadline shown in any time zone is then the deadline, exactly.
     announced_at = clock.now().replace(microsecond=0)
     deadline = announced_at + timedelta(days=window)
@@ -154,7 +162,7 @@ def announce(
         window_days=window,
         objection_deadline=deadline,
         takes_effect_at=takes_effect_at or deadline,
-        emergency_reason=(emergency_reason or "").strip() or None,
+        window_shortened=window < current_app.config["NOTICE_WINDOW_DAYS"],
         announcement_hash="",
     )
     db.session.add(notice)
@@ -222,7 +230,8 @@ def publish_editorial(
 ) -> ChangeNotice:
     """Correct the wording of an engaged subprocessor's entry at once, with no window: a notice
     of kind editorial, in effect when published, says what was corrected and why. Only the
-    fields in EDITORIAL_FIELDS may be corrected. Raises ChangeError. The caller commits."""
+    fields in EDITORIAL_FIELDS may be corrected; IDENTITY_FIELDS may be given only unchanged.
+    Raises ChangeError. The caller commits."""
     _lock(subprocessor)
     if subprocessor.status is not SubprocessorStatus.ACTIVE:
         raise ChangeError(_("Only an active subprocessor's entry is corrected this way; edit a "
@@ -230,6 +239,9 @@ def publish_editorial(
     if not reason.strip():
         raise ChangeError(_("Say why the correction changes nothing of substance: it is "
                             "published with it."))  # fmt: skip
+    _check_identity(subprocessor, corrections)
+    corrections = {name: value for name, value in corrections.items()
+                   if name not in IDENTITY_FIELDS}  # fmt: skip
     unknown = set(corrections) - set(EDITORIAL_FIELDS)
     if unknown:
         raise ChangeError(
@@ -238,7 +250,7 @@ def publish_editorial(
         )  # fmt: skip
     corrected = {}
     for name, value in corrections.items():
-        value = (value or "").strip() or None
+        value = _wording(value)
         if value != getattr(subprocessor, name):
             corrected[name] = value
     if not corrected:
@@ -286,28 +298,31 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "window_days": notice.window_days,
         "objection_deadline": _utc(notice.objection_deadline),
         "takes_effect_at": _utc(notice.takes_effect_at),
+        "window_shortened": notice.window_shortened,
         "emergency_reason": notice.emergency_reason,
         "withdrawal_reason": notice.withdrawal_reason,
         "editorial_reason": notice.editorial_reason,
     }
 
 
-def _window(window_days: int | None, emergency_reason: str | None) -> int:
+def _window(window_days: int | None) -> int:
+    """The window asked for, if the contracts allow it. Raises NoticeWindowError."""
     contractual = current_app.config["NOTICE_WINDOW_DAYS"]
     window = contractual if window_days is None else window_days
-    if window < 1:
-        raise ChangeError(_("The notice window must be at least one day."))
-    if window >= contractual and (emergency_reason or "").strip():
-        raise ChangeError(
-            _("An emergency reason goes only with a window shorter than %(days)d days.",
-              days=contractual)
+    # GDPR Art. 28(2) and SCC clause 9(a): the customers' time to object is the one agreed in
+    # their contracts; a shorter window is ours to give only where a contract term allows it.
+    shortest = min(current_app.config.get("NOTICE_WINDOW_MIN_DAYS") or contractual, contractual)
+    if window >= shortest:
+        return window
+    if shortest == contractual:
+        raise NoticeWindowError(
+            _("The notice window cannot be shorter than the %(days)d days the customers' "
+              "contracts give them to object.", days=contractual)
         )  # fmt: skip
-    if window < contractual and not (emergency_reason or "").strip():
-        raise ChangeError(
-            _("A window shorter than %(days)d days is an emergency: give the reason, which is "
-              "published with the notice.", days=contractual)
-        )  # fmt: skip
-    return window
+    raise NoticeWindowError(
+        _("The customers' contracts allow a notice window of %(shortest)d days at the "
+          "shortest, not %(days)d.", shortest=shortest, days=window)
+    )  # fmt: skip
 
 
 def _lock(*subprocessors: Subprocessor | None) -> None:
@@ -350,22 +365,31 @@ def _terms(model, codes: list[str]) -> list:
     return sorted(found, key=lambda term: codes.index(term.code))
 
 
+def _check_identity(subprocessor: Subprocessor, corrections: dict[str, str | None]) -> None:
+    for name in IDENTITY_FIELDS:
+        if name in corrections and _wording(corrections[name]) != getattr(subprocessor, name):
+            raise ChangeError(
+                _("A new legal name means another company contracts with us: announce a "
+                  "replacement instead. Draft a new subprocessor under the new legal name, then "
+                  "announce it as the replacement of %(name)s.", name=subprocessor.name)
+            )  # fmt: skip
+
+
+def _wording(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
 def _check_wording(subprocessor: Subprocessor, corrected: dict[str, str | None]) -> None:
     if "name" in corrected:
         if corrected["name"] is None:
             raise ChangeError(_("A subprocessor keeps a name."))
-        taken = db.session.scalar(
-            sa.select(Subprocessor.id).where(
-                Subprocessor.name == corrected["name"], Subprocessor.id != subprocessor.id
-            )
-        )
-        if taken:
+        if identity_taken(corrected["name"], subprocessor.legal_name, other_than=subprocessor):
             raise ChangeError(
-                _("There is already a subprocessor named %(name)s.", name=corrected["name"])
-            )
-    for required in ("legal_name", "address"):
-        if required in corrected and corrected[required] is None:
-            raise ChangeError(_("The legal name and the address cannot be left empty."))
+                _("There is already a subprocessor named %(name)s with the legal name "
+                  "%(legal_name)s.", name=corrected["name"], legal_name=subprocessor.legal_name)
+            )  # fmt: skip
+    if "address" in corrected and corrected["address"] is None:
+        raise ChangeError(_("The address cannot be left empty."))
     website = corrected.get("website")
     if website and not website.lower().startswith(("https://", "http://")):
         raise ChangeError(_("The website must be an https:// or http:// address."))

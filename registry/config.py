@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from registry.database import database_url
 
 SECRET_KEY_FILE = "secret_key"
+NOTICE_WINDOW_DAYS = 30
 
 
 class ConfigurationError(RuntimeError):
@@ -29,7 +30,9 @@ def defaults(instance_path: str) -> dict:
         "ORG_NAME": "Mixvoip",
         "DPO_EMAIL": "dpo@mixvoip.com",
         "ORG_TIMEZONE": "Europe/Luxembourg",
-        "NOTICE_WINDOW_DAYS": 30,
+        "NOTICE_WINDOW_DAYS": NOTICE_WINDOW_DAYS,
+        # The shortest window a contract term lets us give; None: never shorter than the default.
+        "NOTICE_WINDOW_MIN_DAYS": None,
         # Subscribers are reminded this many days before an objection deadline; 0: never.
         "NOTICE_REMINDER_DAYS": 7,
         "LANGUAGES": {"en": "English", "de": "Deutsch", "fr": "Français"},
@@ -73,6 +76,12 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["ORG_TIMEZONE"] = _time_zone("ORG_TIMEZONE", environ["ORG_TIMEZONE"])
     if environ.get("NOTICE_WINDOW_DAYS"):
         settings["NOTICE_WINDOW_DAYS"] = _days("NOTICE_WINDOW_DAYS", environ["NOTICE_WINDOW_DAYS"])
+    if environ.get("NOTICE_WINDOW_MIN_DAYS"):
+        settings["NOTICE_WINDOW_MIN_DAYS"] = _shortest_window(
+            "NOTICE_WINDOW_MIN_DAYS",
+            environ["NOTICE_WINDOW_MIN_DAYS"],
+            settings.get("NOTICE_WINDOW_DAYS", NOTICE_WINDOW_DAYS),
+        )
     if environ.get("NOTICE_REMINDER_DAYS"):
         settings["NOTICE_REMINDER_DAYS"] = _count(
             "NOTICE_REMINDER_DAYS", environ["NOTICE_REMINDER_DAYS"]
@@ -188,5 +197,17 @@ def _days(variable: str, value: str) -> int:
     if days < 1:
         raise ConfigurationError(
             f"{variable}: {value!r} is not a whole number of days of 1 or more"
+        )
+    return days
+
+
+def _shortest_window(variable: str, value: str, default_window: int) -> int:
+    # The window is the customers' right to object in advance (GDPR Art. 28(2); SCC clause
+    # 9(a)): it is shortened only as far as their contracts allow, never beyond the default.
+    days = _days(variable, value)
+    if days > default_window:
+        raise ConfigurationError(
+            f"{variable}: {value!r} is longer than the default window of {default_window} days "
+            "(NOTICE_WINDOW_DAYS); the shortest window cannot exceed it"
         )
     return days

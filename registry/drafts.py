@@ -112,20 +112,17 @@ def _ensure_draft(subprocessor: Subprocessor) -> None:
 
 def _fill(subprocessor: Subprocessor, values: DraftValues) -> None:
     """Set the entry's fields from checked values. Raises DraftError."""
-    name = values.name.strip()
-    taken = db.session.scalar(
-        sa.select(Subprocessor.id).where(Subprocessor.name == name,
-                                         Subprocessor.id != subprocessor.id)
-        if subprocessor.id is not None
-        else sa.select(Subprocessor.id).where(Subprocessor.name == name)
-    )  # fmt: skip
-    if taken:
-        raise DraftError(_("There is already a subprocessor named %(name)s.", name=name))
+    name, legal_name = values.name.strip(), values.legal_name.strip()
+    if identity_taken(name, legal_name, other_than=subprocessor):
+        raise DraftError(
+            _("There is already a subprocessor named %(name)s with the legal name "
+              "%(legal_name)s.", name=name, legal_name=legal_name)
+        )  # fmt: skip
     website = (values.website or "").strip() or None
     if website and not website.lower().startswith(("https://", "http://")):
         raise DraftError(_("The website must be an https:// or http:// address."))
     subprocessor.name = name
-    subprocessor.legal_name = values.legal_name.strip()
+    subprocessor.legal_name = legal_name
     subprocessor.address = values.address.strip()
     subprocessor.country_code = _country(values.country)
     subprocessor.website = website
@@ -138,6 +135,18 @@ def _fill(subprocessor: Subprocessor, values: DraftValues) -> None:
     subprocessor.entities = _many(Entity, values.entity_ids)
     subprocessor.dpf_certified = values.dpf_certified
     subprocessor.subject_to_pipeda = values.subject_to_pipeda
+
+
+def identity_taken(name: str, legal_name: str, other_than: Subprocessor) -> bool:
+    """Whether another entry has this trading name and legal name. A trading name may recur
+    under another legal name: that is another legal entity, such as the successor that replaces
+    a subprocessor whose legal name changed."""
+    query = sa.select(Subprocessor.id).where(
+        Subprocessor.name == name, Subprocessor.legal_name == legal_name
+    )
+    if other_than.id is not None:
+        query = query.where(Subprocessor.id != other_than.id)
+    return db.session.scalar(query) is not None
 
 
 def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str) -> None:

@@ -43,7 +43,6 @@ def announce(subprocessor_id: int, kind: str):
     try:
         notice = changes.announce(change_kind, subprocessor, current_user.email,
                                   window_days=form.window_days.data,
-                                  emergency_reason=form.emergency_reason.data,
                                   replaces=replaces)  # fmt: skip
     except changes.ChangeError as error:
         form.window_days.errors.append(str(error))

@@ -42,7 +42,14 @@ NOT_CHOSEN = SelectChoice("", "—")
 @blueprint.get("/subprocessors/new")
 @requires(Role.EDITOR)
 def new_subprocessor():
-    return render_template("admin/subprocessor_new.html", form=_draft_form())
+    """An empty draft, or with `?successor_of=<id>` one filled from an engaged subprocessor:
+    the same company under a new legal name, to announce as that one's replacement."""
+    chosen = request.args.get("successor_of", "")
+    predecessor = (
+        db.session.get(Subprocessor, int(chosen)) if chosen.isdigit() and len(chosen) <= 9 else None
+    )
+    return render_template("admin/subprocessor_new.html", predecessor=predecessor,
+                           form=_draft_form(entry=predecessor))  # fmt: skip
 
 
 @blueprint.post("/subprocessors")
@@ -85,7 +92,7 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
     """The entry with every form that applies to it; `forms` replaces some with filled ones."""
     replace_form = AnnounceForm(prefix="replace")
     replace_form.replaces.choices = [
-        SelectChoice(str(other.id), other.name)
+        SelectChoice(str(other.id), f"{other.name} ({other.legal_name})")
         for other in subprocessors_in(SubprocessorStatus.ACTIVE)
     ]
     defaults = {
@@ -215,9 +222,10 @@ def announce_location(subprocessor_id: int):
             notice = changes.announce(
                 ChangeKind.NEW_LOCATION, entry, current_user.email,
                 window_days=notice_form.window_days.data,
-                emergency_reason=notice_form.emergency_reason.data,
                 new_location=_location_values(form),
             )  # fmt: skip
+        except changes.NoticeWindowError as error:
+            notice_form.window_days.errors.append(str(error))
         except changes.ChangeError as error:
             form.country.errors.append(str(error))
         else:
@@ -285,9 +293,12 @@ def announce_purpose(subprocessor_id: int):
         try:
             notice = changes.announce(
                 ChangeKind.NEW_PURPOSE, entry, current_user.email,
-                window_days=form.window_days.data, emergency_reason=form.emergency_reason.data,
+                window_days=form.window_days.data,
                 new_terms=new_terms,
             )  # fmt: skip
+        except changes.NoticeWindowError as error:
+            db.session.rollback()
+            form.window_days.errors.append(str(error))
         except changes.ChangeError as error:
             db.session.rollback()
             form.purposes.errors.append(str(error))
@@ -305,7 +316,8 @@ def publish_editorial(subprocessor_id: int):
     entry = db.get_or_404(Subprocessor, subprocessor_id)
     form = EditorialForm(prefix="editorial")
     if form.validate_on_submit():
-        corrections = {name: form[name].data for name in changes.EDITORIAL_FIELDS}
+        fields = (*changes.EDITORIAL_FIELDS, *changes.IDENTITY_FIELDS)
+        corrections = {name: form[name].data for name in fields}
         try:
             notice = changes.publish_editorial(entry, corrections, form.reason.data,
                                                current_user.email)  # fmt: skip

@@ -62,9 +62,6 @@ class AnnounceForm(FlaskForm):
     window_days = IntegerField(
         _l("Notice window in days"), validators=[Optional(), NumberRange(min=1, max=365)]
     )
-    emergency_reason = TextAreaField(
-        _l("Reason for a shorter window (published)"), validators=[Length(max=2000)]
-    )
     # For a replacement only; the view offers the active subprocessors.
     replaces = SelectField(_l("Replaces"), validators=[Optional()], validate_choice=False)
 

@@ -77,7 +77,11 @@ class ChangeNotice(db.Model):
     window_days: Mapped[int]
     objection_deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     takes_effect_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    # Shown publicly when the window is shorter than the contractual one.
+    # True when the window is shorter than NOTICE_WINDOW_DAYS, as a contract term allows
+    # (NOTICE_WINDOW_MIN_DAYS); shown publicly with the notice.
+    window_shortened: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # History only: notices announced before windows were shortened solely under a contract
+    # term could give an emergency reason for a shorter window; they keep showing it.
     emergency_reason: Mapped[str | None] = mapped_column(sa.Text)
     # The hash of the audit event that recorded the announcement: the public proof.
     announcement_hash: Mapped[str] = mapped_column(sa.String(64))

@@ -100,10 +100,13 @@ class Subprocessor(db.Model):
             "website IS NULL OR lower(website) LIKE 'https://%' OR lower(website) LIKE 'http://%'",
             name="website_http",
         ),
+        # The legal name says who the subprocessor is: the same trading name under a new legal
+        # name is another entry, announced as the replacement of the one it takes over from.
+        sa.UniqueConstraint("name", "legal_name"),
     )
 
     id: Mapped[int_pk]
-    name: Mapped[name_text] = mapped_column(unique=True)
+    name: Mapped[name_text]
     legal_name: Mapped[name_text]
     address: Mapped[str] = mapped_column(sa.String(500))
     country_code: Mapped[country_code]

@@ -51,18 +51,14 @@ def upcoming_changes() -> list[dict]:
 
 def notice_record(notice: ChangeNotice) -> dict:
     """Everything a notice says, instants as UTC ISO 8601 and in the organisation's time zone."""
-    return {
+    record = {
         "id": notice.id,
         "kind": notice.kind.value,
         "kind_name": str(labels.CHANGE_KINDS[notice.kind]),
         "state": notice.state.value,
         "state_name": str(labels.NOTICE_STATES[notice.state]),
-        "subprocessor": {"id": notice.subprocessor_id, "name": notice.subprocessor.name},
-        "replaces": (
-            {"id": notice.replaced_subprocessor_id, "name": notice.replaced_subprocessor.name}
-            if notice.replaced_subprocessor
-            else None
-        ),
+        "subprocessor": _party(notice.subprocessor),
+        "replaces": _party(notice.replaced_subprocessor) if notice.replaced_subprocessor else None,
         "changes": [
             {
                 **change,
@@ -74,6 +70,8 @@ def notice_record(notice: ChangeNotice) -> dict:
             notice.state is NoticeState.ANNOUNCED and clock.now() < notice.objection_deadline
         ),
         "window_days": notice.window_days,
+        "window_shortened": notice.window_shortened,
+        # History: notices from before windows were shortened only under a contract term.
         "emergency_reason": notice.emergency_reason,
         **_instant("announced_at", notice.announced_at),
         **_instant("objection_deadline", notice.objection_deadline),
@@ -84,14 +82,23 @@ def notice_record(notice: ChangeNotice) -> dict:
         "editorial_reason": notice.editorial_reason,
         "proof": {"announcement_hash": notice.announcement_hash},
     }
+    return record | {"title": change_title(record)}
+
+
+def _party(subprocessor) -> dict:
+    return {"id": subprocessor.id, "name": subprocessor.name, "legal_name": subprocessor.legal_name}
 
 
 def change_title(notice: dict) -> str:
     """“New subprocessor: Nimbus Cloud”, “Subprocessor replaced: Old → New”: a notice record
-    named in one line, for subjects and feed titles."""
-    subject = notice["subprocessor"]["name"]
-    if notice["replaces"]:
-        subject = f"{notice['replaces']['name']} → {subject}"
+    named in one line, for pages, subjects and feed titles. The same company under a new legal
+    name is named by its legal names: “Nimbus (Nimbus Inc. → Nimbus GmbH)”."""
+    new, old = notice["subprocessor"], notice["replaces"]
+    subject = new["name"]
+    if old and old["name"] == new["name"]:
+        subject = f"{new['name']} ({old['legal_name']} → {new['legal_name']})"
+    elif old:
+        subject = f"{old['name']} → {subject}"
     return f"{notice['kind_name']}: {subject}"
 
 

@@ -1,6 +1,7 @@
 """Change notices: announced with a window, public with their deadline and proof, effective only
 after the deadline, withdrawable; the clock is moved, nothing sleeps."""
 
+import html
 import re
 
 import pytest
@@ -73,16 +74,95 @@ def test_the_notice_states_what_changes_field_by_field(client, make_subprocessor
     assert re.search(r"<th scope=\"row\">Name</th><td>—</td><td>Nimbus Cloud</td>", page)
 
 
-def test_a_shorter_window_needs_a_reason_which_is_published(
+@pytest.fixture
+def announce_in_admin(client, make_user, clock):
+    """Posts the addition form of /admin/changes as a logged-in admin, with a window in days."""
+    from tests.registry.test_admin import csrf_token, log_in
+
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+
+    def announce_in_admin(subprocessor_id, window_days=""):
+        form = {"csrf_token": csrf_token(client, "/admin/changes"), "window_days": window_days}
+        return client.post(f"/admin/subprocessors/{subprocessor_id}/announce/addition", data=form)
+
+    return announce_in_admin
+
+
+def _stored_windows(app) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(ChangeNotice.window_days)))
+
+
+def test_a_shorter_window_is_refused_by_default_in_the_page(make_subprocessor, announce_in_admin):
+    response = announce_in_admin(_proposed(make_subprocessor), window_days="7")
+    assert response.status_code == 400
+    assert (
+        "The notice window cannot be shorter than the 30 days the customers&#39; contracts give "
+        "them to object." in response.text
+    )
+
+
+def test_a_refused_shorter_window_stores_no_notice(app, make_subprocessor, announce_in_admin):
+    subprocessor_id = _proposed(make_subprocessor)
+    announce_in_admin(subprocessor_id, window_days="29")
+    assert _stored_windows(app) == []
+    with app.app_context():
+        assert db.session.get(Subprocessor, subprocessor_id).status.value == "proposed"
+
+
+def test_a_longer_window_than_the_default_is_accepted(app, make_subprocessor, announce_in_admin):
+    response = announce_in_admin(_proposed(make_subprocessor), window_days="45")
+    assert response.status_code == 302
+    assert _stored_windows(app) == [45]
+
+
+def test_under_a_contract_term_a_window_between_the_minimum_and_the_default_is_recorded(
+    app, client, make_subprocessor, announce_in_admin
+):
+    app.config["NOTICE_WINDOW_MIN_DAYS"] = 14
+    assert announce_in_admin(_proposed(make_subprocessor), window_days="20").status_code == 302
+    [notice] = client.get("/api/v1/changes").json["changes"]
+    assert (notice["window_days"], notice["window_shortened"]) == (20, True)
+    assert notice["objection_deadline"] == "2026-11-22T09:00:00Z"
+
+
+def test_under_a_contract_term_a_window_below_the_minimum_is_refused(
+    app, make_subprocessor, announce_in_admin
+):
+    app.config["NOTICE_WINDOW_MIN_DAYS"] = 14
+    response = announce_in_admin(_proposed(make_subprocessor), window_days="13")
+    assert response.status_code == 400
+    assert "allow a notice window of 14 days at the shortest, not 13." in response.text
+    assert _stored_windows(app) == []
+
+
+def test_a_window_shortened_under_the_contract_term_says_so_publicly(
     app, client, make_subprocessor, announce
 ):
-    subprocessor_id = _proposed(make_subprocessor)
-    with pytest.raises(changes.ChangeError, match="shorter than 30 days is an emergency"):
-        announce(subprocessor_id, window_days=7)
-    notice_id = announce(subprocessor_id, window_days=7, emergency_reason="Carrier outage")
+    app.config["NOTICE_WINDOW_MIN_DAYS"] = 14
+    notice_id = announce(_proposed(make_subprocessor), window_days=14)
     page = client.get(f"/changes/{notice_id}").text
-    assert "Shorter window, because" in page
-    assert "Carrier outage" in page
+    assert "14 days, shortened under the contract term that allows it" in page
+
+
+def test_a_window_of_the_default_length_is_not_marked_as_shortened(
+    app, client, make_subprocessor, announce
+):
+    app.config["NOTICE_WINDOW_MIN_DAYS"] = 14
+    notice_id = announce(_proposed(make_subprocessor))
+    assert "shortened under the contract term" not in client.get(f"/changes/{notice_id}").text
+
+
+def test_a_notice_that_gave_an_emergency_reason_keeps_showing_it(
+    app, client, make_subprocessor, announce
+):
+    notice_id = announce(_proposed(make_subprocessor))
+    with app.app_context():  # as announced before a window could be shortened only by contract
+        db.session.get(ChangeNotice, notice_id).emergency_reason = "Carrier outage"
+        db.session.commit()
+    page = client.get(f"/changes/{notice_id}").text
+    assert "Shorter window, because</dt><dd>Carrier outage" in page
 
 
 def test_nothing_takes_effect_before_the_deadline(client, make_subprocessor, announce, clock,
@@ -163,25 +243,10 @@ def test_an_admin_announces_from_the_admin_area(client, make_subprocessor, make_
     make_user(email="admin@example.com", role=Role.ADMIN)
     log_in(client, "admin@example.com")
     token = csrf_token(client, "/admin/changes")
-    form = {"csrf_token": token, "window_days": "", "emergency_reason": ""}
+    form = {"csrf_token": token, "window_days": ""}
     response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce/addition", data=form)
     assert response.status_code == 302
     assert client.get("/api/v1/changes").json["count"] == 1
-
-
-def test_the_admin_area_refuses_a_short_window_without_a_reason_in_the_page(
-    client, make_subprocessor, make_user, clock
-):
-    from tests.registry.test_admin import csrf_token, log_in
-
-    subprocessor_id = _proposed(make_subprocessor)
-    make_user(email="admin@example.com", role=Role.ADMIN)
-    log_in(client, "admin@example.com")
-    token = csrf_token(client, "/admin/changes")
-    response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce/addition",
-                           data={"csrf_token": token, "window_days": "5"})  # fmt: skip
-    assert response.status_code == 400
-    assert "is an emergency" in response.text
 
 
 def test_a_replacement_shows_the_old_entry_giving_way_to_the_new(
@@ -205,6 +270,16 @@ def test_once_in_effect_a_replacement_retires_the_old_and_engages_the_new(
     clock.move(days=30)
     apply_due()
     assert _names(client) == ["New Carrier"]
+
+
+def test_a_replacement_under_a_new_legal_name_is_titled_by_its_legal_names(
+    client, make_subprocessor, announce
+):
+    old_id = make_subprocessor(name="Nimbus", legal_name="Nimbus Inc.").id
+    new_id = make_subprocessor(name="Nimbus", legal_name="Nimbus GmbH", status="proposed").id
+    notice_id = announce(new_id, kind=ChangeKind.REPLACEMENT, replaces_id=old_id)
+    page = client.get(f"/changes/{notice_id}").text
+    assert "Subprocessor replaced: Nimbus (Nimbus Inc. → Nimbus GmbH)" in page
 
 
 def _names(client) -> list[str]:
@@ -244,11 +319,6 @@ def test_a_change_that_has_reached_its_day_cannot_be_withdrawn(
     with app.app_context():
         with pytest.raises(changes.ChangeError, match="cannot be withdrawn"):
             changes.withdraw(db.session.get(ChangeNotice, notice_id), "dpo@example.com", "Late")
-
-
-def test_an_emergency_reason_goes_only_with_a_shorter_window(make_subprocessor, announce):
-    with pytest.raises(changes.ChangeError, match="only with a window shorter than 30 days"):
-        announce(_proposed(make_subprocessor), window_days=60, emergency_reason="Because")
 
 
 def test_the_deadline_is_kept_to_the_second(client, make_subprocessor, announce, clock):
@@ -323,6 +393,28 @@ def test_an_admin_announces_a_new_location_from_the_admin_area(
     assert response.status_code == 302
     [notice] = client.get("/api/v1/changes").json["changes"]
     assert notice["kind"] == "new_location"
+
+
+def test_a_shorter_window_for_a_new_location_is_refused_beside_the_window_field(
+    app, client, make_subprocessor, make_user, clock
+):
+    from tests.registry.test_admin import log_in
+
+    subprocessor_id = make_subprocessor(name="Harbourline").id
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
+    token = re.search(r'id="new-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"new-csrf_token": token, "new-country": "JP", "new-role": "support_access",
+            "new-transfer_tool": "adequacy", "new-adequacy_decision": "2019/419",
+            "new-scc_module": "", "new-city": "", "notice-window_days": "10"}  # fmt: skip
+    response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce-location", data=form)
+    assert response.status_code == 400
+    assert re.search(
+        r'id="notice-window_days"[^>]*>\s*<p class="error">The notice window cannot be shorter',
+        response.text,
+    )
+    assert _stored_windows(app) == []
 
 
 def _purposes(client) -> list[str]:
@@ -469,3 +561,64 @@ def test_an_admin_publishes_an_editorial_correction_from_the_admin_area(
     [notice] = client.get("/api/v1/changes").json["changes"]
     assert notice["changes"] == [{"field": "address", "before": "1 Harbor Rd",
                                   "after": "1 Harbour Road", "field_name": "Address"}]  # fmt: skip
+
+
+@pytest.fixture
+def correct_in_admin(client, make_user, clock):
+    """Posts the editorial form of an active subprocessor's admin page as a logged-in admin;
+    fields not given keep the entry's current values."""
+    from tests.registry.test_admin import log_in
+
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+
+    def correct_in_admin(subprocessor_id, **fields):
+        page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
+        form = {"editorial-reason": "A typo"}
+        for name in ("csrf_token", "name", "legal_name", "address", "website"):
+            value = re.search(rf'id="editorial-{name}"[^>]*value="([^"]*)"', page).group(1)
+            form[f"editorial-{name}"] = fields.get(name, html.unescape(value))
+        return client.post(f"/admin/subprocessors/{subprocessor_id}/editorial", data=form)
+
+    return correct_in_admin
+
+
+def _entry(app, subprocessor_id) -> tuple[str, str]:
+    with app.app_context():
+        entry = db.session.get(Subprocessor, subprocessor_id)
+        return entry.name, entry.legal_name
+
+
+def test_an_editorial_change_of_the_legal_name_is_refused_saying_to_announce_a_replacement(
+    make_subprocessor, correct_in_admin
+):
+    subprocessor_id = make_subprocessor(name="Harbourline", legal_name="Harbourline Inc.").id
+    response = correct_in_admin(subprocessor_id, legal_name="Harbourline Europe Ltd")
+    assert response.status_code == 400
+    assert "announce a replacement instead" in response.text
+    assert "Draft a new subprocessor under the new legal name" in response.text
+
+
+def test_a_refused_legal_name_change_leaves_the_legal_name_and_publishes_nothing(
+    app, client, make_subprocessor, correct_in_admin
+):
+    subprocessor_id = make_subprocessor(name="Harbourline", legal_name="Harbourline Inc.").id
+    correct_in_admin(subprocessor_id, legal_name="Harbourline Europe Ltd")
+    assert _entry(app, subprocessor_id) == ("Harbourline", "Harbourline Inc.")
+    assert client.get("/api/v1/changes").json["count"] == 0
+
+
+def test_an_editorial_spelling_fix_of_the_name_still_works(
+    app, make_subprocessor, correct_in_admin
+):
+    subprocessor_id = make_subprocessor(name="Harbourlin", legal_name="Harbourline Inc.").id
+    assert correct_in_admin(subprocessor_id, name="Harbourline").status_code == 302
+    assert _entry(app, subprocessor_id) == ("Harbourline", "Harbourline Inc.")
+
+
+def test_the_editorial_form_points_to_a_draft_under_a_new_legal_name(
+    client, make_subprocessor, correct_in_admin
+):
+    subprocessor_id = make_subprocessor(name="Harbourline").id
+    page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
+    assert f'href="/admin/subprocessors/new?successor_of={subprocessor_id}"' in page

@@ -8,8 +8,9 @@ from registry.config import ConfigurationError
 from registry.extensions import db
 
 VARIABLES = ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
-             "NOTICE_WINDOW_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS", "PUBLIC_URL",
-             "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT", "MAIL_SMTP_SECURITY")  # fmt: skip
+             "NOTICE_WINDOW_DAYS", "NOTICE_WINDOW_MIN_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS",
+             "PUBLIC_URL", "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT",
+             "MAIL_SMTP_SECURITY")  # fmt: skip
 
 
 @pytest.fixture
@@ -66,6 +67,22 @@ def test_defaults_are_the_organisation_dpo_time_zone_and_a_30_day_window(environ
     assert config["NOTICE_WINDOW_DAYS"] == 30
 
 
+def test_by_default_no_window_shorter_than_the_default_is_allowed(environment, start_app):
+    assert start_app().config["NOTICE_WINDOW_MIN_DAYS"] is None
+
+
+def test_the_shortest_window_is_read_from_the_environment(environment, start_app):
+    environment.setenv("NOTICE_WINDOW_MIN_DAYS", "14")
+    assert start_app().config["NOTICE_WINDOW_MIN_DAYS"] == 14
+
+
+def test_the_shortest_window_cannot_exceed_the_default_window_set_beside_it(environment, start_app):
+    environment.setenv("NOTICE_WINDOW_DAYS", "10")
+    environment.setenv("NOTICE_WINDOW_MIN_DAYS", "14")
+    with pytest.raises(ConfigurationError, match="NOTICE_WINDOW_MIN_DAYS: '14' is longer than"):
+        start_app()
+
+
 def test_settings_are_read_from_the_environment(environment, start_app):
     environment.setenv("ORG_NAME", "Example Telecom")
     environment.setenv("DPO_EMAIL", "privacy@example.com")
@@ -93,6 +110,9 @@ def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
     [
         ("NOTICE_WINDOW_DAYS", "thirty", "NOTICE_WINDOW_DAYS: 'thirty' is not a whole number"),
         ("NOTICE_WINDOW_DAYS", "0", "NOTICE_WINDOW_DAYS: '0' is not a whole number of days of 1"),
+        ("NOTICE_WINDOW_MIN_DAYS", "0", "NOTICE_WINDOW_MIN_DAYS: '0' is not a whole number of"),
+        ("NOTICE_WINDOW_MIN_DAYS", "two", "NOTICE_WINDOW_MIN_DAYS: 'two' is not a whole number"),
+        ("NOTICE_WINDOW_MIN_DAYS", "31", "NOTICE_WINDOW_MIN_DAYS: '31' is longer than the default"),
         ("ORG_TIMEZONE", "Europe/Atlantis", "ORG_TIMEZONE: 'Europe/Atlantis' is not an IANA"),
         ("DPO_EMAIL", "dpo-at-example", "DPO_EMAIL: 'dpo-at-example' is not an email address"),
         ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE: 'maybe' is neither true nor"),

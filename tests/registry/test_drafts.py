@@ -68,7 +68,10 @@ def test_a_draft_with_a_taken_name_is_refused_in_the_page(editor):
     _draft(client, terms)
     response = _draft(client, terms)
     assert response.status_code == 400
-    assert "There is already a subprocessor named Nimbus Cloud." in response.text
+    assert (
+        "There is already a subprocessor named Nimbus Cloud with the legal name Nimbus Cloud Inc."
+        in response.text
+    )
 
 
 def test_a_draft_with_a_website_that_is_not_http_is_refused(editor):
@@ -151,7 +154,10 @@ def test_an_edit_to_a_taken_name_is_refused_in_the_page(editor, app):
     draft_id = _draft_id(_draft(client, terms))
     response = _edit(client, draft_id, terms, name="Other Cloud")
     assert response.status_code == 400
-    assert "There is already a subprocessor named Other Cloud." in response.text
+    assert (
+        "There is already a subprocessor named Other Cloud with the legal name Nimbus Cloud Inc."
+        in response.text
+    )
 
 
 def test_an_active_subprocessor_is_not_edited_as_a_draft(editor, make_subprocessor, app):
@@ -174,3 +180,47 @@ def test_an_editor_removes_a_location_from_a_draft(editor, make_subprocessor, ap
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Subprocessor, draft.id).locations == []
+
+
+def test_a_draft_may_take_an_engaged_trading_name_under_another_legal_name(
+    editor, make_subprocessor, app
+):
+    client, terms = editor
+    make_subprocessor(name="Nimbus Cloud", legal_name="Nimbus Cloud Inc.")
+    response = _draft(client, terms, legal_name="Nimbus Cloud Europe GmbH")
+    assert response.status_code == 302
+    with app.app_context():
+        names = db.session.execute(sa.select(Subprocessor.name, Subprocessor.legal_name)).all()
+    assert sorted(names) == [
+        ("Nimbus Cloud", "Nimbus Cloud Europe GmbH"),
+        ("Nimbus Cloud", "Nimbus Cloud Inc."),
+    ]
+
+
+def test_the_draft_of_a_successor_is_filled_in_from_the_subprocessor_it_replaces(
+    editor, make_subprocessor
+):
+    client, _terms = editor
+    engaged = make_subprocessor(name="Harbourline", legal_name="Harbourline Inc.")
+    page = client.get(f"/admin/subprocessors/new?successor_of={engaged.id}").text
+    assert 'id="name" maxlength="200" name="name" required type="text" value="Harbourline"' in page
+    assert "announce it as the replacement of Harbourline" in page
+
+
+def test_the_same_company_under_a_new_legal_name_takes_over_through_a_replacement(
+    editor, make_subprocessor, make_user, runner, clock
+):
+    client, terms = editor
+    old_id = make_subprocessor(name="Nimbus Cloud", legal_name="Nimbus Cloud Inc.").id
+    new_id = _draft_id(_draft(client, terms, legal_name="Nimbus Cloud Europe GmbH"))
+    make_user(email="admin@example.com", role=Role.ADMIN)
+    log_in(client, "admin@example.com")
+    page = client.get(f"/admin/subprocessors/{new_id}").text
+    token = re.search(r'id="replace-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"replace-csrf_token": token, "replace-replaces": str(old_id)}
+    assert client.post(f"/admin/subprocessors/{new_id}/announce/replacement",
+                       data=form).status_code == 302  # fmt: skip
+    clock.move(days=30)
+    runner.invoke(args=["notices", "apply-due"])
+    [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
+    assert (record["name"], record["legal_name"]) == ("Nimbus Cloud", "Nimbus Cloud Europe GmbH")

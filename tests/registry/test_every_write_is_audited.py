@@ -201,7 +201,8 @@ def test_a_service_that_changes_the_register_writes_an_audit_event(app, setup, s
 
 READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "address_key",
            "notice_snapshot",
-           "draft_snapshot", "build_location", "ensure_open", "objection_snapshot",
+           "draft_snapshot", "build_location", "identity_taken", "ensure_open",
+           "objection_snapshot",
            # registry.assessments
            "needs_assessment", "series", "missing_parts", "risk_figure", "on_record",
            "register_facts", "fingerprint", "snapshot", "add_months", "transfer_facts",

@@ -19,10 +19,17 @@ def test_a_country_code_must_be_two_upper_case_letters(app_context, make_entity)
     _refused(sa.update(Entity).where(Entity.id == entity.id).values(country_code="L"))
 
 
-def test_subprocessor_names_are_unique(app_context, make_subprocessor):
-    make_subprocessor(name="Nordhafen Hosting")
+def test_a_subprocessor_name_is_unique_under_one_legal_name(app_context, make_subprocessor):
+    make_subprocessor(name="Nordhafen Hosting", legal_name="Nordhafen GmbH")
     with pytest.raises(sa.exc.IntegrityError):
-        make_subprocessor(name="Nordhafen Hosting")
+        make_subprocessor(name="Nordhafen Hosting", legal_name="Nordhafen GmbH")
+
+
+def test_a_subprocessor_name_may_recur_under_another_legal_name(app_context, make_subprocessor):
+    make_subprocessor(name="Nordhafen Hosting", legal_name="Nordhafen GmbH")
+    make_subprocessor(name="Nordhafen Hosting", legal_name="Nordhafen Rechenzentrum AG")
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Subprocessor))
+    assert count == 2
 
 
 def test_a_website_must_be_an_http_address(app_context, make_subprocessor):
