@@ -4,11 +4,9 @@ Each takes `on=YYYY-MM-DD` (today by default) and `assume_ended=<decision>`, rep
 decision is treated as ended from that day, for a what-if such as "the DPF falls".
 """
 
-from datetime import date
-
 from flask import Response, render_template, request, url_for
 
-from registry import labels
+from registry import clock, labels
 from registry.errors import json_error
 from registry.i18n import current_language
 from registry.public import blueprint, records
@@ -62,7 +60,7 @@ def transfers_page():
     try:
         judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
-        judgement, error = Judgement(date.today()), str(bad)
+        judgement, error = Judgement(clock.today()), str(bad)
     listed = all_transfers(judgement)
     page = render_template(
         "public/transfers.html",
