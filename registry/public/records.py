@@ -94,6 +94,15 @@ def published_records(
     ]
 
 
+def published_transfers(judgement: Judgement, language: str) -> list[dict]:
+    """Every location of every active subprocessor, with its transfer judged as asked."""
+    return [
+        {"subprocessor": {"id": record["id"], "name": record["name"]}, **location}
+        for record in published_records(RegisterFilter(), language, judgement)
+        for location in record["locations"]
+    ]
+
+
 # The many-to-many relations a record lists.
 RELATED = {
     "purposes": Subprocessor.purposes,
