@@ -85,10 +85,9 @@ def _seed(environment: dict, count: int) -> float:
     returns the seconds the announcement (and its fan-out) took."""
     code = f"""
 import time
-from datetime import UTC, datetime
 from flask_migrate import upgrade
 import sqlalchemy as sa
-from registry import create_app, changes
+from registry import changes, clock, create_app
 from registry.demo import load_demo
 from registry.extensions import db
 from registry.models import ChangeKind, Subprocessor, SubprocessorStatus, Subscriber
@@ -97,7 +96,7 @@ app = create_app()
 with app.app_context():
     upgrade()
     load_demo()
-    now = datetime.now(UTC)
+    now = clock.now()
     db.session.execute(sa.insert(Subscriber), [
         dict(email=f"subscriber{{n:06d}}@customer{{n % 97}}.example",
              language=("en", "de", "fr")[n % 3], state="confirmed", subscribed_at=now,

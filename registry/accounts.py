@@ -1,4 +1,8 @@
-"""Creating users and changing what they may do; every change is on the audit trail."""
+"""Creating users, changing what they may do, and their personal API tokens; every change is on
+the audit trail."""
+
+import hashlib
+import secrets
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -7,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry import audit, clock
 from registry.extensions import db
-from registry.models.accounts import Role, User
+from registry.models.accounts import ApiToken, Role, User
 
 MINIMUM_PASSWORD_LENGTH = 12
 _UNKNOWN_USER_HASH = generate_password_hash("no such user", method="scrypt")
@@ -49,6 +53,52 @@ def deactivate_user(user: User, actor: str) -> None:
     before = _snapshot(user)
     user.active = False
     audit.record(actor, "user.deactivated", "user", user.id, before=before, after=_snapshot(user))
+
+
+def issue_api_token(user: User, actor: str) -> str:
+    """A new random API token for `user`, returned once: only its SHA-256 hash is stored. The
+    caller commits. Raises AccountError for a deactivated user."""
+    if not user.active:
+        raise AccountError(_("%(email)s is deactivated.", email=user.email))
+    token = secrets.token_urlsafe(32)
+    issued = ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=clock.now())
+    db.session.add(issued)
+    db.session.flush()
+    audit.record(actor, "api_token.issued", "api_token", issued.id, after={"user": user.email})
+    return token
+
+
+def revoke_api_tokens(user: User, actor: str) -> int:
+    """Revoke every API token of `user` still in force, and say how many. The caller commits."""
+    in_force = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in in_force:
+        token.revoked_at = clock.now()
+        before, after = (
+            {"user": user.email, "revoked": False},
+            {"user": user.email, "revoked": True},
+        )
+        audit.record(actor, "api_token.revoked", "api_token", token.id, before=before, after=after)
+    return len(in_force)
+
+
+def user_by_api_token(token: str) -> User | None:
+    """The active user whose token in force this is, or None."""
+    return db.session.scalar(
+        sa.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _token_hash(token),
+            ApiToken.revoked_at.is_(None),
+            User.active,
+        )
+    )
+
+
+def _token_hash(token: str) -> str:
+    # The token is 256 random bits: a fast hash is enough, and lets the lookup use the index.
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, format_percent
 from sqlalchemy.orm import selectinload
 
-from registry import assessments, instants, labels
+from registry import assessments, clock, instants, labels
 from registry.extensions import db
 from registry.models import (
     AssessmentState,
@@ -133,7 +133,7 @@ def differences(older: TransferAssessment, newer: TransferAssessment, language: 
 def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
     """Every transfer that needs an assessment (SCCs or BCRs outside the EEA, of subprocessors
     not retired), with its approved and open versions, its verdict and what needs doing."""
-    on = on or assessments.today()
+    on = on or clock.today()
     locations = db.session.scalars(
         sa.select(ProcessingLocation)
         .join(ProcessingLocation.subprocessor)

@@ -87,7 +87,7 @@ def needs_assessment(location: ProcessingLocation, on: date | None = None) -> bo
     assessed: not the EEA, not an adequate country, not an importer a partial decision covers."""
     if location.transfer_tool not in ASSESSED_TOOLS:
         return False
-    return assessment_needed(transfer_facts(location), on or today())
+    return assessment_needed(transfer_facts(location), on or clock.today())
 
 
 def transfer_facts(
@@ -360,7 +360,7 @@ def on_record(
     by then and not yet superseded, as the verdicts take it, with whether the register's facts
     or the destination's laws in the catalogue changed since. `subprocessors` (a select of ids)
     narrows it to their locations."""
-    on = on or today()
+    on = on or clock.today()
     query = (
         sa.select(TransferAssessment)
         .where(TransferAssessment.state.in_(SETTLED))
@@ -390,11 +390,6 @@ def on_record(
             ),
         )
     return found
-
-
-def today() -> date:
-    """Today in the organisation's time zone, by the application's clock."""
-    return instants.local_date(clock.now())
 
 
 def register_facts(location: ProcessingLocation) -> tuple[dict, dict]:
@@ -562,7 +557,7 @@ def _check(values: AssessmentValues, location: ProcessingLocation) -> None:
         raise AssessmentError(
             _("The risk inputs cannot be used: %(problem)s", problem=problem)
         ) from None
-    if values.scc_signed_on and values.scc_signed_on > instants.local_date(clock.now()):
+    if values.scc_signed_on and values.scc_signed_on > clock.today():
         raise AssessmentError(_("The SCCs cannot have been signed in the future."))
     if values.conclusion is not None and not isinstance(values.conclusion, Conclusion):
         raise AssessmentError(_("Choose one of the conclusions offered."))

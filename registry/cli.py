@@ -82,6 +82,30 @@ def users_check() -> None:
         )
 
 
+@users.command("token")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Revoke every API token of the user instead.")
+def users_token(email: str, revoke: bool) -> None:
+    """Print a new personal API token for the user, once (only its hash is kept); with --revoke,
+    revoke the user's tokens. The API reads it from `Authorization: Bearer <token>`."""
+    try:
+        user = accounts.user_by_email(accounts.normalised_email(email))
+        if user is None:
+            raise accounts.AccountError(f"There is no user {email}.")
+        if revoke:
+            revoked = accounts.revoke_api_tokens(user, actor="command line")
+        else:
+            token = accounts.issue_api_token(user, actor="command line")
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    if revoke:
+        click.echo(f"Revoked {revoked} API token(s) of {user.email}.")
+    else:
+        click.echo(token)
+        click.echo(f"API token for {user.email}; it is not shown again.", err=True)
+
+
 @notices.command("apply-due")
 def notices_apply_due() -> None:
     """Make effective every announced change whose objection window has closed (for cron)."""

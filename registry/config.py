@@ -41,6 +41,8 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_STORAGE_URI": "memory://",
         "PROXY_HOPS": 0,
+        # Verdicts and their reasons are for the provider's team: the public sees facts only.
+        "PUBLISH_VERDICTS": False,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Where the links in emails point; the worker has no request to take it from.
         "PUBLIC_URL": "http://127.0.0.1:5000",
@@ -105,6 +107,8 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     for variable in ("MAIL_SMTP_USERNAME", "MAIL_SMTP_PASSWORD"):
         if environ.get(variable):
             settings[variable] = environ[variable]
+    if environ.get("PUBLISH_VERDICTS"):
+        settings["PUBLISH_VERDICTS"] = _flag("PUBLISH_VERDICTS", environ["PUBLISH_VERDICTS"])
     if environ.get("SESSION_COOKIE_SECURE"):
         settings["SESSION_COOKIE_SECURE"] = _flag(
             "SESSION_COOKIE_SECURE", environ["SESSION_COOKIE_SECURE"]

@@ -85,7 +85,7 @@ def read_one_moment() -> None:
 
 
 def pack_name() -> str:
-    return f"evidence-pack-{instants.local_date(clock.now()).isoformat()}.zip"
+    return f"evidence-pack-{clock.today().isoformat()}.zip"
 
 
 def _standalone_report(assessment: TransferAssessment, document: dict) -> str:

@@ -44,5 +44,6 @@ from registry.admin import (  # noqa: E402, F401
     change_views,
     draft_views,
     objection_views,
+    transfer_views,
     views,
 )

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from registry import accounts, assessments, audit, clock, labels
+from registry import accounts, audit, clock, labels
 from registry.admin import blueprint, requires
 from registry.admin.forms import AuditFilterForm, ConfirmForm, LoginForm, NewUserForm
 from registry.assessment_records import transfers_to_assess
@@ -97,7 +97,7 @@ def dashboard():
     ).all()
     language = str(get_locale())
     transfers = transfers_to_assess(language)
-    today = assessments.today()
+    today = clock.today()
     assessments_due = [
         entry
         for entry in transfers

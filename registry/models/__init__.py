@@ -1,6 +1,6 @@
 """The database models; import them from here."""
 
-from registry.models.accounts import Role, User
+from registry.models.accounts import ApiToken, Role, User
 from registry.models.assessments import AssessmentState, TransferAssessment
 from registry.models.audit import AuditEvent, AuditHead
 from registry.models.changes import ChangeKind, ChangeNotice, NoticeState
@@ -25,6 +25,7 @@ from registry.models.vocabulary import (
 )
 
 __all__ = [
+    "ApiToken",
     "AssessmentState",
     "TransferAssessment",
     "AuditEvent",

@@ -1,11 +1,11 @@
-"""The people who keep the register: users of the admin area and their roles."""
+"""The people who keep the register: users of the admin area, their roles and API tokens."""
 
 import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.database import UTCDateTime, enum_by_value, int_pk
 from registry.extensions import db
@@ -42,3 +42,24 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A user's personal token for the API, sent as `Authorization: Bearer <token>`.
+
+    Only the SHA-256 hash of the token is kept: the token itself is shown once, when issued.
+    A revoked token stays, with when it was revoked, so the audit trail can name it.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int_pk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} of user {self.user_id}>"

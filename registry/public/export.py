@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def register_csv(records: list[dict]) -> str:
+def register_csv(records: list[dict], with_verdicts: bool = False) -> str:
     """The records as CSV text: a header row, then one row per subprocessor.
 
     Lists are joined with "; "; a processing location reads "India (IN), Bengaluru: Follow-the-sun
-    support (No adequacy decision, SCCs, module 3 · 2 supplementary measures)".
+    support (No adequacy decision, SCCs, module 3 · 2 supplementary measures)". `with_verdicts`
+    adds a last column with the verdict of each transfer out of the EEA and what it rests on:
+    "India (IN): Needs attention (India: SCCs without a transfer impact assessment on record)".
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -32,10 +34,12 @@ def register_csv(records: list[dict]) -> str:
             _("Processing locations"),
             _("Engaged by"),
             _("Illustrative demo data"),
+            *([_("Transfer verdicts")] if with_verdicts else []),
         ]
     )
     for record in records:
-        writer.writerow([spreadsheet_safe(value) for value in _row(record)])
+        row = _row(record) + ([_verdicts(record)] if with_verdicts else [])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return buffer.getvalue()
 
 
@@ -68,6 +72,17 @@ def _location(location: dict) -> str:
     transfer = location["transfer"]
     ground = f", {transfer['ground_summary']}" if transfer["ground_summary"] else ""
     return f"{place}: {location['role_name']} ({transfer['status_name']}{ground})"
+
+
+def _verdicts(record: dict) -> str:
+    judged = []
+    for location in record["locations"]:
+        transfer = location["transfer"]
+        if transfer["status"] != "eea":
+            reasons = " · ".join(reason["message"] for reason in transfer["reasons"])
+            place = f"{location['country_name']} ({location['country']})"
+            judged.append(f"{place}: {transfer['verdict_name']} ({reasons})")
+    return "; ".join(judged)
 
 
 def spreadsheet_safe(value: str) -> str:

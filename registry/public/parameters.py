@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from registry import clock
 from registry.public.transfer_records import Judgement
 from transfers import adequacy
 from transfers.adequacy import UnknownDecision
@@ -38,7 +39,7 @@ def read_judgement(args: MultiDict) -> Judgement:
         try:
             ended[adequacy.decision(reference).number] = day
         except UnknownDecision:
-            in_force = ", ".join(entry.number for entry in adequacy.in_force(date.today()))
+            in_force = ", ".join(entry.number for entry in adequacy.in_force(clock.today()))
             raise BadParameter(
                 _(
                     "“%(value)s” is not an adequacy decision. Name one by its number, such as "
@@ -53,7 +54,7 @@ def read_judgement(args: MultiDict) -> Judgement:
 def read_day(text: str) -> date:
     """A day written YYYY-MM-DD, today if `text` is empty. Raises BadParameter."""
     if not text:
-        return date.today()
+        return clock.today()
     try:
         if not ISO_DAY.fullmatch(text):
             raise ValueError(text)  # fromisoformat also takes "20270101" and week dates

@@ -4,11 +4,10 @@ The page, the CSV file and the JSON API all render the same records, so they can
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 
-from registry import assessments
+from registry import assessments, clock
 from registry.extensions import db
 from registry.labels import LOCATION_ROLES
 from registry.models import (
@@ -48,7 +47,7 @@ def published_records(
     default). Reads plain rows rather than ORM objects, one statement per table whatever the
     number of subprocessors, so a register of thousands stays fast.
     """
-    judgement = judgement or Judgement(date.today())
+    judgement = judgement or Judgement(clock.today())
     matching = _matching_ids(register_filter)
     rows = db.session.execute(
         sa.select(
@@ -93,6 +92,15 @@ def published_records(
             "subject_to_pipeda": row.subject_to_pipeda,
         }
         for row in rows
+    ]
+
+
+def published_transfers(judgement: Judgement, language: str) -> list[dict]:
+    """Every location of every active subprocessor, with its transfer judged as asked."""
+    return [
+        {"subprocessor": {"id": record["id"], "name": record["name"]}, **location}
+        for record in published_records(RegisterFilter(), language, judgement)
+        for location in record["locations"]
     ]
 
 
@@ -258,9 +266,11 @@ class RegisterSummary:
 
 def summarise(records: list[dict]) -> RegisterSummary:
     """Count the subprocessors in `records` and the distinct countries where they process data."""
-    countries = {location["country"] for record in records for location in record["locations"]}
+    locations = [location for record in records for location in record["locations"]]
+    countries = {location["country"] for location in locations}
     return RegisterSummary(
         subprocessors=len(records),
         countries=len(countries),
-        countries_outside_eea=sum(1 for code in countries if not is_eea(code)),
+        # Each location says whether its country was in the EEA on the day it was judged.
+        countries_outside_eea=len({loc["country"] for loc in locations if not loc["eea"]}),
     )

@@ -1,5 +1,6 @@
-"""A location's transfer as the public sees it: the country's status, the ground, the measures
-and the verdict, in the reader's language. The legal judgement itself is `transfers.verdicts`."""
+"""A location's transfer as the registry sees it: the country's status, the ground, the measures
+and the verdict (which `registry.public.access` keeps from the public), in the reader's language.
+The legal judgement itself is `transfers.verdicts`."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from transfers.adequacy import AdequacyDecision, UnknownDecision, decision
 from transfers.countries import country_name
 from transfers.grounds import TransferGround, TransferTool
 from transfers.measures import catalogue
-from transfers.reasons import Reason
+from transfers.reasons import Reason, Verdict
 from transfers.verdicts import TransferFacts, judge
 
 
@@ -60,6 +61,14 @@ def judged_record(facts: TransferFacts, day: date, language: str) -> dict:
             for reason in (_reason(item, language, words) for item in verdict.reasons)
         ],
     }
+
+
+def verdict_counts(listed: list[dict]) -> dict[str, int]:
+    """How many of the transfers listed have each verdict."""
+    counts = {verdict.value: 0 for verdict in Verdict}
+    for entry in listed:
+        counts[entry["transfer"]["verdict"]] += 1
+    return counts
 
 
 @lru_cache(maxsize=8)

@@ -4,16 +4,14 @@ Each takes `on=YYYY-MM-DD` (today by default) and `assume_ended=<decision>`, rep
 decision is treated as ended from that day, for a what-if such as "the DPF falls".
 """
 
-from datetime import date
-
 from flask import Response, render_template, request, url_for
 
-from registry import labels
+from registry import clock, labels
 from registry.errors import json_error
 from registry.i18n import current_language
-from registry.public import blueprint, records
+from registry.public import access, blueprint, records
 from registry.public.parameters import BadParameter, read_country, read_judgement
-from registry.public.transfer_records import Judgement, decision_record
+from registry.public.transfer_records import Judgement, decision_record, verdict_counts
 from registry.public.world_map import world_map
 from transfers import adequacy
 from transfers.adequacy import CountryStatus
@@ -21,7 +19,6 @@ from transfers.countries import (
     by_name,
     country_name,
 )
-from transfers.reasons import Verdict
 
 
 @blueprint.get("/api/v1/countries/<code>")
@@ -47,14 +44,15 @@ def api_transfers():
         judgement = read_judgement(request.args)
     except BadParameter as error:
         return json_error(400, str(error))
-    listed = all_transfers(judgement)
-    return {
+    listed = records.published_transfers(judgement, current_language())
+    answer = {
         "on": judgement.day.isoformat(),
         "assume_ended": sorted(judgement.assume_ended or {}),
         "count": len(listed),
-        "verdicts": {verdict.value: _count(listed, verdict) for verdict in Verdict},
-        "transfers": listed,
     }
+    if not access.api_shows_verdicts():
+        return answer | {"transfers": [access.location_facts(entry) for entry in listed]}
+    return answer | {"verdicts": verdict_counts(listed), "transfers": listed}
 
 
 @blueprint.get("/transfers")
@@ -62,15 +60,18 @@ def transfers_page():
     try:
         judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
-        judgement, error = Judgement(date.today()), str(bad)
-    listed = all_transfers(judgement)
+        judgement, error = Judgement(clock.today()), str(bad)
+    listed = records.published_transfers(judgement, current_language())
+    published = access.verdicts_published()
+    if not published:
+        listed = [access.location_facts(entry) for entry in listed]
     page = render_template(
         "public/transfers.html",
         judgement=judgement,
         error=error,
         groups=_by_status(listed),
         transfers=[entry for entry in listed if entry["transfer"]["status"] != "eea"],
-        verdicts={verdict.value: _count(listed, verdict) for verdict in Verdict},
+        verdicts=verdict_counts(listed) if published else None,
         decisions=_what_if_choices(judgement),
         map_url=url_for(
             ".transfers_map",
@@ -109,20 +110,6 @@ def transfers_map():
     return response.make_conditional(request)
 
 
-def all_transfers(judgement: Judgement) -> list[dict]:
-    """Every location of every active subprocessor, with its transfer judged as asked."""
-    return [
-        {
-            "subprocessor": {"id": record["id"], "name": record["name"]},
-            **location,
-        }
-        for record in records.published_records(
-            records.RegisterFilter(), current_language(), judgement
-        )
-        for location in record["locations"]
-    ]
-
-
 def _what_if_choices(judgement: Judgement) -> list:
     """The decisions a what-if may end: those in force on the day asked, and any already chosen."""
     chosen = set(judgement.assume_ended or {})
@@ -131,10 +118,6 @@ def _what_if_choices(judgement: Judgement) -> list:
         for entry in adequacy.decisions()
         if entry.number in chosen or entry.in_force_on(judgement.day)
     ]
-
-
-def _count(listed: list[dict], verdict: Verdict) -> int:
-    return sum(1 for entry in listed if entry["transfer"]["verdict"] == verdict.value)
 
 
 def _by_status(listed: list[dict]) -> list[dict]:

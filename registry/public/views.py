@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from registry.errors import json_error
 from registry.i18n import current_language
 from registry.models import RecipientCategory, Service
-from registry.public import blueprint, records
+from registry.public import access, blueprint, records
 from registry.public.change_views import upcoming_changes
 from registry.public.export import register_csv
 from registry.public.forms import FILTERS, RegisterFilterForm
@@ -28,7 +28,7 @@ def subprocessors():
     services = records.vocabulary(Service, language)
     form = _filter_form(categories, services)
     valid = form.validate()
-    shown = _records(form) if valid else []
+    shown = _records(form, access.verdicts_published()) if valid else []
     page = render_template(
         "public/subprocessors.html",
         form=form,
@@ -50,7 +50,8 @@ def subprocessors_csv():
     if not form.validate():
         return Response(form.first_error(), status=400, mimetype="text/plain")
     # The byte order mark tells spreadsheet programs that the file is UTF-8.
-    body = "\ufeff" + register_csv(_records(form))
+    published = access.verdicts_published()
+    body = "\ufeff" + register_csv(_records(form, published), with_verdicts=published)
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -63,7 +64,7 @@ def api_subprocessors():
     form = _filter_form_for_data()
     if not form.validate():
         return json_error(400, form.first_error(), fields=form.errors)
-    shown = _records(form)
+    shown = _records(form, access.api_shows_verdicts())
     return {
         "organisation": {
             "name": current_app.config["ORG_NAME"],
@@ -92,8 +93,9 @@ def _filter_form_for_data() -> RegisterFilterForm:
     )
 
 
-def _records(form: RegisterFilterForm) -> list[dict]:
-    return records.published_records(form.register_filter(), current_language())
+def _records(form: RegisterFilterForm, with_verdicts: bool) -> list[dict]:
+    found = records.published_records(form.register_filter(), current_language())
+    return found if with_verdicts else access.facts_only(found)
 
 
 def _country_choices(form: RegisterFilterForm) -> list[tuple[str, str]]:
@@ -109,6 +111,8 @@ def subprocessor(subprocessor_id: int):
     found = records.published_records(
         records.RegisterFilter(subprocessor_id=subprocessor_id), current_language()
     )
+    if not access.verdicts_published():
+        found = access.facts_only(found)
     if not found:
         abort(404, description=_("There is no subprocessor with number %(id)s on the register.",
                                  id=subprocessor_id))  # fmt: skip

@@ -1,6 +1,7 @@
 """In a real browser: an editor records the impact assessment of the demo transfer to India, an
-admin approves it and the transfer's verdict turns valid; revising it makes version 2 and leaves
-version 1 as approved; the report printed to PDF by Chromium holds every section."""
+admin approves it and the transfer's verdict in the admin area turns valid; revising it makes
+version 2 and leaves version 1 as approved; the report printed to PDF by Chromium holds every
+section."""
 
 import io
 import re
@@ -46,10 +47,14 @@ def log_in(browser, live_server, email):
 
 
 def verdicts(page, live_server) -> list[str]:
-    """The verdicts on Ganges Helpdesk's transfers, as its public page shows them."""
-    page.goto(f"{live_server}/subprocessors")
-    page.get_by_role("link", name="Ganges Helpdesk").first.click()
-    return page.locator(".verdict").all_inner_texts()
+    """The verdicts on Ganges Helpdesk's transfers, as the admin area lists them (the public
+    page shows facts, not verdicts)."""
+    page.goto(f"{live_server}/admin")
+    page.get_by_role("navigation", name="Admin area").get_by_role(
+        "link", name="Transfer verdicts"
+    ).click()
+    rows = page.get_by_role("row").filter(has_text="Ganges Helpdesk")
+    return rows.locator(".verdict").all_inner_texts()
 
 
 def record_the_assessment(page, live_server):

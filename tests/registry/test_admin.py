@@ -79,6 +79,7 @@ ROUTES = [
     ("GET", "/admin/objections/1", {"viewer": 404, "editor": 404, "admin": 404}),
     ("POST", "/admin/objections/1/triage", {"viewer": 403, "editor": 403, "admin": 404}),
     ("GET", "/admin/assessments", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/transfers", {"viewer": 200, "editor": 200, "admin": 200}),
     ("POST", "/admin/evidence.zip", {"viewer": 200, "editor": 200, "admin": 200}),
     ("POST", "/admin/transfers/1/assessments", {"viewer": 403, "editor": 404, "admin": 404}),
     ("GET", "/admin/assessments/1", {"viewer": 404, "editor": 404, "admin": 404}),

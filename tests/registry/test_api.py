@@ -21,7 +21,7 @@ def test_the_api_carries_every_field_the_page_shows(
     )
     [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
     transfers = [location.pop("transfer") for location in record["locations"]]
-    assert [transfer["verdict"] for transfer in transfers] == ["valid", "no_valid_ground"]
+    assert [transfer["status"] for transfer in transfers] == ["eea", "partially_adequate"]
     assert record == {
         "id": record["id"],
         "name": "Harbourline CRM",

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -226,6 +227,37 @@ def test_an_approved_assessment_makes_the_india_transfer_valid(editor, india, ap
 
 def test_approval_sets_the_next_review_after_the_interval(app, clock, approved):
     assert stored(app, approved).next_review_on.isoformat() == "2027-11-02"
+
+
+def test_an_approval_after_midnight_in_luxembourg_counts_on_that_days_verdict(
+    app, clock, editor, admin, india, location_id
+):
+    clock.instant = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 00:30 on 1 January there
+    assessment_id = started(app, editor, location_id)
+    save(editor, assessment_id, complete_form(scc_signed_on="2027-01-01"))
+    act(editor, assessment_id, "submit")
+    act(admin, assessment_id, "approve")
+    assert india_verdict(editor, india)["verdict"] == "valid"
+
+
+def test_an_approval_after_midnight_in_luxembourg_is_reviewed_from_that_day(
+    app, clock, editor, admin, location_id
+):
+    clock.instant = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    assessment_id = started(app, editor, location_id)
+    save(editor, assessment_id, complete_form())
+    act(editor, assessment_id, "submit")
+    act(admin, assessment_id, "approve")
+    assert stored(app, assessment_id).next_review_on.isoformat() == "2028-01-01"
+
+
+def test_the_review_falls_due_when_the_day_after_it_begins_in_luxembourg(
+    app, clock, editor, india, approved
+):
+    clock.instant = datetime(2027, 11, 2, 22, 59, tzinfo=UTC)  # 23:59 on the review date there
+    assert india_verdict(editor, india)["verdict"] == "valid"
+    clock.move(minutes=1)
+    assert india_verdict(editor, india)["verdict"] == "needs_attention"
 
 
 def test_an_approved_version_cannot_be_edited(app, editor, approved):

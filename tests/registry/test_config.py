@@ -10,7 +10,7 @@ from registry.extensions import db
 VARIABLES = ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
              "NOTICE_WINDOW_DAYS", "NOTICE_WINDOW_MIN_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS",
              "PUBLIC_URL", "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT",
-             "MAIL_SMTP_SECURITY")  # fmt: skip
+             "MAIL_SMTP_SECURITY", "PUBLISH_VERDICTS")  # fmt: skip
 
 
 @pytest.fixture
@@ -93,6 +93,15 @@ def test_settings_are_read_from_the_environment(environment, start_app):
     assert (config["ORG_TIMEZONE"], config["NOTICE_WINDOW_DAYS"]) == ("Europe/Brussels", 45)
 
 
+def test_verdicts_are_not_published_by_default(environment, start_app):
+    assert start_app().config["PUBLISH_VERDICTS"] is False
+
+
+def test_publish_verdicts_true_publishes_them(environment, start_app):
+    environment.setenv("PUBLISH_VERDICTS", "true")
+    assert start_app().config["PUBLISH_VERDICTS"] is True
+
+
 def test_the_organisation_name_shows_on_the_page(environment, start_app):
     environment.setenv("ORG_NAME", "Example Telecom")
     page = start_app().test_client().get("/subprocessors").text
@@ -117,6 +126,7 @@ def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
         ("DPO_EMAIL", "dpo-at-example", "DPO_EMAIL: 'dpo-at-example' is not an email address"),
         ("SESSION_COOKIE_SECURE", "maybe", "SESSION_COOKIE_SECURE: 'maybe' is neither true nor"),
         ("PROXY_HOPS", "one", "PROXY_HOPS: 'one' is not a whole number of 0 or more"),
+        ("PUBLISH_VERDICTS", "sometimes", "PUBLISH_VERDICTS: 'sometimes' is neither true nor"),
         ("PUBLIC_URL", "registry.example", "PUBLIC_URL: 'registry.example' is not the address"),
         ("MAIL_FROM", "noreply", "MAIL_FROM: 'noreply' is not an email address"),
         ("MAIL_SMTP_PORT", "70000", "MAIL_SMTP_PORT: '70000' is not a port number"),
