@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -9,6 +10,8 @@ from registry import changes, drafts, labels
 from registry.admin import blueprint, requires
 from registry.admin.change_views import subprocessors_in
 from registry.admin.forms import (
+    IMPORTER_FIELDS,
+    LOCATION_FIELDS,
     AnnounceForm,
     ConfirmForm,
     DraftSubprocessorForm,
@@ -33,7 +36,7 @@ from registry.models import (
 from registry.models.accounts import Role
 from transfers import adequacy
 from transfers.countries import by_name, countries_assigned
-from transfers.grounds import SccModule, TransferTool
+from transfers.grounds import SccDecision, SccModule, TransferTool
 from transfers.measures import catalogue
 
 NOT_CHOSEN = SelectChoice("", "—")
@@ -42,7 +45,9 @@ NOT_CHOSEN = SelectChoice("", "—")
 @blueprint.get("/subprocessors/new")
 @requires(Role.EDITOR)
 def new_subprocessor():
-    return render_template("admin/subprocessor_new.html", form=_draft_form())
+    return render_template(
+        "admin/subprocessor_new.html", form=_draft_form(), importer_fields=IMPORTER_FIELDS
+    )
 
 
 @blueprint.post("/subprocessors")
@@ -53,11 +58,15 @@ def create_subprocessor():
         try:
             subprocessor = drafts.create_draft(_draft_values(form), current_user.email)
         except drafts.DraftError as error:
-            form.name.errors.append(str(error))
+            db.session.rollback()
+            form[error.field or "name"].errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=subprocessor.id))
-    return render_template("admin/subprocessor_new.html", form=form), 400
+    page = render_template(
+        "admin/subprocessor_new.html", form=form, importer_fields=IMPORTER_FIELDS
+    )
+    return page, 400
 
 
 @blueprint.get("/subprocessors/<int(max=2147483647):subprocessor_id>")
@@ -74,11 +83,12 @@ def add_location(subprocessor_id: int):
         try:
             drafts.add_location(entry, _location_values(form), current_user.email)
         except drafts.DraftError as error:
-            form.country.errors.append(str(error))
+            db.session.rollback()
+            form[error.field or "country"].errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
-    return _subprocessor_page(entry, status=400, form=form)
+    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400, form=form)
 
 
 def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
@@ -103,6 +113,9 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         subprocessor=entry,
         statuses=labels.SUBPROCESSOR_STATUSES,
         roles=labels.LOCATION_ROLES,
+        derogations=labels.DEROGATIONS,
+        importer_fields=IMPORTER_FIELDS,
+        location_fields=LOCATION_FIELDS,
         **(defaults | forms),
     )
     return page, status
@@ -125,6 +138,7 @@ def _draft_form(prefix: str = "", entry: Subprocessor | None = None) -> DraftSub
         SelectChoice(str(entity.id), entity.name)
         for entity in db.session.scalars(sa.select(Entity).order_by(Entity.name))
     ]
+    form.dpf_scope.choices = _choices(labels.DPF_SCOPES)
     return form
 
 
@@ -139,6 +153,11 @@ def _draft_data(entry: Subprocessor) -> dict:
         "data_subject_categories": [str(term.id) for term in entry.data_subject_categories],
         "entities": [str(entity.id) for entity in entry.entities],
         "dpf_certified": entry.dpf_certified, "subject_to_pipeda": entry.subject_to_pipeda,
+        "dpf_listed_name": entry.dpf_listed_name,
+        "dpf_scope": entry.dpf_scope.value if entry.dpf_scope else "",
+        "dpf_verified_on": entry.dpf_verified_on,
+        "dpf_recertification_due": entry.dpf_recertification_due,
+        "subject_to_gdpr_art_3_2": entry.subject_to_gdpr_art_3_2, "hr_data": entry.hr_data,
     }  # fmt: skip
 
 
@@ -151,8 +170,24 @@ def _draft_values(form: DraftSubprocessorForm) -> drafts.DraftValues:
         data_category_ids=_ids(form.data_categories),
         data_subject_category_ids=_ids(form.data_subject_categories),
         entity_ids=_ids(form.entities), dpf_certified=form.dpf_certified.data,
-        subject_to_pipeda=form.subject_to_pipeda.data,
+        subject_to_pipeda=form.subject_to_pipeda.data, importer=_importer_values(form),
     )  # fmt: skip
+
+
+def _importer_values(form: DraftSubprocessorForm) -> drafts.ImporterValues:
+    return drafts.ImporterValues(
+        dpf_listed_name=form.dpf_listed_name.data,
+        dpf_scope=form.dpf_scope.data or None,
+        dpf_verified_on=form.dpf_verified_on.data,
+        dpf_recertification_due=form.dpf_recertification_due.data,
+        subject_to_gdpr_art_3_2=form.subject_to_gdpr_art_3_2.data,
+        hr_data=form.hr_data.data,
+    )
+
+
+def _choices(words: dict) -> list[SelectChoice]:
+    """A choice per enum member, by value, after "not chosen"."""
+    return [NOT_CHOSEN] + [SelectChoice(member.value, str(word)) for member, word in words.items()]
 
 
 def _purpose_form(entry: Subprocessor, formdata=None) -> NewPurposeForm:
@@ -186,6 +221,16 @@ def _location_form(prefix: str = "") -> LocationForm:
     ]
     form.measures.choices = [SelectChoice(code, f"{code} · {entry.title(language)}")
                              for code, entry in catalogue().items()]  # fmt: skip
+    form.scc_decision.choices = [NOT_CHOSEN] + [
+        SelectChoice(decision.value, decision.value) for decision in SccDecision
+    ]
+    form.bcr_kind.choices = _choices(labels.BCR_KINDS)
+    form.bcr_importer_bound.choices = [
+        NOT_CHOSEN,
+        SelectChoice("yes", _("Yes")),
+        SelectChoice("no", _("No")),
+    ]
+    form.derogation.choices = _choices(labels.DEROGATIONS)
     return form
 
 
@@ -233,7 +278,34 @@ def _location_values(form: LocationForm) -> drafts.LocationValues:
         adequacy_decision=form.adequacy_decision.data or None,
         scc_module=int(form.scc_module.data) if form.scc_module.data else None,
         measures=form.measures.data,
+        **{name: form[name].data or None for name in LOCATION_TEXTS},
+        **{name: _iso(form[name].data) for name in LOCATION_DAYS},
+        derogation_occasional=form.derogation_occasional.data,
+        bcr_importer_bound={"yes": True, "no": False}.get(form.bcr_importer_bound.data),
     )  # fmt: skip
+
+
+# The location form's fields given as text (choices included) and as days.
+LOCATION_TEXTS = (
+    "recipient_protection",
+    "scc_decision",
+    "derogation",
+    "derogation_justification",
+    "derogation_occasional_reason",
+    "bcr_group",
+    "bcr_kind",
+    "bcr_lead_authority",
+)
+LOCATION_DAYS = (
+    "scc_signed_on",
+    "authority_informed_on",
+    "data_subjects_informed_on",
+    "bcr_approved_on",
+)
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
 
 
 @blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/edit")
@@ -247,7 +319,7 @@ def edit_draft(subprocessor_id: int):
             drafts.update_draft(entry, _draft_values(form), current_user.email)
         except drafts.DraftError as error:
             db.session.rollback()
-            form.name.errors.append(str(error))
+            form[error.field or "name"].errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))

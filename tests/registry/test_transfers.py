@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.factories import dpf_listing
+
 US_DPF = {"country_code": "US", "transfer_tool": "adequacy", "adequacy_decision": "2023/1795"}
 INDIA_SCC = {
     "country_code": "IN",
@@ -21,14 +23,14 @@ def _transfers(client, query=""):
 
 
 def test_the_register_shows_each_locations_status_and_ground(client, make_subprocessor):
-    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    make_subprocessor(locations=[US_DPF], **dpf_listing())
     page = client.get("/subprocessors").text
     assert '<span class="badge badge-partially_adequate">Partial adequacy decision</span>' in page
     assert "Decision 2023/1795" in page
 
 
 def test_a_subprocessors_page_links_the_decision_to_its_source(client, make_subprocessor):
-    subprocessor = make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    subprocessor = make_subprocessor(locations=[US_DPF], **dpf_listing())
     page = client.get(f"/subprocessors/{subprocessor.id}").text
     assert (
         '<a href="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32023D1795" '
@@ -106,7 +108,7 @@ def test_the_transfers_api_lists_every_location_with_its_verdict_and_reasons(
 
 
 def test_the_what_if_turns_dpf_transfers_from_valid_to_no_valid_ground(client, make_subprocessor):
-    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    make_subprocessor(locations=[US_DPF], **dpf_listing())
     assert _transfers(client)["verdicts"]["valid"] == 1
     what_if = _transfers(client, "?on=2027-02-01&assume_ended=2023/1795")
     assert what_if["assume_ended"] == ["2023/1795"]
@@ -114,7 +116,7 @@ def test_the_what_if_turns_dpf_transfers_from_valid_to_no_valid_ground(client, m
 
 
 def test_the_transfers_api_judges_on_a_past_day(client, make_subprocessor):
-    make_subprocessor(locations=[{**US_DPF, "adequacy_decision": "2016/1250"}], dpf_certified=True)
+    make_subprocessor(locations=[{**US_DPF, "adequacy_decision": "2016/1250"}], **dpf_listing())
     assert _transfers(client, "?on=2019-01-01")["transfers"][0]["transfer"]["verdict"] == "valid"
     assert _transfers(client)["transfers"][0]["transfer"]["verdict"] == "no_valid_ground"
 
@@ -218,7 +220,7 @@ def test_a_day_given_twice_is_refused(client):
 
 
 def test_the_what_if_page_says_it_is_a_what_if(client, make_subprocessor):
-    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    make_subprocessor(locations=[US_DPF], **dpf_listing())
     page = client.get("/transfers?on=2027-02-01&assume_ended=2023/1795").text
     assert "This page assumes that 2023/1795 ended on February 1, 2027." in page
     assert "is assumed, for this what-if, to end on February 1, 2027" in page
