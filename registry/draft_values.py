@@ -32,12 +32,14 @@ class ImporterValues:
     last checked (name as listed, scope, days), Art. 3(2) GDPR, and whether the data include
     human resources data."""
 
+    dpf_certified: bool = False
     dpf_listed_name: str | None = None
     dpf_scope: str | None = None
     dpf_verified_on: date | None = None
     dpf_recertification_due: date | None = None
     subject_to_gdpr_art_3_2: bool = False
     hr_data: bool = False
+    subject_to_pipeda: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,6 @@ class DraftValues:
     data_category_ids: list[int]
     data_subject_category_ids: list[int]
     entity_ids: list[int]
-    dpf_certified: bool = False
-    subject_to_pipeda: bool = False
     importer: ImporterValues = field(default_factory=ImporterValues)
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "build_location",
     "create_draft",
     "draft_snapshot",
+    "record_importer_facts",
     "remove_location",
     "update_draft",
 ]
@@ -118,20 +119,34 @@ def _fill(subprocessor: Subprocessor, values: DraftValues) -> None:
     subprocessor.data_subject_categories = _many(DataSubjectCategory,
                                                  values.data_subject_category_ids)  # fmt: skip
     subprocessor.entities = _many(Entity, values.entity_ids)
-    subprocessor.dpf_certified = values.dpf_certified
-    subprocessor.subject_to_pipeda = values.subject_to_pipeda
-    _fill_importer(subprocessor, values.dpf_certified, values.importer)
+    _fill_importer(subprocessor, values.importer)
 
 
-def _fill_importer(subprocessor: Subprocessor, listed: bool, values: ImporterValues) -> None:
+def record_importer_facts(subprocessor: Subprocessor, values: ImporterValues, actor: str) -> None:
+    """Record what a subprocessor of any status is as an importer: its DPF List entry as checked
+    on a day, Art. 3(2) GDPR, PIPEDA, HR data. Facts found, not a change of the processing, so
+    they need no notice. Raises DraftError. The caller commits."""
+    db.session.refresh(subprocessor, with_for_update=True)
+    before = draft_snapshot(subprocessor)
+    _fill_importer(subprocessor, values)
+    db.session.flush()
+    action = "subprocessor.importer_facts_recorded"
+    after = draft_snapshot(subprocessor)
+    audit.record(actor, action, "subprocessor", subprocessor.id, before=before, after=after)
+
+
+def _fill_importer(subprocessor: Subprocessor, values: ImporterValues) -> None:
     """Set what the subprocessor is as an importer. Raises DraftError: an entry's name, scope
     and recertification go with a listing (a check of the list may find none)."""
     name = (values.dpf_listed_name or "").strip() or None
+    listed = values.dpf_certified
     if not listed and (name or values.dpf_scope or values.dpf_recertification_due):
         raise DraftError(
             _("The name as listed, the scope and the recertification date go with a DPF listing."),
             field="dpf_certified",
         )
+    subprocessor.dpf_certified = listed
+    subprocessor.subject_to_pipeda = values.subject_to_pipeda
     subprocessor.dpf_listed_name = name
     subprocessor.dpf_scope = DpfScope(values.dpf_scope) if values.dpf_scope else None
     subprocessor.dpf_verified_on = values.dpf_verified_on
@@ -168,8 +183,6 @@ def draft_snapshot(subprocessor: Subprocessor) -> dict:
             term.code for term in subprocessor.data_subject_categories
         ),
         "engaged_by": sorted(entity.name for entity in subprocessor.entities),
-        "dpf_certified": subprocessor.dpf_certified,
-        "subject_to_pipeda": subprocessor.subject_to_pipeda,
         **{name: _plain(getattr(subprocessor, name)) for name in IMPORTER_FACTS},
         "locations": [
             {

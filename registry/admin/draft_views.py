@@ -9,15 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from registry import changes, drafts, labels
 from registry.admin import blueprint, requires
 from registry.admin.change_views import subprocessors_in
-from registry.admin.forms import (
+from registry.admin.forms import AnnounceForm, ConfirmForm, EditorialForm, NewPurposeForm
+from registry.admin.register_forms import (
     IMPORTER_FIELDS,
     LOCATION_FIELDS,
-    AnnounceForm,
-    ConfirmForm,
     DraftSubprocessorForm,
-    EditorialForm,
+    ImporterForm,
     LocationForm,
-    NewPurposeForm,
 )
 from registry.extensions import db
 from registry.i18n import current_language
@@ -107,6 +105,7 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         "purpose_form": _purpose_form(entry),
         "editorial_form": EditorialForm(prefix="editorial", formdata=None, obj=entry),
         "draft_form": _draft_form(prefix="draft", entry=entry),
+        "importer_form": _importer_form(entry),
     }
     page = render_template(
         "admin/subprocessor.html",
@@ -169,13 +168,14 @@ def _draft_values(form: DraftSubprocessorForm) -> drafts.DraftValues:
         purpose_ids=_ids(form.purposes), service_ids=_ids(form.services),
         data_category_ids=_ids(form.data_categories),
         data_subject_category_ids=_ids(form.data_subject_categories),
-        entity_ids=_ids(form.entities), dpf_certified=form.dpf_certified.data,
-        subject_to_pipeda=form.subject_to_pipeda.data, importer=_importer_values(form),
+        entity_ids=_ids(form.entities), importer=_importer_values(form),
     )  # fmt: skip
 
 
-def _importer_values(form: DraftSubprocessorForm) -> drafts.ImporterValues:
+def _importer_values(form: ImporterForm) -> drafts.ImporterValues:
     return drafts.ImporterValues(
+        dpf_certified=form.dpf_certified.data,
+        subject_to_pipeda=form.subject_to_pipeda.data,
         dpf_listed_name=form.dpf_listed_name.data,
         dpf_scope=form.dpf_scope.data or None,
         dpf_verified_on=form.dpf_verified_on.data,
@@ -183,6 +183,33 @@ def _importer_values(form: DraftSubprocessorForm) -> drafts.ImporterValues:
         subject_to_gdpr_art_3_2=form.subject_to_gdpr_art_3_2.data,
         hr_data=form.hr_data.data,
     )
+
+
+def _importer_form(entry: Subprocessor, formdata=None) -> ImporterForm:
+    """The importer's facts as recorded, or as posted in `formdata`."""
+    data = {name: value for name, value in _draft_data(entry).items() if name in IMPORTER_FIELDS}
+    form = ImporterForm(prefix="importer", formdata=formdata, data=data)
+    form.dpf_scope.choices = _choices(labels.DPF_SCOPES)
+    return form
+
+
+@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/importer")
+@requires(Role.EDITOR)
+def record_importer_facts(subprocessor_id: int):
+    """Record what a subprocessor of any status is as an importer (the DPF List as checked)."""
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    form = _importer_form(entry, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            drafts.record_importer_facts(entry, _importer_values(form), current_user.email)
+        except drafts.DraftError as error:
+            db.session.rollback()
+            form[error.field or "dpf_certified"].errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    return _subprocessor_page(entry, status=400, importer_form=form)
 
 
 def _choices(words: dict) -> list[SelectChoice]:

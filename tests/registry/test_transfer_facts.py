@@ -3,6 +3,8 @@ public API and the demo. A transfer is valid on true facts, never on a bare flag
 
 import hashlib
 import json
+import re
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -278,3 +280,28 @@ def test_the_demo_relies_on_the_dpf_only_with_a_dated_entry(runner, client):
     pune = verdicts[("Ganges Helpdesk", "Pune")]
     assert pune["verdict"] == "needs_attention"
     assert "transit_encryption_only" in [reason["code"] for reason in pune["reasons"]]
+
+
+def test_an_editor_records_an_active_subprocessors_dpf_check_and_it_becomes_valid(
+    client, app, make_user, make_subprocessor
+):
+    make_user(email="editor@example.com", role=Role.EDITOR)
+    log_in(client, "editor@example.com")
+    entry = make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    assert _transfer(client)["verdict"] == "needs_attention"
+    address = f"/admin/subprocessors/{entry.id}"
+    page = client.get(address).text
+    token = re.search(r'id="importer-csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    today = date.today()
+    form = {
+        "importer-csrf_token": token,
+        "importer-dpf_certified": "y",
+        "importer-dpf_verified_on": (today - timedelta(days=3)).isoformat(),
+        "importer-dpf_recertification_due": (today + timedelta(days=200)).isoformat(),
+    }
+    assert client.post(f"{address}/importer", data=form).status_code == 302
+    assert _transfer(client)["verdict"] == "valid"
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).order_by(AuditEvent.id.desc()))
+        assert event.action == "subprocessor.importer_facts_recorded"
+        assert event.before["dpf_verified_on"] is None
