@@ -520,6 +520,7 @@ def _prefill(assessment: TransferAssessment, location: ProcessingLocation) -> No
     assessment.measures = [
         {"code": measure.code, "implementation": ""} for measure in location.measures
     ]
+    assessment.scc_signed_on = location.scc_signed_on
     assessment.risk_paths = []
 
 
