@@ -2,6 +2,7 @@
 change notice announces them (`registry.changes`). Every write is on the audit trail."""
 
 import enum
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -39,6 +40,7 @@ __all__ = [
     "build_location",
     "create_draft",
     "draft_snapshot",
+    "record_ground_facts",
     "record_importer_facts",
     "remove_location",
     "update_draft",
@@ -153,6 +155,40 @@ def _fill_importer(subprocessor: Subprocessor, values: ImporterValues) -> None:
     subprocessor.dpf_recertification_due = values.dpf_recertification_due
     subprocessor.subject_to_gdpr_art_3_2 = values.subject_to_gdpr_art_3_2
     subprocessor.hr_data = values.hr_data
+
+
+def record_ground_facts(
+    subprocessor: Subprocessor, location_id: int, values: LocationValues, actor: str
+) -> None:
+    """Record the details of a location's ground on a subprocessor of any status: the SCCs'
+    decision and signature, the BCRs, the derogation's occasional character and informed days,
+    the recipient's protection. Its place, role, tool, decision, module and measures stay as
+    they are (a change of those needs a notice); of `values` only the details count. Raises
+    DraftError. The caller commits."""
+    db.session.refresh(subprocessor, with_for_update=True)
+    location = next((loc for loc in subprocessor.locations if loc.id == location_id), None)
+    if location is None:
+        raise DraftError(_("This subprocessor has no such location."))
+    tool = location.transfer_tool
+    checked = build_location(
+        replace(
+            values,
+            country=location.country_code,
+            role=location.role.value,
+            city=location.city,
+            transfer_tool=tool.value if tool else None,
+            adequacy_decision=location.adequacy_decision,
+            scc_module=location.scc_module,
+            measures=[measure.code for measure in location.measures],
+        )
+    )
+    before = draft_snapshot(subprocessor)
+    for name in LOCATION_FACTS:
+        setattr(location, name, getattr(checked, name))
+    db.session.flush()
+    action = "subprocessor.ground_facts_recorded"
+    after = draft_snapshot(subprocessor)
+    audit.record(actor, action, "subprocessor", subprocessor.id, before=before, after=after)
 
 
 def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str) -> None:

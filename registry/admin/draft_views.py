@@ -1,7 +1,7 @@
 """Drafting subprocessors in the admin area: editors and admins write, every role reads."""
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -11,9 +11,11 @@ from registry.admin import blueprint, requires
 from registry.admin.change_views import subprocessors_in
 from registry.admin.forms import AnnounceForm, ConfirmForm, EditorialForm, NewPurposeForm
 from registry.admin.register_forms import (
+    GROUND_FACT_FIELDS,
     IMPORTER_FIELDS,
     LOCATION_FIELDS,
     DraftSubprocessorForm,
+    GroundFactsForm,
     ImporterForm,
     LocationForm,
 )
@@ -106,6 +108,7 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         "editorial_form": EditorialForm(prefix="editorial", formdata=None, obj=entry),
         "draft_form": _draft_form(prefix="draft", entry=entry),
         "importer_form": _importer_form(entry),
+        "facts_forms": {location.id: _ground_facts_form(location) for location in entry.locations},
     }
     page = render_template(
         "admin/subprocessor.html",
@@ -115,6 +118,7 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         derogations=labels.DEROGATIONS,
         importer_fields=IMPORTER_FIELDS,
         location_fields=LOCATION_FIELDS,
+        ground_fact_fields=GROUND_FACT_FIELDS,
         **(defaults | forms),
     )
     return page, status
@@ -230,6 +234,57 @@ def _purpose_form(entry: Subprocessor, formdata=None) -> NewPurposeForm:
     return form
 
 
+def _ground_facts_form(location, formdata=None) -> GroundFactsForm:
+    """The details of a location's ground as recorded, or as posted in `formdata`."""
+    data = {name: getattr(location, name) for name in GROUND_FACT_FIELDS}
+    for name in ("scc_decision", "bcr_kind", "derogation"):
+        data[name] = data[name].value if data[name] else ""
+    data["bcr_importer_bound"] = {True: "yes", False: "no"}.get(location.bcr_importer_bound, "")
+    form = GroundFactsForm(prefix=f"facts-{location.id}", formdata=formdata, data=data)
+    _ground_fact_choices(form)
+    return form
+
+
+def _ground_fact_choices(form: GroundFactsForm) -> None:
+    form.scc_decision.choices = [NOT_CHOSEN] + [
+        SelectChoice(decision.value, decision.value) for decision in SccDecision
+    ]
+    form.bcr_kind.choices = _choices(labels.BCR_KINDS)
+    form.bcr_importer_bound.choices = [
+        NOT_CHOSEN,
+        SelectChoice("yes", _("Yes")),
+        SelectChoice("no", _("No")),
+    ]
+    form.derogation.choices = _choices(labels.DEROGATIONS)
+
+
+@blueprint.post(
+    "/subprocessors/<int(max=2147483647):subprocessor_id>/locations/"
+    "<int(max=2147483647):location_id>/facts"
+)
+@requires(Role.EDITOR)
+def record_ground_facts(subprocessor_id: int, location_id: int):
+    """Record the details of a location's ground (signature, BCRs, an occasional derogation)."""
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    location = next((loc for loc in entry.locations if loc.id == location_id), None)
+    if location is None:
+        abort(404)
+    form = _ground_facts_form(location, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            values = drafts.LocationValues("", "", **_ground_fact_values(form))
+            drafts.record_ground_facts(entry, location_id, values, current_user.email)
+        except drafts.DraftError as error:
+            db.session.rollback()
+            form[error.field or "scc_decision"].errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    facts_forms = {loc.id: _ground_facts_form(loc) for loc in entry.locations} | {location_id: form}
+    return _subprocessor_page(entry, status=400, facts_forms=facts_forms)
+
+
 def _location_form(prefix: str = "") -> LocationForm:
     form = LocationForm(prefix=prefix)
     language = current_language()
@@ -248,16 +303,7 @@ def _location_form(prefix: str = "") -> LocationForm:
     ]
     form.measures.choices = [SelectChoice(code, f"{code} · {entry.title(language)}")
                              for code, entry in catalogue().items()]  # fmt: skip
-    form.scc_decision.choices = [NOT_CHOSEN] + [
-        SelectChoice(decision.value, decision.value) for decision in SccDecision
-    ]
-    form.bcr_kind.choices = _choices(labels.BCR_KINDS)
-    form.bcr_importer_bound.choices = [
-        NOT_CHOSEN,
-        SelectChoice("yes", _("Yes")),
-        SelectChoice("no", _("No")),
-    ]
-    form.derogation.choices = _choices(labels.DEROGATIONS)
+    _ground_fact_choices(form)
     return form
 
 
@@ -304,12 +350,18 @@ def _location_values(form: LocationForm) -> drafts.LocationValues:
         transfer_tool=form.transfer_tool.data or None,
         adequacy_decision=form.adequacy_decision.data or None,
         scc_module=int(form.scc_module.data) if form.scc_module.data else None,
-        measures=form.measures.data,
+        measures=form.measures.data, **_ground_fact_values(form),
+    )  # fmt: skip
+
+
+def _ground_fact_values(form: GroundFactsForm) -> dict:
+    """The ground's details as LocationValues takes them: text, ISO days, booleans."""
+    return {
         **{name: form[name].data or None for name in LOCATION_TEXTS},
         **{name: _iso(form[name].data) for name in LOCATION_DAYS},
-        derogation_occasional=form.derogation_occasional.data,
-        bcr_importer_bound={"yes": True, "no": False}.get(form.bcr_importer_bound.data),
-    )  # fmt: skip
+        "derogation_occasional": form.derogation_occasional.data,
+        "bcr_importer_bound": {"yes": True, "no": False}.get(form.bcr_importer_bound.data),
+    }
 
 
 # The location form's fields given as text (choices included) and as days.

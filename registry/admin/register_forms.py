@@ -91,15 +91,10 @@ IMPORTER_FIELDS = (
 )
 
 
-class LocationForm(FlaskForm):
-    """A processing location and its transfer ground; the view fills the choices."""
+class GroundFactsForm(FlaskForm):
+    """The recorded details of a transfer ground beyond its tool, decision and module, and the
+    recipient's protection; the view fills the choices. Each detail goes with its tool only."""
 
-    country = SelectField(_l("Country"))
-    role = SelectField(_l("What happens there"))
-    city = StringField(_l("City"), validators=[Optional(), Length(max=200)])
-    transfer_tool = SelectField(_l("Transfer ground (outside the EEA)"))
-    adequacy_decision = SelectField(_l("Adequacy decision relied on"))
-    scc_module = SelectField(_l("SCC module"))
     scc_decision = SelectField(
         _l("SCCs of which decision"),
         default="",
@@ -152,17 +147,22 @@ class LocationForm(FlaskForm):
             "(EDPB Recommendations 01/2020, Use Case 4)."
         ),
     )
+
+
+class LocationForm(GroundFactsForm):
+    """A processing location and its transfer ground; the view fills the choices."""
+
+    country = SelectField(_l("Country"))
+    role = SelectField(_l("What happens there"))
+    city = StringField(_l("City"), validators=[Optional(), Length(max=200)])
+    transfer_tool = SelectField(_l("Transfer ground (outside the EEA)"))
+    adequacy_decision = SelectField(_l("Adequacy decision relied on"))
+    scc_module = SelectField(_l("SCC module"))
     measures = SelectMultipleField(_l("Supplementary measures"))
 
 
-# The location form's fields, in the order the pages show them.
-LOCATION_FIELDS = (
-    "country",
-    "role",
-    "city",
-    "transfer_tool",
-    "adequacy_decision",
-    "scc_module",
+# The ground facts form's fields, in the order the pages show them.
+GROUND_FACT_FIELDS = (
     "scc_decision",
     "scc_signed_on",
     "bcr_group",
@@ -177,5 +177,15 @@ LOCATION_FIELDS = (
     "authority_informed_on",
     "data_subjects_informed_on",
     "recipient_protection",
+)
+# The location form's fields, in the order the pages show them.
+LOCATION_FIELDS = (
+    "country",
+    "role",
+    "city",
+    "transfer_tool",
+    "adequacy_decision",
+    "scc_module",
+    *GROUND_FACT_FIELDS,
     "measures",
 )

@@ -65,6 +65,11 @@ ROUTES = [
     ("POST", "/admin/subprocessors/1/importer", {"viewer": 403, "editor": 404, "admin": 404}),
     (
         "POST",
+        "/admin/subprocessors/1/locations/1/facts",
+        {"viewer": 403, "editor": 404, "admin": 404},
+    ),
+    (
+        "POST",
         "/admin/subprocessors/1/locations/1/remove",
         {"viewer": 403, "editor": 404, "admin": 404},
     ),

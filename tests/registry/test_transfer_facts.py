@@ -305,3 +305,56 @@ def test_an_editor_records_an_active_subprocessors_dpf_check_and_it_becomes_vali
         event = db.session.scalar(sa.select(AuditEvent).order_by(AuditEvent.id.desc()))
         assert event.action == "subprocessor.importer_facts_recorded"
         assert event.before["dpf_verified_on"] is None
+
+
+def test_an_editor_marks_an_engaged_derogation_occasional_with_its_reason(
+    client, app, make_user, make_subprocessor
+):
+    make_user(email="editor@example.com", role=Role.EDITOR)
+    log_in(client, "editor@example.com")
+    derogation = {
+        "country_code": "AE",
+        "transfer_tool": "derogation",
+        "derogation": "d",
+        "derogation_justification": "Emergency calls abroad",
+    }
+    entry = make_subprocessor(locations=[derogation])
+    location_id = entry.locations[0].id
+    address = f"/admin/subprocessors/{entry.id}"
+    prefix = f"facts-{location_id}"
+    token = re.search(
+        rf'id="{prefix}-csrf_token"[^>]*value="([^"]+)"', client.get(address).text
+    ).group(1)
+    form = {
+        f"{prefix}-csrf_token": token,
+        f"{prefix}-derogation": "d",
+        f"{prefix}-derogation_justification": "Emergency calls abroad",
+        f"{prefix}-derogation_occasional": "y",
+        f"{prefix}-derogation_occasional_reason": "Only when a caller dials 112 abroad",
+    }
+    response = client.post(f"{address}/locations/{location_id}/facts", data=form)
+    assert response.status_code == 302
+    with app.app_context():
+        location = db.session.get(ProcessingLocation, location_id)
+        assert location.derogation_occasional_reason == "Only when a caller dials 112 abroad"
+        assert location.transfer_tool.value == "derogation"
+
+
+def test_bcr_details_recorded_on_an_engaged_scc_location_are_refused(
+    client, app, make_user, make_subprocessor
+):
+    make_user(email="editor@example.com", role=Role.EDITOR)
+    log_in(client, "editor@example.com")
+    entry = make_subprocessor(locations=[INDIA_SCC])
+    location_id = entry.locations[0].id
+    address = f"/admin/subprocessors/{entry.id}"
+    prefix = f"facts-{location_id}"
+    token = re.search(
+        rf'id="{prefix}-csrf_token"[^>]*value="([^"]+)"', client.get(address).text
+    ).group(1)
+    form = {f"{prefix}-csrf_token": token, f"{prefix}-bcr_group": "Ganges Group"}
+    response = client.post(f"{address}/locations/{location_id}/facts", data=form)
+    assert response.status_code == 400
+    assert "Details of binding corporate rules go with the BCR ground only." in response.text
+    with app.app_context():
+        assert db.session.get(ProcessingLocation, location_id).bcr_group is None
