@@ -11,6 +11,7 @@ with whether the register's facts have moved on since.
 """
 
 import calendar
+import enum
 import hashlib
 import json
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from registry.models import (
     TransferAssessment,
 )
 from registry.models.assessments import LONGEST_REVIEW_INTERVAL, SETTLED
-from registry.models.register import importer_facts, transfer_ground
+from registry.transfer_facts import location_facts
 from transfers import laws
 from transfers.grounds import TransferTool
 from transfers.measures import catalogue
@@ -94,14 +95,8 @@ def transfer_facts(
     location: ProcessingLocation, assessment: AssessmentOnRecord | None = None
 ) -> TransferFacts:
     """What the verdicts judge of a location's transfer (its subprocessor and measures loaded)."""
-    return TransferFacts(
-        country=location.country_code,
-        ground=transfer_ground(location),
-        role=location.role.value,
-        importer=importer_facts(location.subprocessor),
-        measures=frozenset(measure.code for measure in location.measures),
-        assessment=assessment,
-    )
+    measures = [measure.code for measure in location.measures]
+    return location_facts(location, location.subprocessor, measures, assessment)
 
 
 def series(location: ProcessingLocation) -> list[TransferAssessment]:
@@ -423,8 +418,30 @@ def register_facts(location: ProcessingLocation) -> tuple[dict, dict]:
         "uk_tool": location.uk_tool.value if location.uk_tool else None,
         "swiss_adaptation": location.swiss_adaptation,
         "measures": sorted(measure.code for measure in location.measures),
+        **_recorded_ground_facts(location),
     }
     return mapped, ground
+
+
+# Facts of a transfer the register records since December 2026. Each counts in the fingerprint
+# only once recorded, so that approved assessments are not re-opened by the upgrade itself.
+LATER_GROUND_FACTS = (
+    "scc_decision",
+    "scc_signed_on",
+    "bcr_group",
+    "bcr_kind",
+    "bcr_lead_authority",
+    "bcr_approved_on",
+    "bcr_importer_bound",
+    "recipient_protection",
+)
+
+
+def _recorded_ground_facts(location: ProcessingLocation) -> dict:
+    recorded = {name: getattr(location, name) for name in LATER_GROUND_FACTS}
+    if location.subprocessor.hr_data:
+        recorded["hr_data"] = True
+    return {name: _plain(value) for name, value in recorded.items() if value is not None}
 
 
 def fingerprint(mapped: dict, ground: dict) -> str:
@@ -500,6 +517,7 @@ def _prefill(assessment: TransferAssessment, location: ProcessingLocation) -> No
     assessment.measures = [
         {"code": measure.code, "implementation": ""} for measure in location.measures
     ]
+    assessment.scc_signed_on = location.scc_signed_on
     assessment.risk_paths = []
 
 
@@ -607,7 +625,7 @@ def _law_title(code: str) -> str:
 def _plain(value):
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Conclusion):
+    if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple):
         return list(value)

@@ -1,20 +1,27 @@
 """Drafting the register: new subprocessors and their locations, invisible to the public until a
 change notice announces them (`registry.changes`). Every write is on the audit trail."""
 
-from dataclasses import dataclass, field
+import enum
+from dataclasses import replace
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry import audit
+from registry.draft_values import (
+    DraftError,
+    DraftValues,
+    ImporterValues,
+    LocationValues,
+    build_location,
+    country,
+)
 from registry.extensions import db
 from registry.models import (
     DataCategory,
     DataSubjectCategory,
     Entity,
-    LocationMeasure,
-    LocationRole,
-    ProcessingLocation,
     Purpose,
     RecipientCategory,
     Service,
@@ -22,44 +29,22 @@ from registry.models import (
     SubprocessorStatus,
     TransferAssessment,
 )
-from transfers import adequacy
-from transfers.countries import InvalidCountryCode, country_code
-from transfers.grounds import SccModule, TransferTool
-from transfers.measures import catalogue
+from transfers.importers import DpfScope
 
-
-class DraftError(ValueError):
-    """A draft cannot be saved as given; the message says why."""
-
-
-@dataclass(frozen=True)
-class DraftValues:
-    """A new subprocessor as a form gives it: vocabulary terms and entities by id."""
-
-    name: str
-    legal_name: str
-    address: str
-    country: str
-    website: str | None
-    recipient_category_id: int
-    purpose_ids: list[int]
-    service_ids: list[int]
-    data_category_ids: list[int]
-    data_subject_category_ids: list[int]
-    entity_ids: list[int]
-    dpf_certified: bool = False
-    subject_to_pipeda: bool = False
-
-
-@dataclass(frozen=True)
-class LocationValues:
-    country: str
-    role: str
-    city: str | None = None
-    transfer_tool: str | None = None
-    adequacy_decision: str | None = None
-    scc_module: int | None = None
-    measures: list[str] = field(default_factory=list)
+__all__ = [
+    "DraftError",
+    "DraftValues",
+    "ImporterValues",
+    "LocationValues",
+    "add_location",
+    "build_location",
+    "create_draft",
+    "draft_snapshot",
+    "record_ground_facts",
+    "record_importer_facts",
+    "remove_location",
+    "update_draft",
+]
 
 
 def create_draft(values: DraftValues, actor: str) -> Subprocessor:
@@ -124,7 +109,7 @@ def _fill(subprocessor: Subprocessor, values: DraftValues) -> None:
     subprocessor.name = name
     subprocessor.legal_name = legal_name
     subprocessor.address = values.address.strip()
-    subprocessor.country_code = _country(values.country)
+    subprocessor.country_code = country(values.country)
     subprocessor.website = website
     subprocessor.recipient_category = _one(RecipientCategory, values.recipient_category_id)
     subprocessor.purposes = _many(Purpose, values.purpose_ids)
@@ -133,8 +118,74 @@ def _fill(subprocessor: Subprocessor, values: DraftValues) -> None:
     subprocessor.data_subject_categories = _many(DataSubjectCategory,
                                                  values.data_subject_category_ids)  # fmt: skip
     subprocessor.entities = _many(Entity, values.entity_ids)
-    subprocessor.dpf_certified = values.dpf_certified
+    _fill_importer(subprocessor, values.importer)
+
+
+def record_importer_facts(subprocessor: Subprocessor, values: ImporterValues, actor: str) -> None:
+    """Record what a subprocessor of any status is as an importer: its DPF List entry as checked
+    on a day, Art. 3(2) GDPR, PIPEDA, HR data. Facts found, not a change of the processing, so
+    they need no notice. Raises DraftError. The caller commits."""
+    db.session.refresh(subprocessor, with_for_update=True)
+    before = draft_snapshot(subprocessor)
+    _fill_importer(subprocessor, values)
+    db.session.flush()
+    action = "subprocessor.importer_facts_recorded"
+    after = draft_snapshot(subprocessor)
+    audit.record(actor, action, "subprocessor", subprocessor.id, before=before, after=after)
+
+
+def _fill_importer(subprocessor: Subprocessor, values: ImporterValues) -> None:
+    """Set what the subprocessor is as an importer. Raises DraftError: an entry's name, scope
+    and recertification go with a listing (a check of the list may find none)."""
+    name = (values.dpf_listed_name or "").strip() or None
+    listed = values.dpf_certified
+    if not listed and (name or values.dpf_scope or values.dpf_recertification_due):
+        raise DraftError(
+            _("The name as listed, the scope and the recertification date go with a DPF listing."),
+            field="dpf_certified",
+        )
+    subprocessor.dpf_certified = listed
     subprocessor.subject_to_pipeda = values.subject_to_pipeda
+    subprocessor.dpf_listed_name = name
+    subprocessor.dpf_scope = DpfScope(values.dpf_scope) if values.dpf_scope else None
+    subprocessor.dpf_verified_on = values.dpf_verified_on
+    subprocessor.dpf_recertification_due = values.dpf_recertification_due
+    subprocessor.subject_to_gdpr_art_3_2 = values.subject_to_gdpr_art_3_2
+    subprocessor.hr_data = values.hr_data
+
+
+def record_ground_facts(
+    subprocessor: Subprocessor, location_id: int, values: LocationValues, actor: str
+) -> None:
+    """Record the details of a location's ground on a subprocessor of any status: the SCCs'
+    decision and signature, the BCRs, the derogation's occasional character and informed days,
+    the recipient's protection. Its place, role, tool, decision, module and measures stay as
+    they are (a change of those needs a notice); of `values` only the details count. Raises
+    DraftError. The caller commits."""
+    db.session.refresh(subprocessor, with_for_update=True)
+    location = next((loc for loc in subprocessor.locations if loc.id == location_id), None)
+    if location is None:
+        raise DraftError(_("This subprocessor has no such location."))
+    tool = location.transfer_tool
+    checked = build_location(
+        replace(
+            values,
+            country=location.country_code,
+            role=location.role.value,
+            city=location.city,
+            transfer_tool=tool.value if tool else None,
+            adequacy_decision=location.adequacy_decision,
+            scc_module=location.scc_module,
+            measures=[measure.code for measure in location.measures],
+        )
+    )
+    before = draft_snapshot(subprocessor)
+    for name in LOCATION_FACTS:
+        setattr(location, name, getattr(checked, name))
+    db.session.flush()
+    action = "subprocessor.ground_facts_recorded"
+    after = draft_snapshot(subprocessor)
+    audit.record(actor, action, "subprocessor", subprocessor.id, before=before, after=after)
 
 
 def identity_taken(name: str, legal_name: str, other_than: Subprocessor) -> bool:
@@ -160,36 +211,6 @@ def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str)
                  before=before, after=draft_snapshot(subprocessor))  # fmt: skip
 
 
-def build_location(values: LocationValues) -> ProcessingLocation:
-    """A location from checked values: its ground's details must fit the ground, its decision
-    and measures must exist. Raises DraftError."""
-    tool = TransferTool(values.transfer_tool) if values.transfer_tool else None
-    if values.adequacy_decision and tool is not TransferTool.ADEQUACY:
-        raise DraftError(_("An adequacy decision goes with the adequacy ground only."))
-    if values.scc_module and tool is not TransferTool.SCC:
-        raise DraftError(_("An SCC module goes with the SCC ground only."))
-    if values.adequacy_decision:
-        try:
-            adequacy.decision(values.adequacy_decision)
-        except adequacy.UnknownDecision:
-            raise DraftError(_("“%(value)s” is not an adequacy decision.",
-                               value=values.adequacy_decision)) from None  # fmt: skip
-    unknown = [code for code in values.measures if code not in catalogue()]
-    if unknown:
-        raise DraftError(
-            _("Not measures of the EDPB catalogue: %(codes)s.", codes=", ".join(unknown))
-        )
-    return ProcessingLocation(
-        country_code=_country(values.country),
-        role=LocationRole(values.role),
-        city=(values.city or "").strip() or None,
-        transfer_tool=tool,
-        adequacy_decision=values.adequacy_decision or None,
-        scc_module=int(SccModule(values.scc_module)) if values.scc_module else None,
-        measures=[LocationMeasure(code=code) for code in values.measures],
-    )
-
-
 def draft_snapshot(subprocessor: Subprocessor) -> dict:
     """What the audit trail keeps of a subprocessor's entry."""
     return {
@@ -207,8 +228,7 @@ def draft_snapshot(subprocessor: Subprocessor) -> dict:
             term.code for term in subprocessor.data_subject_categories
         ),
         "engaged_by": sorted(entity.name for entity in subprocessor.entities),
-        "dpf_certified": subprocessor.dpf_certified,
-        "subject_to_pipeda": subprocessor.subject_to_pipeda,
+        **{name: _plain(getattr(subprocessor, name)) for name in IMPORTER_FACTS},
         "locations": [
             {
                 "country": location.country_code,
@@ -218,17 +238,37 @@ def draft_snapshot(subprocessor: Subprocessor) -> dict:
                 "adequacy_decision": location.adequacy_decision,
                 "scc_module": location.scc_module,
                 "measures": sorted(measure.code for measure in location.measures),
+                **{name: _plain(getattr(location, name)) for name in LOCATION_FACTS},
             }
             for location in subprocessor.locations
         ],  # fmt: skip
     }
 
 
-def _country(text: str) -> str:
-    try:
-        return country_code(text)
-    except InvalidCountryCode:
-        raise DraftError(_("“%(value)s” is not a country in ISO 3166-1.", value=text)) from None
+# The facts beyond the ground's tool, decision and module, by their column names.
+IMPORTER_FACTS = tuple(ImporterValues.__dataclass_fields__)
+LOCATION_FACTS = tuple(
+    name
+    for name in LocationValues.__dataclass_fields__
+    if name
+    not in {
+        "country",
+        "role",
+        "city",
+        "transfer_tool",
+        "adequacy_decision",
+        "scc_module",
+        "measures",
+    }
+)
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
 def _one(model, identifier: int):

@@ -14,7 +14,8 @@ from registry.models import (
     SubprocessorStatus,
 )
 from transfers.adequacy import CountryStatus
-from transfers.grounds import Derogation, SccModule, TransferTool, UkTransferTool
+from transfers.grounds import BcrKind, Derogation, SccModule, TransferTool, UkTransferTool
+from transfers.importers import DpfScope
 from transfers.laws import LawKind
 from transfers.measures import Effectiveness, MeasureKind
 from transfers.reasons import Verdict
@@ -26,6 +27,18 @@ LOCATION_ROLES = {
     LocationRole.BACKUP: _l("Backup copies"),
     LocationRole.SUPPORT_ACCESS: _l("Remote access for support"),
     LocationRole.FOLLOW_THE_SUN: _l("Follow-the-sun support"),
+    LocationRole.TRANSIT: _l("Transit only (data pass through)"),
+}
+
+DPF_SCOPES = {
+    DpfScope.NON_HR: _l("Non-HR data"),
+    DpfScope.HR: _l("HR data"),
+    DpfScope.BOTH: _l("HR and non-HR data"),
+}
+
+BCR_KINDS = {
+    BcrKind.CONTROLLER: _l("BCRs for controllers (BCR-C)"),
+    BcrKind.PROCESSOR: _l("BCRs for processors (BCR-P)"),
 }
 
 SUBPROCESSOR_STATUSES = {

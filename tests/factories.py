@@ -6,6 +6,7 @@ still readable, so a test can use its id and relations after the context is gone
 
 import itertools
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import pytest
 
@@ -23,8 +24,22 @@ from registry.models import (
     Subprocessor,
     SubprocessorStatus,
 )
+from transfers.importers import DpfScope
 
 _sequence = itertools.count(1)
+
+
+def dpf_listing(**overrides) -> dict:
+    """A subprocessor's fields for an active DPF List entry, checked a month ago and due for
+    recertification in half a year (from the real today, which the public verdicts use)."""
+    today = date.today()
+    return {
+        "dpf_certified": True,
+        "dpf_listed_name": "Example Listed Inc.",
+        "dpf_scope": DpfScope.NON_HR,
+        "dpf_verified_on": today - timedelta(days=30),
+        "dpf_recertification_due": today + timedelta(days=180),
+    } | overrides
 
 
 @contextmanager

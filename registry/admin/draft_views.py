@@ -1,20 +1,23 @@
 """Drafting subprocessors in the admin area: editors and admins write, every role reads."""
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from registry import changes, drafts, labels
 from registry.admin import blueprint, requires
 from registry.admin.change_views import subprocessors_in
-from registry.admin.forms import (
-    AnnounceForm,
-    ConfirmForm,
+from registry.admin.forms import AnnounceForm, ConfirmForm, EditorialForm, NewPurposeForm
+from registry.admin.register_forms import (
+    GROUND_FACT_FIELDS,
+    IMPORTER_FIELDS,
+    LOCATION_FIELDS,
     DraftSubprocessorForm,
-    EditorialForm,
+    GroundFactsForm,
+    ImporterForm,
     LocationForm,
-    NewPurposeForm,
 )
 from registry.extensions import db
 from registry.i18n import current_language
@@ -33,7 +36,7 @@ from registry.models import (
 from registry.models.accounts import Role
 from transfers import adequacy
 from transfers.countries import by_name, countries_assigned
-from transfers.grounds import SccModule, TransferTool
+from transfers.grounds import SccDecision, SccModule, TransferTool
 from transfers.measures import catalogue
 
 NOT_CHOSEN = SelectChoice("", "—")
@@ -48,8 +51,12 @@ def new_subprocessor():
     predecessor = (
         db.session.get(Subprocessor, int(chosen)) if chosen.isdigit() and len(chosen) <= 9 else None
     )
-    return render_template("admin/subprocessor_new.html", predecessor=predecessor,
-                           form=_draft_form(entry=predecessor))  # fmt: skip
+    return render_template(
+        "admin/subprocessor_new.html",
+        predecessor=predecessor,
+        form=_draft_form(entry=predecessor),
+        importer_fields=IMPORTER_FIELDS,
+    )
 
 
 @blueprint.post("/subprocessors")
@@ -60,11 +67,15 @@ def create_subprocessor():
         try:
             subprocessor = drafts.create_draft(_draft_values(form), current_user.email)
         except drafts.DraftError as error:
-            form.name.errors.append(str(error))
+            db.session.rollback()
+            form[error.field or "name"].errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=subprocessor.id))
-    return render_template("admin/subprocessor_new.html", form=form), 400
+    page = render_template(
+        "admin/subprocessor_new.html", form=form, importer_fields=IMPORTER_FIELDS
+    )
+    return page, 400
 
 
 @blueprint.get("/subprocessors/<int(max=2147483647):subprocessor_id>")
@@ -81,11 +92,12 @@ def add_location(subprocessor_id: int):
         try:
             drafts.add_location(entry, _location_values(form), current_user.email)
         except drafts.DraftError as error:
-            form.country.errors.append(str(error))
+            db.session.rollback()
+            form[error.field or "country"].errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
-    return _subprocessor_page(entry, status=400, form=form)
+    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400, form=form)
 
 
 def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
@@ -104,12 +116,18 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         "purpose_form": _purpose_form(entry),
         "editorial_form": EditorialForm(prefix="editorial", formdata=None, obj=entry),
         "draft_form": _draft_form(prefix="draft", entry=entry),
+        "importer_form": _importer_form(entry),
+        "facts_forms": {location.id: _ground_facts_form(location) for location in entry.locations},
     }
     page = render_template(
         "admin/subprocessor.html",
         subprocessor=entry,
         statuses=labels.SUBPROCESSOR_STATUSES,
         roles=labels.LOCATION_ROLES,
+        derogations=labels.DEROGATIONS,
+        importer_fields=IMPORTER_FIELDS,
+        location_fields=LOCATION_FIELDS,
+        ground_fact_fields=GROUND_FACT_FIELDS,
         **(defaults | forms),
     )
     return page, status
@@ -132,6 +150,7 @@ def _draft_form(prefix: str = "", entry: Subprocessor | None = None) -> DraftSub
         SelectChoice(str(entity.id), entity.name)
         for entity in db.session.scalars(sa.select(Entity).order_by(Entity.name))
     ]
+    form.dpf_scope.choices = _choices(labels.DPF_SCOPES)
     return form
 
 
@@ -146,6 +165,11 @@ def _draft_data(entry: Subprocessor) -> dict:
         "data_subject_categories": [str(term.id) for term in entry.data_subject_categories],
         "entities": [str(entity.id) for entity in entry.entities],
         "dpf_certified": entry.dpf_certified, "subject_to_pipeda": entry.subject_to_pipeda,
+        "dpf_listed_name": entry.dpf_listed_name,
+        "dpf_scope": entry.dpf_scope.value if entry.dpf_scope else "",
+        "dpf_verified_on": entry.dpf_verified_on,
+        "dpf_recertification_due": entry.dpf_recertification_due,
+        "subject_to_gdpr_art_3_2": entry.subject_to_gdpr_art_3_2, "hr_data": entry.hr_data,
     }  # fmt: skip
 
 
@@ -157,9 +181,53 @@ def _draft_values(form: DraftSubprocessorForm) -> drafts.DraftValues:
         purpose_ids=_ids(form.purposes), service_ids=_ids(form.services),
         data_category_ids=_ids(form.data_categories),
         data_subject_category_ids=_ids(form.data_subject_categories),
-        entity_ids=_ids(form.entities), dpf_certified=form.dpf_certified.data,
-        subject_to_pipeda=form.subject_to_pipeda.data,
+        entity_ids=_ids(form.entities), importer=_importer_values(form),
     )  # fmt: skip
+
+
+def _importer_values(form: ImporterForm) -> drafts.ImporterValues:
+    return drafts.ImporterValues(
+        dpf_certified=form.dpf_certified.data,
+        subject_to_pipeda=form.subject_to_pipeda.data,
+        dpf_listed_name=form.dpf_listed_name.data,
+        dpf_scope=form.dpf_scope.data or None,
+        dpf_verified_on=form.dpf_verified_on.data,
+        dpf_recertification_due=form.dpf_recertification_due.data,
+        subject_to_gdpr_art_3_2=form.subject_to_gdpr_art_3_2.data,
+        hr_data=form.hr_data.data,
+    )
+
+
+def _importer_form(entry: Subprocessor, formdata=None) -> ImporterForm:
+    """The importer's facts as recorded, or as posted in `formdata`."""
+    data = {name: value for name, value in _draft_data(entry).items() if name in IMPORTER_FIELDS}
+    form = ImporterForm(prefix="importer", formdata=formdata, data=data)
+    form.dpf_scope.choices = _choices(labels.DPF_SCOPES)
+    return form
+
+
+@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/importer")
+@requires(Role.EDITOR)
+def record_importer_facts(subprocessor_id: int):
+    """Record what a subprocessor of any status is as an importer (the DPF List as checked)."""
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    form = _importer_form(entry, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            drafts.record_importer_facts(entry, _importer_values(form), current_user.email)
+        except drafts.DraftError as error:
+            db.session.rollback()
+            form[error.field or "dpf_certified"].errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    return _subprocessor_page(entry, status=400, importer_form=form)
+
+
+def _choices(words: dict) -> list[SelectChoice]:
+    """A choice per enum member, by value, after "not chosen"."""
+    return [NOT_CHOSEN] + [SelectChoice(member.value, str(word)) for member, word in words.items()]
 
 
 def _purpose_form(entry: Subprocessor, formdata=None) -> NewPurposeForm:
@@ -173,6 +241,57 @@ def _purpose_form(entry: Subprocessor, formdata=None) -> NewPurposeForm:
         terms.sort(key=lambda term: term.label(language))
         form[key].choices = [SelectChoice(term.code, term.label(language)) for term in terms]
     return form
+
+
+def _ground_facts_form(location, formdata=None) -> GroundFactsForm:
+    """The details of a location's ground as recorded, or as posted in `formdata`."""
+    data = {name: getattr(location, name) for name in GROUND_FACT_FIELDS}
+    for name in ("scc_decision", "bcr_kind", "derogation"):
+        data[name] = data[name].value if data[name] else ""
+    data["bcr_importer_bound"] = {True: "yes", False: "no"}.get(location.bcr_importer_bound, "")
+    form = GroundFactsForm(prefix=f"facts-{location.id}", formdata=formdata, data=data)
+    _ground_fact_choices(form)
+    return form
+
+
+def _ground_fact_choices(form: GroundFactsForm) -> None:
+    form.scc_decision.choices = [NOT_CHOSEN] + [
+        SelectChoice(decision.value, decision.value) for decision in SccDecision
+    ]
+    form.bcr_kind.choices = _choices(labels.BCR_KINDS)
+    form.bcr_importer_bound.choices = [
+        NOT_CHOSEN,
+        SelectChoice("yes", _("Yes")),
+        SelectChoice("no", _("No")),
+    ]
+    form.derogation.choices = _choices(labels.DEROGATIONS)
+
+
+@blueprint.post(
+    "/subprocessors/<int(max=2147483647):subprocessor_id>/locations/"
+    "<int(max=2147483647):location_id>/facts"
+)
+@requires(Role.EDITOR)
+def record_ground_facts(subprocessor_id: int, location_id: int):
+    """Record the details of a location's ground (signature, BCRs, an occasional derogation)."""
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    location = next((loc for loc in entry.locations if loc.id == location_id), None)
+    if location is None:
+        abort(404)
+    form = _ground_facts_form(location, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            values = drafts.LocationValues("", "", **_ground_fact_values(form))
+            drafts.record_ground_facts(entry, location_id, values, current_user.email)
+        except drafts.DraftError as error:
+            db.session.rollback()
+            form[error.field or "scc_decision"].errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    facts_forms = {loc.id: _ground_facts_form(loc) for loc in entry.locations} | {location_id: form}
+    return _subprocessor_page(entry, status=400, facts_forms=facts_forms)
 
 
 def _location_form(prefix: str = "") -> LocationForm:
@@ -193,6 +312,7 @@ def _location_form(prefix: str = "") -> LocationForm:
     ]
     form.measures.choices = [SelectChoice(code, f"{code} · {entry.title(language)}")
                              for code, entry in catalogue().items()]  # fmt: skip
+    _ground_fact_choices(form)
     return form
 
 
@@ -240,8 +360,41 @@ def _location_values(form: LocationForm) -> drafts.LocationValues:
         transfer_tool=form.transfer_tool.data or None,
         adequacy_decision=form.adequacy_decision.data or None,
         scc_module=int(form.scc_module.data) if form.scc_module.data else None,
-        measures=form.measures.data,
+        measures=form.measures.data, **_ground_fact_values(form),
     )  # fmt: skip
+
+
+def _ground_fact_values(form: GroundFactsForm) -> dict:
+    """The ground's details as LocationValues takes them: text, ISO days, booleans."""
+    return {
+        **{name: form[name].data or None for name in LOCATION_TEXTS},
+        **{name: _iso(form[name].data) for name in LOCATION_DAYS},
+        "derogation_occasional": form.derogation_occasional.data,
+        "bcr_importer_bound": {"yes": True, "no": False}.get(form.bcr_importer_bound.data),
+    }
+
+
+# The location form's fields given as text (choices included) and as days.
+LOCATION_TEXTS = (
+    "recipient_protection",
+    "scc_decision",
+    "derogation",
+    "derogation_justification",
+    "derogation_occasional_reason",
+    "bcr_group",
+    "bcr_kind",
+    "bcr_lead_authority",
+)
+LOCATION_DAYS = (
+    "scc_signed_on",
+    "authority_informed_on",
+    "data_subjects_informed_on",
+    "bcr_approved_on",
+)
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
 
 
 @blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/edit")
@@ -255,7 +408,7 @@ def edit_draft(subprocessor_id: int):
             drafts.update_draft(entry, _draft_values(form), current_user.email)
         except drafts.DraftError as error:
             db.session.rollback()
-            form.name.errors.append(str(error))
+            form[error.field or "name"].errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))

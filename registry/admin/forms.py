@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -70,36 +69,6 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField(
         _l("Why the change is withdrawn (published)"), validators=[DataRequired(), Length(max=2000)]
     )
-
-
-class DraftSubprocessorForm(FlaskForm):
-    """A new subprocessor; the view fills the choices from the vocabularies and entities."""
-
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
-    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500)])
-    country = SelectField(_l("Country of establishment"))
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
-    recipient_category = SelectField(_l("Recipient category"))
-    purposes = SelectMultipleField(_l("Purposes"), validators=[DataRequired()])
-    services = SelectMultipleField(_l("Services"), validators=[DataRequired()])
-    data_categories = SelectMultipleField(_l("Data categories"), validators=[DataRequired()])
-    data_subject_categories = SelectMultipleField(_l("Data subjects"), validators=[DataRequired()])
-    entities = SelectMultipleField(_l("Engaged by"), validators=[DataRequired()])
-    dpf_certified = BooleanField(_l("Certified under the EU-US Data Privacy Framework"))
-    subject_to_pipeda = BooleanField(_l("Subject to PIPEDA (Canada)"))
-
-
-class LocationForm(FlaskForm):
-    """A processing location and its transfer ground; the view fills the choices."""
-
-    country = SelectField(_l("Country"))
-    role = SelectField(_l("What happens there"))
-    city = StringField(_l("City"), validators=[Optional(), Length(max=200)])
-    transfer_tool = SelectField(_l("Transfer ground (outside the EEA)"))
-    adequacy_decision = SelectField(_l("Adequacy decision relied on"))
-    scc_module = SelectField(_l("SCC module"))
-    measures = SelectMultipleField(_l("Supplementary measures"))
 
 
 class TriageForm(FlaskForm):

@@ -25,6 +25,7 @@ from registry.models import (
 from transfers import adequacy
 from transfers.countries import country_code
 from transfers.grounds import Derogation, TransferTool, UkTransferTool
+from transfers.importers import DpfScope
 from transfers.measures import measure
 
 DEMO_FILE = Path(__file__).with_name("register.toml")
@@ -142,6 +143,10 @@ def _subprocessor(entry: dict, entities: dict[str, Entity], terms: dict) -> Subp
         status=SubprocessorStatus.ACTIVE,
         illustrative=True,
         dpf_certified=entry.get("dpf_certified", False),
+        dpf_listed_name=entry.get("dpf_listed_name"),
+        dpf_scope=DpfScope(entry["dpf_scope"]) if "dpf_scope" in entry else None,
+        dpf_verified_on=entry.get("dpf_verified_on"),
+        dpf_recertification_due=entry.get("dpf_recertification_due"),
         subject_to_pipeda=entry.get("subject_to_pipeda", False),
     )
 
@@ -161,6 +166,9 @@ def _location(entry: dict) -> ProcessingLocation:
         swiss_adaptation=transfer.get("swiss_adaptation", False),
         derogation=Derogation(transfer["derogation"]) if "derogation" in transfer else None,
         derogation_justification=transfer.get("derogation_justification"),
+        derogation_occasional="occasional_reason" in transfer,
+        derogation_occasional_reason=transfer.get("occasional_reason"),
+        scc_signed_on=transfer.get("scc_signed_on"),
         measures=[
             LocationMeasure(code=measure(code).code) for code in transfer.get("measures", [])
         ],

@@ -1,6 +1,7 @@
 """The register: our own entities, the subprocessors they engage and where those process data."""
 
 import enum
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,14 +21,8 @@ from registry.models.vocabulary import (
     RecipientCategory,
     Service,
 )
-from transfers.grounds import (
-    Derogation,
-    SccModule,
-    TransferGround,
-    TransferTool,
-    UkTransferTool,
-)
-from transfers.importers import DpfEntry, Importer
+from transfers.grounds import BcrKind, Derogation, SccDecision, TransferTool, UkTransferTool
+from transfers.importers import DpfScope
 
 
 class Entity(db.Model):
@@ -64,6 +59,7 @@ class LocationRole(enum.StrEnum):
     BACKUP = "backup"
     SUPPORT_ACCESS = "support_access"
     FOLLOW_THE_SUN = "follow_the_sun"
+    TRANSIT = "transit"  # the data merely pass through (EDPB Recommendations 01/2020, Use Case 3)
 
 
 def _link_table(name: str, target: str) -> sa.Table:
@@ -103,6 +99,11 @@ class Subprocessor(db.Model):
         # The legal name says who the subprocessor is: the same trading name under a new legal
         # name is another entry, announced as the replacement of the one it takes over from.
         sa.UniqueConstraint("name", "legal_name"),
+        sa.CheckConstraint(
+            "dpf_certified OR (dpf_listed_name IS NULL AND dpf_scope IS NULL "
+            "AND dpf_recertification_due IS NULL)",
+            name="dpf_details_need_listing",
+        ),
     )
 
     id: Mapped[int_pk]
@@ -118,9 +119,18 @@ class Subprocessor(db.Model):
     )
     # Demo rows say so on every page that shows them, so nobody mistakes them for a real engagement.
     illustrative: Mapped[bool] = mapped_column(default=False)
-    # Facts about the importer that partial adequacy decisions ask for (see transfers.adequacy).
+    # Facts about the importer that partial adequacy decisions and the SCCs ask for (see
+    # transfers.importers). `dpf_certified` says it is on the Data Privacy Framework List; the
+    # entry's name, scope and dates are as last checked on the list.
     dpf_certified: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    dpf_listed_name: Mapped[str | None] = mapped_column(sa.String(200))
+    dpf_scope: Mapped[DpfScope | None] = mapped_column(enum_by_value(DpfScope, "dpf_scope"))
+    dpf_verified_on: Mapped[date | None]
+    dpf_recertification_due: Mapped[date | None]
     subject_to_pipeda: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    subject_to_gdpr_art_3_2: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The data include human resources data (DPF Supplemental Principle 9).
+    hr_data: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     recipient_category: Mapped[RecipientCategory] = relationship()
     services: Mapped[list[Service]] = relationship(
@@ -148,6 +158,23 @@ class Subprocessor(db.Model):
         return f"<Subprocessor {self.name}>"
 
 
+# A ground's details go with its tool only; the migrations use the same conditions.
+SCC_DETAILS_NEED_SCC = (
+    "coalesce(transfer_tool, '') = 'scc' OR (scc_module IS NULL AND uk_tool IS NULL "
+    "AND NOT swiss_adaptation AND scc_decision IS NULL AND scc_signed_on IS NULL)"
+)
+DEROGATION_DETAILS_NEED_DEROGATION = (
+    "coalesce(transfer_tool, '') = 'derogation' OR (derogation IS NULL "
+    "AND derogation_justification IS NULL AND NOT derogation_occasional "
+    "AND derogation_occasional_reason IS NULL AND authority_informed_on IS NULL "
+    "AND data_subjects_informed_on IS NULL)"
+)
+BCR_DETAILS_NEED_BCR = (
+    "coalesce(transfer_tool, '') = 'bcr' OR (bcr_group IS NULL AND bcr_kind IS NULL "
+    "AND bcr_lead_authority IS NULL AND bcr_approved_on IS NULL AND bcr_importer_bound IS NULL)"
+)
+
+
 class ProcessingLocation(db.Model):
     """A country where a subprocessor stores or accesses the data, and what it does there."""
 
@@ -156,15 +183,14 @@ class ProcessingLocation(db.Model):
         country_code_check("country_code"),
         sa.UniqueConstraint("subprocessor_id", "country_code", "role", "city"),
         sa.CheckConstraint("scc_module BETWEEN 1 AND 4", name="scc_module_range"),
+        sa.CheckConstraint(SCC_DETAILS_NEED_SCC, name="scc_details_need_scc"),
         sa.CheckConstraint(
-            "coalesce(transfer_tool, '') = 'scc' OR (scc_module IS NULL AND uk_tool IS NULL "
-            "AND NOT swiss_adaptation)",
-            name="scc_details_need_scc",
+            DEROGATION_DETAILS_NEED_DEROGATION, name="derogation_details_need_derogation"
         ),
+        sa.CheckConstraint(BCR_DETAILS_NEED_BCR, name="bcr_details_need_bcr"),
         sa.CheckConstraint(
-            "coalesce(transfer_tool, '') = 'derogation' OR (derogation IS NULL "
-            "AND derogation_justification IS NULL)",
-            name="derogation_details_need_derogation",
+            "NOT derogation_occasional OR derogation_occasional_reason IS NOT NULL",
+            name="occasional_needs_reason",
         ),
         sa.CheckConstraint(
             "coalesce(transfer_tool, '') = 'adequacy' OR adequacy_decision IS NULL",
@@ -191,6 +217,21 @@ class ProcessingLocation(db.Model):
     swiss_adaptation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     derogation: Mapped[Derogation | None] = mapped_column(enum_by_value(Derogation, "derogation"))
     derogation_justification: Mapped[str | None] = mapped_column(sa.Text)
+    scc_decision: Mapped[SccDecision | None] = mapped_column(
+        enum_by_value(SccDecision, "scc_decision")
+    )  # none: Implementing Decision (EU) 2021/914
+    scc_signed_on: Mapped[date | None]
+    derogation_occasional: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    derogation_occasional_reason: Mapped[str | None] = mapped_column(sa.Text)
+    authority_informed_on: Mapped[date | None]  # Art. 49(1) second subparagraph
+    data_subjects_informed_on: Mapped[date | None]
+    bcr_group: Mapped[str | None] = mapped_column(sa.String(200))
+    bcr_kind: Mapped[BcrKind | None] = mapped_column(enum_by_value(BcrKind, "bcr_kind"))
+    bcr_lead_authority: Mapped[str | None] = mapped_column(sa.String(200))
+    bcr_approved_on: Mapped[date | None]
+    bcr_importer_bound: Mapped[bool | None]
+    # The recipient's special legal protection (EDPB Recommendations 01/2020, Use Case 4).
+    recipient_protection: Mapped[str | None] = mapped_column(sa.Text)
 
     subprocessor: Mapped[Subprocessor] = relationship(back_populates="locations")
     measures: Mapped[list["LocationMeasure"]] = relationship(
@@ -199,45 +240,6 @@ class ProcessingLocation(db.Model):
 
     def __repr__(self) -> str:
         return f"<ProcessingLocation {self.country_code} {self.role}>"
-
-
-# The columns of processing_location that make up its transfer ground.
-GROUND_COLUMNS = (
-    "transfer_tool",
-    "adequacy_decision",
-    "scc_module",
-    "uk_tool",
-    "swiss_adaptation",
-    "derogation",
-    "derogation_justification",
-)
-
-
-def transfer_ground(location) -> TransferGround | None:
-    """The ground of a location, or of a result row holding its GROUND_COLUMNS; None if none."""
-    if location.transfer_tool is None:
-        return None
-    return TransferGround(
-        tool=location.transfer_tool,
-        adequacy_decision=location.adequacy_decision,
-        scc_module=SccModule(location.scc_module) if location.scc_module else None,
-        uk_tool=location.uk_tool,
-        swiss_adaptation=location.swiss_adaptation,
-        derogation=location.derogation,
-        derogation_justification=location.derogation_justification,
-    )
-
-
-# The columns of subprocessor that say what the importer is.
-IMPORTER_COLUMNS = ("dpf_certified", "subject_to_pipeda")
-
-
-def importer_facts(subprocessor) -> Importer:
-    """What a subprocessor, or a result row holding its IMPORTER_COLUMNS, is as an importer."""
-    return Importer(
-        dpf=DpfEntry(listed=True) if subprocessor.dpf_certified else None,
-        subject_to_pipeda=subprocessor.subject_to_pipeda,
-    )
 
 
 class LocationMeasure(db.Model):

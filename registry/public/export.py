@@ -34,6 +34,7 @@ def register_csv(records: list[dict], with_verdicts: bool = False) -> str:
             _("Processing locations"),
             _("Engaged by"),
             _("Illustrative demo data"),
+            _("Data Privacy Framework List entry"),
             *([_("Transfer verdicts")] if with_verdicts else []),
         ]
     )
@@ -58,7 +59,45 @@ def _row(record: dict) -> list[str]:
         "; ".join(_location(location) for location in record["locations"]),
         "; ".join(entity["name"] for entity in record["engaged_by"]),
         _("yes") if record["illustrative"] else _("no"),
+        _dpf_entry(record),
     ]
+
+
+def _dpf_entry(record: dict) -> str:
+    """The importer's DPF List entry as last checked: "listed as …; …; checked …; due …"."""
+    entry = record["dpf_entry"]
+    parts = [_("on the DPF List") if record["dpf_certified"] else ""]
+    if entry["listed_name"]:
+        parts.append(_("listed as %(name)s", name=entry["listed_name"]))
+    if entry["scope_name"]:
+        parts.append(_("covers: %(scope)s", scope=entry["scope_name"]))
+    if entry["verified_on"]:
+        parts.append(_("last checked on the list: %(day)s", day=entry["verified_on"]))
+    if entry["recertification_due"]:
+        parts.append(_("recertification due: %(day)s", day=entry["recertification_due"]))
+    return "; ".join(part for part in parts if part)
+
+
+def _ground_facts(facts: dict) -> str:
+    """The ground's recorded details beyond its tool, as a short phrase, or ""."""
+    parts = []
+    if facts["scc_decision"]:
+        parts.append(_("SCCs of decision %(decision)s", decision=facts["scc_decision"]))
+    if facts["scc_signed_on"]:
+        parts.append(_("SCCs signed on %(day)s", day=facts["scc_signed_on"]))
+    bcr = facts["bcr"]
+    if bcr and bcr["group"]:
+        parts.append(_("BCRs of %(group)s", group=bcr["group"]))
+    if bcr and bcr["kind_name"]:
+        parts.append(bcr["kind_name"])
+    if bcr and bcr["lead_authority"]:
+        parts.append(_("approved by %(authority)s", authority=bcr["lead_authority"]))
+    if bcr and bcr["approved_on"]:
+        parts.append(_("BCRs approved on %(day)s", day=bcr["approved_on"]))
+    if facts["derogation_occasional"]:
+        reason = facts["derogation_occasional_reason"]
+        parts.append(_("occasional: %(reason)s", reason=reason))
+    return " · ".join(parts)
 
 
 def _names(terms: list[dict]) -> str:
@@ -71,6 +110,8 @@ def _location(location: dict) -> str:
         place = f"{place}, {location['city']}"
     transfer = location["transfer"]
     ground = f", {transfer['ground_summary']}" if transfer["ground_summary"] else ""
+    details = _ground_facts(location["ground_facts"])
+    ground += f" · {details}" if details else ""
     return f"{place}: {location['role_name']} ({transfer['status_name']}{ground})"
 
 

@@ -20,8 +20,9 @@ from registry.models import (
     SubprocessorStatus,
     VocabularyTerm,
 )
-from registry.models.register import GROUND_COLUMNS, importer_facts, transfer_ground
+from registry.public.fact_records import ground_record, importer_record
 from registry.public.transfer_records import Judgement, transfer_record
+from registry.transfer_facts import IMPORTER_COLUMNS, LOCATION_COLUMNS, location_facts
 from transfers.countries import alphabetical_key, country_name, is_eea
 from transfers.verdicts import TransferFacts
 
@@ -60,15 +61,14 @@ def published_records(
             Subprocessor.recipient_category_id,
             Subprocessor.status,
             Subprocessor.illustrative,
-            Subprocessor.dpf_certified,
-            Subprocessor.subject_to_pipeda,
+            *[getattr(Subprocessor, name) for name in IMPORTER_COLUMNS],
         )
         .where(Subprocessor.id.in_(matching))
         .order_by(sa.func.lower(Subprocessor.name))
     ).all()
     categories = _terms(RecipientCategory, language)
     related = {name: _related(relation, matching, language) for name, relation in RELATED.items()}
-    importers = {row.id: importer_facts(row) for row in rows}
+    importers = {row.id: row for row in rows}
     locations = _locations(matching, language, importers, judgement)
     return [
         {
@@ -88,8 +88,7 @@ def published_records(
             "engaged_by": related["engaged_by"].get(row.id, []),
             "status": row.status.value,
             "illustrative": row.illustrative,
-            "dpf_certified": row.dpf_certified,
-            "subject_to_pipeda": row.subject_to_pipeda,
+            **importer_record(row),
         }
         for row in rows
     ]
@@ -166,14 +165,12 @@ def _locations(
     matching: sa.Select, language: str, importers: dict, judgement: Judgement
 ) -> dict[int, list[dict]]:
     role_names = {role: str(name) for role, name in LOCATION_ROLES.items()}
-    columns = [getattr(ProcessingLocation, name) for name in GROUND_COLUMNS]
+    columns = [getattr(ProcessingLocation, name) for name in LOCATION_COLUMNS]
     rows = db.session.execute(
         sa.select(
             ProcessingLocation.id,
             ProcessingLocation.subprocessor_id,
-            ProcessingLocation.country_code,
             ProcessingLocation.city,
-            ProcessingLocation.role,
             *columns,
         )
         .where(ProcessingLocation.subprocessor_id.in_(matching))
@@ -185,13 +182,8 @@ def _locations(
     judged: dict[TransferFacts, dict] = {}
     grouped: dict[int, list[dict]] = {}
     for row in rows:
-        facts = TransferFacts(
-            country=row.country_code,
-            ground=transfer_ground(row),
-            role=row.role.value,
-            importer=importers[row.subprocessor_id],
-            measures=frozenset(measures.get(row.id, ())),
-            assessment=assessed.get(row.id),
+        facts = location_facts(
+            row, importers[row.subprocessor_id], measures.get(row.id, ()), assessed.get(row.id)
         )
         if facts not in judged:
             judged[facts] = transfer_record(facts, judgement, language)
@@ -204,6 +196,7 @@ def _locations(
                 "role": row.role.value,
                 "role_name": role_names[row.role],
                 "transfer": judged[facts],
+                "ground_facts": ground_record(row),
             }
         )
     return grouped

@@ -62,6 +62,12 @@ ROUTES = [
         {"viewer": 403, "editor": 403, "admin": 404},
     ),
     ("POST", "/admin/subprocessors/1/edit", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/subprocessors/1/importer", {"viewer": 403, "editor": 404, "admin": 404}),
+    (
+        "POST",
+        "/admin/subprocessors/1/locations/1/facts",
+        {"viewer": 403, "editor": 404, "admin": 404},
+    ),
     (
         "POST",
         "/admin/subprocessors/1/locations/1/remove",

@@ -43,6 +43,7 @@ def test_the_api_carries_every_field_the_page_shows(
                 "city": "Dublin",
                 "role": "storage",
                 "role_name": "Storage and hosting",
+                "ground_facts": NO_GROUND_FACTS,
             },
             {
                 "country": "US",
@@ -51,14 +52,34 @@ def test_the_api_carries_every_field_the_page_shows(
                 "city": None,
                 "role": "support_access",
                 "role_name": "Remote access for support",
+                "ground_facts": NO_GROUND_FACTS,
             },
         ],
         "engaged_by": [{"name": "Mixvoip SA", "country": "LU"}],
         "status": "active",
         "illustrative": True,
         "dpf_certified": False,
+        "dpf_entry": {
+            "listed_name": None,
+            "scope": None,
+            "scope_name": None,
+            "verified_on": None,
+            "recertification_due": None,
+        },
         "subject_to_pipeda": False,
+        "subject_to_gdpr_art_3_2": False,
+        "hr_data": False,
     }
+
+
+NO_GROUND_FACTS = {
+    "scc_decision": None,
+    "scc_signed_on": None,
+    "bcr": None,
+    "derogation_occasional": False,
+    "derogation_occasional_reason": None,
+    "recipient_protection": None,
+}
 
 
 def test_the_api_states_the_count_language_and_filters_applied(client, make_subprocessor):

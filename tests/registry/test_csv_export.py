@@ -23,6 +23,7 @@ def test_the_csv_file_has_a_header_row_and_one_row_per_subprocessor(client, make
         "Name", "Legal name", "Address", "Country of establishment", "Website",
         "Recipient category", "Purposes", "Services", "Data categories", "Data subjects",
         "Processing locations", "Engaged by", "Illustrative demo data",
+        "Data Privacy Framework List entry",
     ]  # fmt: skip
     assert [row[0] for row in rows] == ["First", "Second"]
 

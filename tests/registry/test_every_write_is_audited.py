@@ -118,6 +118,17 @@ SERVICES = {
     "drafts.update_draft": lambda setup: drafts.update_draft(
         db.session.get(Subprocessor, setup["draft_id"]), setup["draft_values"], "test"
     ),
+    "drafts.record_ground_facts": lambda setup: drafts.record_ground_facts(
+        db.session.get(ProcessingLocation, setup["unassessed_id"]).subprocessor,
+        setup["unassessed_id"],
+        drafts.LocationValues("", "", scc_signed_on="2025-03-12"),
+        "test",
+    ),
+    "drafts.record_importer_facts": lambda setup: drafts.record_importer_facts(
+        db.session.get(Subprocessor, setup["active_id"]),
+        drafts.ImporterValues(dpf_certified=True, dpf_verified_on=date(2026, 11, 16)),
+        "test",
+    ),
     "drafts.remove_location": lambda setup: drafts.remove_location(
         db.session.get(Subprocessor, setup["draft_id"]),
         db.session.get(Subprocessor, setup["draft_id"]).locations[0].id,

@@ -1,5 +1,7 @@
 """The integrity rules live in the database, so no code path can break them."""
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -98,6 +100,11 @@ def test_deleting_a_subprocessor_deletes_its_locations(app_context, make_subproc
         {"transfer_tool": "scc", "adequacy_decision": "2023/1795"},
         {"transfer_tool": "adequacy", "derogation": "a"},
         {"transfer_tool": None, "swiss_adaptation": True},
+        {"transfer_tool": "adequacy", "scc_signed_on": date(2025, 3, 1)},
+        {"transfer_tool": "scc", "scc_module": 3, "bcr_group": "Nimbus Group"},
+        {"transfer_tool": "scc", "scc_module": 3, "derogation_occasional_reason": "Rarely"},
+        {"transfer_tool": "bcr", "authority_informed_on": date(2025, 3, 1)},
+        {"transfer_tool": "derogation", "derogation_occasional": True},
     ],
 )
 def test_a_transfer_ground_with_details_of_another_tool_is_refused(
@@ -107,6 +114,20 @@ def test_a_transfer_ground_with_details_of_another_tool_is_refused(
     _refused(
         sa.update(ProcessingLocation).where(ProcessingLocation.id == location.id).values(**values)
     )
+
+
+def test_dpf_entry_details_without_a_listing_are_refused(app_context, make_subprocessor):
+    subprocessor = make_subprocessor(dpf_certified=False)
+    _refused(
+        sa.update(Subprocessor)
+        .where(Subprocessor.id == subprocessor.id)
+        .values(dpf_recertification_due=date(2027, 5, 14))
+    )
+
+
+def test_a_transit_location_is_accepted(app_context, make_subprocessor):
+    location = make_subprocessor(locations=[("SG", "transit")]).locations[0]
+    assert db.session.get(ProcessingLocation, location.id).role.value == "transit"
 
 
 def test_a_transfer_tool_outside_the_list_is_refused(app_context, make_subprocessor):

@@ -3,10 +3,12 @@ countries and transfers API, and the /transfers page with its map."""
 
 import gzip
 import re
+from datetime import date
 
 import pytest
 
 from registry.models.accounts import Role
+from tests.factories import dpf_listing
 from tests.registry.test_admin import log_in
 
 US_DPF = {"country_code": "US", "transfer_tool": "adequacy", "adequacy_decision": "2023/1795"}
@@ -33,14 +35,14 @@ def team(app, make_user):
 
 
 def test_the_register_shows_each_locations_status_and_ground(client, make_subprocessor):
-    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    make_subprocessor(locations=[US_DPF], **dpf_listing())
     page = client.get("/subprocessors").text
     assert '<span class="badge badge-partially_adequate">Partial adequacy decision</span>' in page
     assert "Decision 2023/1795" in page
 
 
 def test_a_subprocessors_page_links_the_decision_to_its_source(client, make_subprocessor):
-    subprocessor = make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    subprocessor = make_subprocessor(locations=[US_DPF], **dpf_listing())
     page = client.get(f"/subprocessors/{subprocessor.id}").text
     assert (
         '<a href="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32023D1795" '
@@ -115,7 +117,7 @@ def test_the_transfers_api_lists_every_location_with_its_verdict_and_reasons(
 
 
 def test_the_what_if_turns_dpf_transfers_from_valid_to_no_valid_ground(team, make_subprocessor):
-    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    make_subprocessor(locations=[US_DPF], **dpf_listing())
     assert _transfers(team)["verdicts"]["valid"] == 1
     what_if = _transfers(team, "?on=2027-02-01&assume_ended=2023/1795")
     assert what_if["assume_ended"] == ["2023/1795"]
@@ -123,7 +125,10 @@ def test_the_what_if_turns_dpf_transfers_from_valid_to_no_valid_ground(team, mak
 
 
 def test_the_transfers_api_judges_on_a_past_day(team, make_subprocessor):
-    make_subprocessor(locations=[{**US_DPF, "adequacy_decision": "2016/1250"}], dpf_certified=True)
+    listing = dpf_listing(
+        dpf_verified_on=date(2018, 6, 1), dpf_recertification_due=date(2019, 6, 1)
+    )
+    make_subprocessor(locations=[{**US_DPF, "adequacy_decision": "2016/1250"}], **listing)
     assert _transfers(team, "?on=2019-01-01")["transfers"][0]["transfer"]["verdict"] == "valid"
     assert _transfers(team)["transfers"][0]["transfer"]["verdict"] == "no_valid_ground"
 
@@ -227,7 +232,7 @@ def test_a_day_given_twice_is_refused(client):
 
 
 def test_the_what_if_page_says_it_is_a_what_if(client, make_subprocessor):
-    make_subprocessor(locations=[US_DPF], dpf_certified=True)
+    make_subprocessor(locations=[US_DPF], **dpf_listing())
     page = client.get("/transfers?on=2027-02-01&assume_ended=2023/1795").text
     assert "This page assumes that 2023/1795 ended on February 1, 2027." in page
 
