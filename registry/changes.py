@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from registry import audit, clock, outbox
+from registry import assessments, audit, clock, outbox
 from registry.drafts import DraftError, LocationValues, build_location, identity_taken
 from registry.extensions import db
+from registry.i18n import current_language
 from registry.models import (
     ChangeKind,
     ChangeNotice,
@@ -26,6 +27,9 @@ from registry.models import (
     Subprocessor,
     SubprocessorStatus,
 )
+from registry.public.transfer_records import judged_record
+from registry.transfer_facts import location_facts
+from transfers.reasons import Verdict
 
 # What an announcement of each kind needs of the subprocessor, and what it leaves it as:
 # (status before, status while announced, status once effective, status if withdrawn)
@@ -143,6 +147,7 @@ def announce(
         )  # fmt: skip
     if _open_notice(subprocessor) is not None:
         raise ChangeError(_("%(name)s already has a change announced.", name=subprocessor.name))
+    _refuse_transfers_without_ground(kind, subprocessor, new_location)
     window = _window(window_days)
     # To the second: the deadline shown in any time zone is then the deadline, exactly.
     announced_at = clock.now().replace(microsecond=0)
@@ -303,6 +308,41 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "withdrawal_reason": notice.withdrawal_reason,
         "editorial_reason": notice.editorial_reason,
     }
+
+
+def _refuse_transfers_without_ground(
+    kind: ChangeKind, subprocessor: Subprocessor, new_location: LocationValues | None
+) -> None:
+    """A change must not bring in a transfer that has no ground under Chapter V (Art. 44 GDPR):
+    the locations of a new or replacing subprocessor, or the new location, are judged today,
+    with any assessment approved for them. Raises ChangeError with the reasons."""
+    if kind is ChangeKind.NEW_LOCATION:
+        locations = [build_location(new_location)]
+    elif kind in (ChangeKind.ADDITION, ChangeKind.REPLACEMENT):
+        locations = list(subprocessor.locations)
+    else:
+        return
+    day = clock.today()
+    assessed = assessments.on_record(day, sa.select(sa.literal(subprocessor.id)))
+    reasons = []
+    for location in locations:
+        measures = [measure.code for measure in location.measures]
+        facts = location_facts(location, subprocessor, measures, assessed.get(location.id))
+        judged = judged_record(facts, day, current_language())
+        if judged["verdict"] == Verdict.NO_VALID_GROUND:
+            reasons += [
+                reason["text"]
+                for reason in judged["reasons"]
+                if reason["verdict"] == Verdict.NO_VALID_GROUND
+            ]
+    if reasons:
+        raise ChangeError(
+            _(
+                "This change would bring in a transfer without a valid ground, so it is not "
+                "announced: %(reasons)s. Record a ground for it first.",
+                reasons="; ".join(reasons),
+            )
+        )
 
 
 def _window(window_days: int | None) -> int:

@@ -173,3 +173,15 @@ def make_user(app):
             return user.id
 
     return make_user
+
+
+@pytest.fixture
+def team(app, make_user):
+    """A client logged in as a viewer: the API gives it the verdicts, which the public does not
+    see by default."""
+    from tests.registry.test_admin import log_in
+
+    make_user(email="viewer@example.com", role=Role.VIEWER)
+    client = app.test_client()
+    log_in(client, "viewer@example.com")
+    return client

@@ -622,3 +622,37 @@ def test_the_editorial_form_points_to_a_draft_under_a_new_legal_name(
     subprocessor_id = make_subprocessor(name="Harbourline").id
     page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
     assert f'href="/admin/subprocessors/new?successor_of={subprocessor_id}"' in page
+
+
+SYSTEMATIC_DEROGATION = {"country_code": "IN", "role": "support_access",
+                         "transfer_tool": "derogation", "derogation": "e",
+                         "derogation_justification": "Claims handled from Mumbai"}  # fmt: skip
+
+
+def test_an_addition_whose_transfer_has_no_valid_ground_is_refused_with_the_reason(
+    make_subprocessor, announce_in_admin
+):
+    draft = make_subprocessor(status="proposed", locations=[SYSTEMATIC_DEROGATION])
+    page = html.unescape(announce_in_admin(draft.id).get_data(as_text=True))
+    assert "without a valid ground" in page
+    assert "Art. 49(1)(e) is for occasional transfers" in page
+
+
+def test_an_addition_whose_transfer_has_no_valid_ground_stores_no_notice(
+    app, make_subprocessor, announce_in_admin
+):
+    draft = make_subprocessor(status="proposed", locations=[SYSTEMATIC_DEROGATION])
+    announce_in_admin(draft.id)
+    assert _stored_windows(app) == []
+
+
+def test_a_new_location_without_a_ground_is_refused_and_stores_no_notice(
+    app, make_subprocessor, announce
+):
+    from registry.drafts import LocationValues
+
+    engaged = make_subprocessor(status="active")
+    no_ground = LocationValues(country="IN", role="storage", city=None, transfer_tool=None)
+    with pytest.raises(changes.ChangeError, match="no transfer ground recorded"):
+        announce(engaged.id, ChangeKind.NEW_LOCATION, new_location=no_ground)
+    assert _stored_windows(app) == []

@@ -35,16 +35,14 @@ def _transfer(client) -> dict:
     return entry["transfer"]
 
 
-def test_a_dpf_importer_with_a_dated_list_entry_is_valid(client, make_subprocessor):
+def test_a_dpf_importer_with_a_dated_list_entry_is_valid(team, make_subprocessor):
     make_subprocessor(locations=[US_DPF], **dpf_listing())
-    assert _transfer(client)["verdict"] == "valid"
+    assert _transfer(team)["verdict"] == "valid"
 
 
-def test_a_dpf_importer_listed_without_a_verification_date_needs_attention(
-    client, make_subprocessor
-):
+def test_a_dpf_importer_listed_without_a_verification_date_needs_attention(team, make_subprocessor):
     make_subprocessor(locations=[US_DPF], **dpf_listing(dpf_verified_on=None))
-    transfer = _transfer(client)
+    transfer = _transfer(team)
     assert transfer["verdict"] == "needs_attention"
     assert [reason["code"] for reason in transfer["reasons"]] == ["dpf_unverified"]
 
@@ -59,7 +57,7 @@ def test_the_public_api_shows_the_dpf_entry_as_facts(client, make_subprocessor):
     assert record["dpf_entry"]["verified_on"] is not None
 
 
-def test_a_derogation_marked_systematic_has_no_valid_ground(client, make_subprocessor):
+def test_a_derogation_marked_systematic_has_no_valid_ground(team, make_subprocessor):
     derogation = {
         "country_code": "AE",
         "transfer_tool": "derogation",
@@ -67,7 +65,7 @@ def test_a_derogation_marked_systematic_has_no_valid_ground(client, make_subproc
         "derogation_justification": "Emergency calls abroad",
     }
     make_subprocessor(locations=[derogation])
-    transfer = _transfer(client)
+    transfer = _transfer(team)
     assert transfer["verdict"] == "no_valid_ground"
     assert "derogation_systematic" in [reason["code"] for reason in transfer["reasons"]]
 
@@ -268,9 +266,9 @@ def test_an_assessment_fingerprint_changes_once_a_new_fact_is_recorded(
     assert assessments.fingerprint(mapped, ground) != before
 
 
-def test_the_demo_relies_on_the_dpf_only_with_a_dated_entry(runner, client):
+def test_the_demo_relies_on_the_dpf_only_with_a_dated_entry(runner, team):
     runner.invoke(args=["demo", "load"])
-    body = client.get("/api/v1/transfers?on=2026-11-30").json
+    body = team.get("/api/v1/transfers?on=2026-11-30").json
     verdicts = {
         (entry["subprocessor"]["name"], entry["city"]): entry["transfer"]
         for entry in body["transfers"]
@@ -296,6 +294,7 @@ def test_an_editor_records_an_active_subprocessors_dpf_check_and_it_becomes_vali
     form = {
         "importer-csrf_token": token,
         "importer-dpf_certified": "y",
+        "importer-dpf_scope": "non_hr",
         "importer-dpf_verified_on": (today - timedelta(days=3)).isoformat(),
         "importer-dpf_recertification_due": (today + timedelta(days=200)).isoformat(),
     }

@@ -7,9 +7,7 @@ from datetime import date
 
 import pytest
 
-from registry.models.accounts import Role
 from tests.factories import dpf_listing
-from tests.registry.test_admin import log_in
 
 US_DPF = {"country_code": "US", "transfer_tool": "adequacy", "adequacy_decision": "2023/1795"}
 INDIA_SCC = {
@@ -23,15 +21,6 @@ INDIA_SCC = {
 
 def _transfers(client, query=""):
     return client.get(f"/api/v1/transfers{query}").json
-
-
-@pytest.fixture
-def team(app, make_user):
-    """A client logged in as a viewer: the API gives it the verdicts."""
-    make_user(email="viewer@example.com", role=Role.VIEWER)
-    client = app.test_client()
-    log_in(client, "viewer@example.com")
-    return client
 
 
 def test_the_register_shows_each_locations_status_and_ground(client, make_subprocessor):
