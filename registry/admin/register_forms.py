@@ -13,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from registry.transfer_facts import IMPORTER_COLUMNS
+
 
 class ImporterForm(FlaskForm):
     """What a subprocessor is as an importer, facts checked on a day; the view fills the scope's
@@ -79,16 +81,7 @@ class DraftSubprocessorForm(ImporterForm):
 
 
 # The subprocessor's importer facts, in the order the forms show them.
-IMPORTER_FIELDS = (
-    "dpf_certified",
-    "dpf_listed_name",
-    "dpf_scope",
-    "dpf_verified_on",
-    "dpf_recertification_due",
-    "subject_to_pipeda",
-    "subject_to_gdpr_art_3_2",
-    "hr_data",
-)
+IMPORTER_FIELDS = IMPORTER_COLUMNS
 
 
 class GroundFactsForm(FlaskForm):

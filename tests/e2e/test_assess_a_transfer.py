@@ -47,19 +47,19 @@ def log_in(browser, live_server, email):
 
 
 def verdicts(page, live_server) -> list[str]:
-    """The verdicts on Ganges Helpdesk's transfers, as the admin area lists them (the public
-    page shows facts, not verdicts)."""
+    """The verdicts on Ganges Helpdesk's transfer to Bengaluru, as the admin area lists them
+    (the public page shows facts, not verdicts)."""
     page.goto(f"{live_server}/admin")
     page.get_by_role("navigation", name="Admin area").get_by_role(
         "link", name="Transfer verdicts"
     ).click()
-    rows = page.get_by_role("row").filter(has_text="Ganges Helpdesk")
+    rows = page.get_by_role("row").filter(has_text="Ganges Helpdesk").filter(has_text="Bengaluru")
     return rows.locator(".verdict").all_inner_texts()
 
 
 def record_the_assessment(page, live_server):
     page.goto(f"{live_server}/admin/assessments")
-    row = page.get_by_role("row").filter(has_text="Ganges Helpdesk")
+    row = page.get_by_role("row").filter(has_text="Ganges Helpdesk").filter(has_text="Bengaluru")
     row.get_by_role("button", name="Start the assessment").click()
     expect(page.get_by_role("heading", name=re.compile("Ganges Helpdesk"))).to_be_visible()
     page.get_by_label("Format of the data transferred").fill("Tickets in clear over TLS 1.3.")
