@@ -115,6 +115,7 @@ def _ground(ground: TransferGround, words: dict) -> dict:
         "tool": ground.tool.value,
         "tool_name": words["tools"][ground.tool],
         "adequacy_decision": decision_record(relied_on) if relied_on else None,
+        "scc_decision": ground.scc_decision.value if ground.tool is TransferTool.SCC else None,
         "scc_module": int(ground.scc_module) if ground.scc_module else None,
         "scc_module_name": words["modules"].get(ground.scc_module),
         "uk_tool": ground.uk_tool.value if ground.uk_tool else None,

@@ -27,6 +27,16 @@ from transfers.risk import Conclusion
 from transfers.verdicts import AssessmentOnRecord, TransferFacts
 
 MAX_TRANSFERS = 100
+TRANSFER_FIELDS = {
+    "country",
+    "role",
+    "ground",
+    "measures",
+    "importer",
+    "hr_data",
+    "recipient_protection",
+    "assessment",
+}
 MAX_TEXT = 500
 DEROGATIONS = {derogation.article.removeprefix("Art. "): derogation for derogation in Derogation}
 
@@ -58,8 +68,7 @@ def read_request(body) -> tuple[date, list[TransferFacts]]:
 
 
 def _transfer(node: "_Node") -> TransferFacts:
-    node.only({"country", "role", "ground", "measures", "importer", "hr_data",
-               "recipient_protection", "assessment"})  # fmt: skip
+    node.only(TRANSFER_FIELDS)
     measures = node.get("measures", _list)
     return TransferFacts(
         country=node.require("country", _country),
@@ -122,11 +131,11 @@ def _assessment(node: "_Node") -> AssessmentOnRecord:
 def _measure(node: "_Node") -> str:
     code = _text(node)
     if code not in catalogue():
-        raise BadField(
-            node.path,
-            _("“%(value)s” is not a measure of the catalogue; GET /api/v1/measures lists them.",
-              value=code),
-        )  # fmt: skip
+        message = _(
+            "“%(value)s” is not a measure of the catalogue; GET /api/v1/measures lists them.",
+            value=code,
+        )
+        raise BadField(node.path, message)
     return code
 
 
@@ -146,11 +155,13 @@ class _Node:
         for key in self.value:
             if key not in keys:
                 field = f"{self.path}.{key}".lstrip(".")
-                raise BadField(
-                    field,
-                    _("“%(key)s” is not a field here; the fields are %(fields)s.",
-                      key=key, fields=", ".join(sorted(keys))),
-                )  # fmt: skip
+                fields = ", ".join(sorted(keys))
+                message = _(
+                    "“%(key)s” is not a field here; the fields are %(fields)s.",
+                    key=key,
+                    fields=fields,
+                )
+                raise BadField(field, message)
 
     def get(self, key: str, read: Callable):
         """The field read by `read`, or None where it is absent or null."""
