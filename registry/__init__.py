@@ -2,20 +2,14 @@
 
 import os
 
-from flask import Flask, Response, abort, request
-from flask_babel import lazy_gettext as _
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
 from registry.errors import register_error_handlers
 from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
+from registry.http_guards import register_http_guards
 from registry.i18n import register_i18n, select_locale
-
-# Only our own files: no CDN, no inline script; inline styles are not needed either.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -47,8 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_i18n(app)
     register_cli(app)
-    app.before_request(_reject_nul_characters)
-    app.after_request(_security_headers)
+    register_http_guards(app)
     if app.config["PROXY_HOPS"]:
         # Behind a reverse proxy: the client's address (rate limits) and HTTPS (secure cookies,
         # CSRF referrer checks) come from the proxy's X-Forwarded headers, trusted this many hops.
@@ -101,17 +94,3 @@ def _load_user(user_id: str):
 def _instance_path() -> str | None:
     path = os.environ.get("INSTANCE_PATH")
     return os.path.abspath(path) if path else None
-
-
-def _reject_nul_characters() -> None:
-    """No field takes a NUL character, and PostgreSQL cannot store one: refuse it up front."""
-    values = [*request.args.values(), *request.form.values()]
-    if any("\x00" in value for value in values):
-        abort(400, description=_("A field holds a NUL character, which no field accepts."))
-
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response

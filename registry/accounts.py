@@ -14,6 +14,9 @@ from registry.extensions import db
 from registry.models.accounts import ApiToken, Role, User
 
 MINIMUM_PASSWORD_LENGTH = 12
+# The longest address a mail server takes (RFC 5321, 4.5.3.1.3: a path of 256 octets, less the
+# angle brackets); a longer one is refused before the costly syntax check.
+LONGEST_EMAIL = 254
 _UNKNOWN_USER_HASH = generate_password_hash("no such user", method="scrypt")
 
 
@@ -127,6 +130,10 @@ def has_users() -> bool:
 def normalised_email(email: str) -> str:
     """The address, checked for syntax and lower-cased, its domain in ASCII (IDNA), so that
     every mail server takes it; a local part beyond ASCII is refused. Raises AccountError."""
+    if len(email) > LONGEST_EMAIL:
+        raise AccountError(
+            _("An email address has at most %(count)s characters.", count=LONGEST_EMAIL)
+        )
     try:
         checked = validate_email(email.strip(), check_deliverability=False, allow_smtputf8=False)
         return checked.ascii_email.lower()
@@ -138,11 +145,12 @@ def normalised_email(email: str) -> str:
 
 def address_key(given: str) -> str:
     """The address as a counter's key: normalised when valid, so that every spelling of one
-    address shares a rate limit; trimmed and lower-cased when not."""
+    address shares a rate limit; trimmed and lower-cased when not (cut to the longest address,
+    so that a megabyte sent as an address costs nothing to count)."""
     try:
         return normalised_email(given)
     except AccountError:
-        return given.strip().lower()
+        return given[:LONGEST_EMAIL].strip().lower()
 
 
 def _snapshot(user: User) -> dict:

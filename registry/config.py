@@ -17,6 +17,10 @@ from registry.database import database_url
 
 SECRET_KEY_FILE = "secret_key"
 NOTICE_WINDOW_DAYS = 30
+# The largest request body: the longest form (an assessment) is well below it.
+MAX_CONTENT_LENGTH = 1024 * 1024
+# A smaller limit would refuse the forms themselves.
+SMALLEST_CONTENT_LENGTH = 64 * 1024
 
 
 class ConfigurationError(RuntimeError):
@@ -44,6 +48,8 @@ def defaults(instance_path: str) -> dict:
         # Verdicts and their reasons are for the provider's team: the public sees facts only.
         "PUBLISH_VERDICTS": False,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A larger body is refused with 413 before any form reads it.
+        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         # Where the links in emails point; the worker has no request to take it from.
         "PUBLIC_URL": "http://127.0.0.1:5000",
         # From: address of the emails; the DPO's address unless MAIL_FROM says otherwise.
@@ -90,6 +96,10 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         )
     if environ.get("PROXY_HOPS"):
         settings["PROXY_HOPS"] = _count("PROXY_HOPS", environ["PROXY_HOPS"])
+    if environ.get("MAX_CONTENT_LENGTH"):
+        settings["MAX_CONTENT_LENGTH"] = _body_limit(
+            "MAX_CONTENT_LENGTH", environ["MAX_CONTENT_LENGTH"]
+        )
     if environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
     if environ.get("PUBLIC_URL"):
@@ -182,6 +192,16 @@ def _count(variable: str, value: str) -> int:
     if not value.strip().isdigit():
         raise ConfigurationError(f"{variable}: {value!r} is not a whole number of 0 or more")
     return int(value)
+
+
+def _body_limit(variable: str, value: str) -> int:
+    limit = _count(variable, value)
+    if limit < SMALLEST_CONTENT_LENGTH:
+        raise ConfigurationError(
+            f"{variable}: {value!r} is below {SMALLEST_CONTENT_LENGTH} bytes, too small for "
+            "the registry's own forms"
+        )
+    return limit
 
 
 def _flag(variable: str, value: str) -> bool:

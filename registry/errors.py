@@ -10,6 +10,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("This page does not accept that method"),
     409: _l("This can no longer be done"),
+    413: _l("The request is too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
 }
@@ -65,4 +66,16 @@ def _message(error: HTTPException):
     # Our own aborts carry a specific, translated description; werkzeug's defaults are English.
     if error.description != type(error).description:
         return error.description
+    if error.code == 413:
+        return _l(
+            "This registry accepts requests of at most %(size)s. Shorten what you wrote and "
+            "send it again.",
+            size=_size(current_app.config["MAX_CONTENT_LENGTH"]),
+        )
     return GENERIC_MESSAGES.get(error.code, error.description)
+
+
+def _size(octets: int) -> str:
+    if octets % (1024 * 1024) == 0:
+        return f"{octets // (1024 * 1024)} MiB"
+    return f"{octets // 1024} KiB"

@@ -23,6 +23,7 @@ from typing import Protocol
 from flask import current_app, render_template
 
 from registry import clock, pipelining
+from registry.single_line import one_line
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,16 @@ class Template:
         for marker in markers:
             html = html.replace(f"%%{marker}%%", f"%%{marker}|html%%")
         message = EmailMessage(policy=policy.SMTP)
-        message["Subject"] = content.subject
-        message["From"] = formataddr((config["ORG_NAME"], self.sender))
+        # A header ends at a line break: a name stored with one (before the forms refused them)
+        # still makes a Subject, on one line.
+        message["Subject"] = one_line(content.subject)
+        message["From"] = formataddr((one_line(config["ORG_NAME"]), self.sender))
         message["To"] = self.TO
         message["Reply-To"] = config["DPO_EMAIL"]
         message["Date"] = self.DATE
         message["Message-ID"] = self.MESSAGE_ID
         for name, value in (headers or {}).items():
-            message[name] = value
+            message[name] = one_line(value)
         message.set_content(content.text, cte="8bit")
         message.add_alternative(html, subtype="html", cte="8bit")
         message["Content-Language"] = language  # after the parts: setting them clears Content-*

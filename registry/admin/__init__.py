@@ -1,12 +1,12 @@
 """The admin area, for the provider's legal and privacy team: login, roles, users, audit trail.
 
 Every route but the login page needs a logged-in, active user (`_guard`); routes that change
-something also name the role they need with `requires`.
+something also name the role they need with `requires`. No answer of the area is cached.
 """
 
 from functools import wraps
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_login import current_user
 
 from registry.models.accounts import Role
@@ -22,6 +22,17 @@ def _guard():
     if not current_user.is_authenticated:
         return redirect(url_for("admin.login", next=request.full_path))
     return None
+
+
+@blueprint.after_request
+def _never_cached(response: Response) -> Response:
+    """The admin pages, the audit trail's CSV and the evidence pack are for the team alone: no
+    browser or proxy cache keeps a copy for the next person at the machine."""
+    response.cache_control.no_store = True
+    response.cache_control.public = False
+    response.cache_control.max_age = None
+    response.cache_control.no_cache = None
+    return response
 
 
 def requires(role: Role):

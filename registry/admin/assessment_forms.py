@@ -16,7 +16,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     StopValidation,
@@ -25,6 +24,7 @@ from wtforms.validators import (
 
 from registry import labels
 from registry.assessments import AssessmentValues
+from registry.form_validators import Length
 from registry.models.assessments import LONGEST_REVIEW_INTERVAL
 from transfers import laws
 from transfers.measures import catalogue

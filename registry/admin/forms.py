@@ -12,20 +12,21 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
-from registry.accounts import MINIMUM_PASSWORD_LENGTH
+from registry.accounts import LONGEST_EMAIL, MINIMUM_PASSWORD_LENGTH
+from registry.form_validators import Length, SingleLine
 from registry.models import ObjectionOutcome, ObjectionState
 from registry.models.accounts import Role
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=LONGEST_EMAIL)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
 
 
 class NewUserForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=LONGEST_EMAIL)])
     role = SelectField(
         _l("Role"),
         choices=[
@@ -54,7 +55,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET form that changes nothing
 
     action = StringField(_l("Action"), validators=[Length(max=64)])
-    actor = StringField(_l("Actor"), validators=[Length(max=254)])
+    actor = StringField(_l("Actor"), validators=[Length(max=LONGEST_EMAIL)])
 
 
 class AnnounceForm(FlaskForm):
@@ -109,8 +110,10 @@ class NewPurposeForm(AnnounceForm):
 class EditorialForm(FlaskForm):
     """A wording fix to an engaged subprocessor's entry, published at once."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), SingleLine()])
+    legal_name = StringField(
+        _l("Legal name"), validators=[DataRequired(), Length(max=200), SingleLine()]
+    )
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500)])
     website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
     reason = TextAreaField(

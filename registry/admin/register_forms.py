@@ -11,8 +11,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from registry.form_validators import Length, SingleLine
 from registry.transfer_facts import IMPORTER_COLUMNS
 
 
@@ -67,8 +68,10 @@ class ImporterForm(FlaskForm):
 class DraftSubprocessorForm(ImporterForm):
     """A new subprocessor; the view fills the choices from the vocabularies and entities."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), SingleLine()])
+    legal_name = StringField(
+        _l("Legal name"), validators=[DataRequired(), Length(max=200), SingleLine()]
+    )
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500)])
     country = SelectField(_l("Country of establishment"))
     website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])

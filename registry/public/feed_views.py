@@ -2,7 +2,8 @@
 event (announced, withdrawn, in effect), in the reader's language.
 
 Each entry's id is stable (a tag URI naming the notice and the event), so a reader shows an
-event once; the feed answers conditional requests with 304.
+event once; the feed answers conditional requests with 304. Every address in a feed starts with
+PUBLIC_URL, never with the Host header the request came with.
 """
 
 import hashlib
@@ -13,15 +14,17 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from feedgen.feed import FeedGenerator
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from registry.extensions import db
 from registry.i18n import current_language
+from registry.links import public_url
 from registry.models import ChangeKind, ChangeNotice
 from registry.public import blueprint
 from registry.public.change_views import change_title, notice_record
+from registry.single_line import one_line
 
 FEED_LENGTH = 50
 # When nothing was ever announced, the feeds say they were last changed at this instant.
@@ -43,7 +46,7 @@ class FeedEvent:
             "withdrawn": _("Withdrawn: %(change)s", change=change),
             "effective": _("In effect: %(change)s", change=change),
         }
-        return titles[self.event]
+        return one_line(titles[self.event])  # a name stored with a line break
 
 
 @blueprint.get("/feeds/changes.rss")
@@ -66,8 +69,8 @@ def feed_json():
     document = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": _feed_title(),
-        "home_page_url": url_for("public.changes", lang=current_language(), _external=True),
-        "feed_url": url_for("public.feed_json", lang=current_language(), _external=True),
+        "home_page_url": public_url("public.changes", lang=current_language()),
+        "feed_url": public_url("public.feed_json", lang=current_language()),
         "description": _feed_description(),
         "language": current_language(),
         "authors": [{"name": current_app.config["ORG_NAME"]}],
@@ -89,13 +92,12 @@ def feed_json():
 
 def _feed_generator(events: list[FeedEvent]) -> FeedGenerator:
     feed = FeedGenerator()
-    feed.id(url_for("public.changes", _external=True))
+    feed.id(public_url("public.changes"))
     feed.title(_feed_title())
     feed.subtitle(_feed_description())
     feed.author({"name": current_app.config["ORG_NAME"], "email": current_app.config["DPO_EMAIL"]})
-    feed.link(href=url_for("public.changes", lang=current_language(), _external=True),
-              rel="alternate")  # fmt: skip
-    feed.link(href=request.url, rel="self")
+    feed.link(href=public_url("public.changes", lang=current_language()), rel="alternate")
+    feed.link(href=public_url(request.endpoint, lang=current_language()), rel="self")
     feed.language(current_language())
     feed.updated(_last_modified(events))
     feed.lastBuildDate(_last_modified(events))
@@ -159,8 +161,7 @@ def _entry_id(event: FeedEvent) -> str:
 
 
 def _notice_url(event: FeedEvent) -> str:
-    return url_for("public.change", notice_id=event.notice["id"], lang=current_language(),
-                   _external=True)  # fmt: skip
+    return public_url("public.change", notice_id=event.notice["id"], lang=current_language())
 
 
 def _entry_html(event: FeedEvent) -> str:

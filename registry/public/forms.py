@@ -12,8 +12,10 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from registry.accounts import LONGEST_EMAIL
+from registry.form_validators import Length
 from registry.objections import ObjectionValues
 from registry.public.parameters import BadParameter, read_country
 from registry.public.records import RegisterFilter
@@ -111,7 +113,7 @@ class ObjectionForm(FlaskForm):
     contact_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     contact_email = EmailField(
         _l("Your email address"),
-        validators=[DataRequired(), Length(max=254)],
+        validators=[DataRequired(), Length(max=LONGEST_EMAIL)],
         description=_l("We send a link to this address: the objection counts once you confirm."),
     )
     grounds = TextAreaField(
@@ -140,7 +142,7 @@ class ConfirmObjectionForm(FlaskForm):
 class SubscribeForm(FlaskForm):
     """Subscribing to the email notices; the view fills the languages and services."""
 
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=LONGEST_EMAIL)])
     language = SelectField(_l("Language of the emails"))
     services = SelectMultipleField(
         _l("Only changes touching these services (optional)"),

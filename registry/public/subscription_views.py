@@ -14,6 +14,7 @@ from registry import subscriptions, tokens
 from registry.accounts import address_key
 from registry.extensions import csrf, db, limiter
 from registry.i18n import current_language
+from registry.links import public_url
 from registry.models import Service, Subscriber, SubscriptionState
 from registry.public import blueprint
 from registry.public.forms import ButtonForm, SubscribeForm
@@ -91,7 +92,7 @@ def _subscriber_from(purpose: tokens.Purpose, token: str) -> Subscriber:
                                      "recent email, or write to %(dpo)s and we remove you.",
                                      dpo=current_app.config["DPO_EMAIL"]))  # fmt: skip
         abort(400, description=_("This link has expired. Subscribe again at %(address)s.",
-                                 address=url_for("public.subscribe", _external=True)))  # fmt: skip
+                                 address=public_url("public.subscribe")))  # fmt: skip
     except tokens.TokenInvalid:
         abort(404, description=_("This link is not one we sent, or it was cut short. "
                                  "Copy the whole address from the email."))  # fmt: skip
