@@ -8,6 +8,7 @@ PUBLIC_URL, never with the Host header the request came with.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ FEED_LENGTH = 50
 # When nothing was ever announced, the feeds say they were last changed at this instant.
 NOTHING_YET = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_AGE = 300
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,10 @@ def _notice_url(event: FeedEvent) -> str:
 
 
 def _entry_html(event: FeedEvent) -> str:
-    return render_template("public/_feed_entry.html", event=event, notice=event.notice,
+    html = render_template("public/_feed_entry.html", event=event, notice=event.notice,
                            notice_url=_notice_url(event))  # fmt: skip
+    # XML 1.0 has no place for the other C0 control characters, which a stored text may hold.
+    return NOT_IN_XML.sub(" ", html)
 
 
 def _last_modified(events: list[FeedEvent]) -> datetime:

@@ -40,13 +40,17 @@ def test_every_subscriber_is_told_of_a_notice_whose_name_holds_a_line_break(
         assert "everyone@attacker.example" in text_of(message)
 
 
-def test_a_feed_titles_a_name_with_a_line_break_on_one_line(app, client, clock, make_subprocessor):
+def test_a_feed_shows_a_name_with_a_control_character_on_one_line(
+    app, client, clock, make_subprocessor
+):
     proposed = make_subprocessor(name="Nimbus\x0bCloud", status="proposed").id
     with app.app_context():
         changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "t")
         db.session.commit()
     response = client.get("/feeds/changes.json")
     assert response.json["items"][0]["title"] == "Announced: New subprocessor: Nimbus Cloud"
+    for address in ("/feeds/changes.rss", "/feeds/changes.atom"):
+        assert "New subprocessor: Nimbus Cloud" in client.get(address).text
 
 
 @pytest.mark.parametrize(
