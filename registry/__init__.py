@@ -28,7 +28,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = config.secret_key_from_instance(app.instance_path)
+        app.config["SECRET_KEY"] = config.key_from_instance(
+            app.instance_path, config.SECRET_KEY_FILE
+        )
+    if not app.config.get("AUDIT_KEY"):
+        # Outside the database: whoever can rewrite the trail there cannot recompute its hashes.
+        app.config["AUDIT_KEY"] = config.key_from_instance(app.instance_path, config.AUDIT_KEY_FILE)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["ORG_TIMEZONE"]
     app.config["MAIL_FROM"] = app.config["MAIL_FROM"] or app.config["DPO_EMAIL"]
     app.json.sort_keys = False  # records keep the order a reader expects: name first
@@ -83,12 +88,16 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(subscribers)
 
 
-def _load_user(user_id: str):
-    """The session's user, or None once deactivated: deactivation ends open sessions too."""
+def _load_user(session_id: str):
+    """The session's user, or None once deactivated or once the session's version is not the
+    user's (they logged out since): those sessions are over, wherever their cookie went."""
     from registry.models import User
 
+    user_id, _, version = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or version != str(user.session_version):
+        return None
+    return user
 
 
 def _instance_path() -> str | None:

@@ -56,6 +56,15 @@ def deactivate_user(user: User, actor: str) -> None:
     before = _snapshot(user)
     user.active = False
     audit.record(actor, "user.deactivated", "user", user.id, before=before, after=_snapshot(user))
+    end_sessions(user, actor)
+
+
+def end_sessions(user: User, actor: str) -> None:
+    """End every session of `user` on the server (logout, deactivation): their cookies no
+    longer name a user, even copied before. The caller commits."""
+    user.session_version = User.session_version + 1
+    db.session.flush()
+    audit.record(actor, "user.sessions_ended", "user", user.id)
 
 
 def issue_api_token(user: User, actor: str) -> str:

@@ -38,12 +38,36 @@ def demo_load(if_empty: bool) -> None:
         click.echo("The demo data is already loaded; nothing changed.")
 
 
+def _checkpoints(context, parameter, values: tuple[str, ...]) -> dict[int, str]:
+    try:
+        return dict(audit.parse_checkpoint(value) for value in values)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @audit_group.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain from the first event; name the first link that does not hold."""
-    report = audit.verify()
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    callback=_checkpoints,
+    metavar="SEQ:HASH",
+    help="A head published earlier (feeds, /changes): the trail must still reach it. Repeatable.",
+)
+def audit_verify(checkpoints: dict[int, str]) -> None:
+    """Recompute the hash chain from the first event; name the first link that does not hold.
+
+    Also checks the announcement hash published with every notice and the checkpoints given.
+    """
+    report = audit.verify(checkpoints)
     if report.intact:
         click.echo(f"The audit trail is intact: {report.checked} events.")
+        if report.unkeyed:
+            click.echo(
+                f"Events 1 to {report.unkeyed} were written before the trail was keyed: "
+                "their hashes are plain SHA-256."
+            )
+        click.echo(f"Its head: {audit.checkpoint()}")
         return
     click.echo(
         f"The audit trail is broken at event {report.broken_at}: {report.problem}. "

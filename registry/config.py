@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from registry.database import database_url
 
 SECRET_KEY_FILE = "secret_key"
+AUDIT_KEY_FILE = "audit_key"
 NOTICE_WINDOW_DAYS = 30
 # The largest request body: the longest form (an assessment) is well below it.
 MAX_CONTENT_LENGTH = 1024 * 1024
@@ -74,6 +75,8 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     settings: dict = {}
     if environ.get("SECRET_KEY"):
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("AUDIT_KEY"):
+        settings["AUDIT_KEY"] = environ["AUDIT_KEY"]
     if environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(environ["DATABASE_URL"])
     if environ.get("ORG_NAME", "").strip():
@@ -126,13 +129,14 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     return settings
 
 
-def secret_key_from_instance(instance_path: str) -> str:
-    """The key kept in the instance folder, made on first use (readable by its owner only)."""
-    path = Path(instance_path) / SECRET_KEY_FILE
+def key_from_instance(instance_path: str, file_name: str) -> str:
+    """The key kept in that file of the instance folder, made on first use (readable by its
+    owner only)."""
+    path = Path(instance_path) / file_name
     if not path.exists():
         # Written aside, then linked into place: a second process starting at the same moment
         # either wins the link or reads the complete key of the one that did.
-        draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
+        draft = path.with_name(f".{file_name}.{os.getpid()}")
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as key_file:
             key_file.write(secrets.token_hex(32))

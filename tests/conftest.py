@@ -114,6 +114,7 @@ def test_config(database_uri: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
+        "AUDIT_KEY": "test-audit-key",
         "SQLALCHEMY_DATABASE_URI": database_uri,
     }
 

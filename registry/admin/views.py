@@ -67,6 +67,10 @@ def login():
 @blueprint.post("/logout")
 def logout():
     if ConfirmForm().validate_on_submit():
+        if current_user.is_authenticated:
+            user = current_user._get_current_object()
+            accounts.end_sessions(user, user.email)
+            db.session.commit()
         logout_user()
         session.clear()
     return redirect(url_for("admin.login"))

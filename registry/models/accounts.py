@@ -35,10 +35,17 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_by_value(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Part of every session's id: bumping it (logout, new password, deactivation) ends them all.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses a deactivated user's session
         return self.active
+
+    def get_id(self) -> str:
+        """What the session keeps: the id and the session version, so that a bumped version
+        leaves every earlier session, and a cookie copied from it, without a user."""
+        return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

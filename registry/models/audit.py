@@ -15,6 +15,8 @@ class AuditEvent(db.Model):
     """One write: who, when, what, before and after. Appended only; never updated or deleted.
 
     Ids are given in sequence by `registry.audit.record`, so a missing event leaves a gap.
+    A keyed event's hash is an HMAC under the audit key, kept outside the database; events
+    written before the trail was keyed keep their plain SHA-256 and stay verifiable.
     """
 
     __tablename__ = "audit_event"
@@ -29,6 +31,7 @@ class AuditEvent(db.Model):
     after: Mapped[dict | None] = mapped_column(sa.JSON)
     previous_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    keyed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class AuditHead(db.Model):

@@ -7,7 +7,7 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from registry import clock, instants, labels
+from registry import audit, clock, instants, labels
 from registry.extensions import db
 from registry.models import ChangeNotice, NoticeState
 from registry.public import blueprint
@@ -18,7 +18,9 @@ from registry.public.subscription_views import subscribe_form
 def changes():
     notices = [notice_record(notice) for notice in _notices()]
     groups = {state: [n for n in notices if n["state"] == state.value] for state in NoticeState}
-    return render_template("public/changes.html", groups=groups, form=subscribe_form())
+    return render_template(
+        "public/changes.html", groups=groups, form=subscribe_form(), checkpoint=audit.checkpoint()
+    )
 
 
 @blueprint.get("/changes/<int(max=2147483647):notice_id>")

@@ -19,6 +19,7 @@ from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from registry import audit
 from registry.extensions import db
 from registry.i18n import current_language
 from registry.links import public_url
@@ -76,6 +77,8 @@ def feed_json():
         "description": _feed_description(),
         "language": current_language(),
         "authors": [{"name": current_app.config["ORG_NAME"]}],
+        # An extension (JSON Feed 1.1, "Extensions"): the head of the audit trail, to keep.
+        "_audit_checkpoint": audit.checkpoint(),
         "items": [
             {
                 "id": _entry_id(event),
@@ -183,5 +186,9 @@ def _feed_title() -> str:
 
 
 def _feed_description() -> str:
-    return _("Every intended change to our subprocessors, announced before it takes effect, "
-             "with the deadline for objections.")  # fmt: skip
+    described = _(
+        "Every intended change to our subprocessors, announced before it takes effect, "
+        "with the deadline for objections."
+    )
+    checkpoint = _("Audit trail checkpoint: %(checkpoint)s", checkpoint=audit.checkpoint())
+    return f"{described} {checkpoint}"

@@ -273,3 +273,36 @@ def test_the_audit_page_ignores_query_names_meant_for_flask(logged_in):
         client.get("/admin/audit?endpoint=x&_external=1&page=100000000000000000000").status_code
         == 200
     )
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_a_session_cookie_saved_before_logout_gets_the_login_page_after_it(app, client, logged_in):
+    logged_in(Role.ADMIN)
+    saved = _session_cookie(client)
+    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    thief = app.test_client()
+    thief.set_cookie("session", saved)
+    response = thief.get("/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login")
+
+
+def test_after_logout_the_user_logs_in_again_with_a_new_session(client, logged_in):
+    logged_in(Role.ADMIN)
+    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    assert log_in(client, "admin@example.com").status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_deactivation_ends_the_users_open_sessions(app, client, make_user, logged_in):
+    user_id = make_user(email="leaver@example.com", role=Role.VIEWER)
+    leaver = app.test_client()
+    assert log_in(leaver, "leaver@example.com").status_code == 302
+    admin = logged_in(Role.ADMIN)
+    admin.post(
+        f"/admin/users/{user_id}/deactivate", data={"csrf_token": csrf_token(admin, "/admin/")}
+    )
+    assert leaver.get("/admin/").status_code == 302

@@ -7,7 +7,7 @@ from registry import create_app
 from registry.config import ConfigurationError
 from registry.extensions import db
 
-VARIABLES = ("SECRET_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
+VARIABLES = ("SECRET_KEY", "AUDIT_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
              "NOTICE_WINDOW_DAYS", "NOTICE_WINDOW_MIN_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS",
              "PUBLIC_URL", "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT",
              "MAIL_SMTP_SECURITY", "PUBLISH_VERDICTS")  # fmt: skip
@@ -58,6 +58,25 @@ def test_secret_key_from_the_environment_is_used_and_nothing_written(
     environment.setenv("SECRET_KEY", "from-the-environment")
     assert start_app().config["SECRET_KEY"] == "from-the-environment"
     assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+def test_without_audit_key_one_is_generated_into_the_instance_folder(
+    environment, start_app, tmp_path
+):
+    app = start_app()
+    key_file = tmp_path / "instance" / "audit_key"
+    assert app.config["AUDIT_KEY"] == key_file.read_text()
+    assert app.config["AUDIT_KEY"] != app.config["SECRET_KEY"]
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert start_app().config["AUDIT_KEY"] == app.config["AUDIT_KEY"]
+
+
+def test_audit_key_from_the_environment_is_used_and_nothing_written(
+    environment, start_app, tmp_path
+):
+    environment.setenv("AUDIT_KEY", "from-the-environment")
+    assert start_app().config["AUDIT_KEY"] == "from-the-environment"
+    assert not (tmp_path / "instance" / "audit_key").exists()
 
 
 def test_defaults_are_the_organisation_dpo_time_zone_and_a_30_day_window(environment, start_app):

@@ -106,6 +106,9 @@ SERVICES = {
     "accounts.revoke_api_tokens": lambda setup: accounts.revoke_api_tokens(
         db.session.get(User, setup["user_id"]), "test"
     ),
+    "accounts.end_sessions": lambda setup: accounts.end_sessions(
+        db.session.get(User, setup["user_id"]), "test"
+    ),
     "accounts.deactivate_user": lambda setup: accounts.deactivate_user(
         db.session.get(User, setup["user_id"]), "test"
     ),
