@@ -88,6 +88,10 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 int_pk = Annotated[int, mapped_column(primary_key=True)]
+# The table options of a table whose ids reach links, tokens, feeds or outbox keys: SQLite would
+# otherwise give a deleted row's id to the next one (the highest id plus one), and an erased
+# subscriber's old link would act on a newcomer. PostgreSQL's sequences never go back.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
 name_text = Annotated[str, mapped_column(sa.String(200))]
 # ISO 3166-1 alpha-2, upper case; each table that has one checks it with `country_code_check`.
 country_code = Annotated[str, mapped_column(sa.String(2))]
