@@ -1,6 +1,7 @@
 """Alembic's environment, run by Flask-Migrate: `flask --app wsgi db upgrade` and friends."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -40,10 +41,30 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     configure_args = {"process_revision_directives": skip_empty_autogenerate}
     configure_args.update(migrate.configure_args)
-    with engine.connect() as connection:
+    with engine.connect() as connection, foreign_keys_off_on_sqlite(connection):
         context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def foreign_keys_off_on_sqlite(connection):
+    """On SQLite, foreign keys off for the whole run: a batch migration rebuilds a table by
+    dropping it, which would cascade to the rows that refer to it. Every transaction begins at
+    once (registry.database) and the pragma does nothing inside one, so it is set on the
+    driver's connection before the migrations begin theirs; the keys are checked at the end."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
+    broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows whose foreign keys do not hold: {broken}")
 
 
 if context.is_offline_mode():

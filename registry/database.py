@@ -6,6 +6,7 @@ from datetime import UTC
 from typing import Annotated
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -29,6 +30,24 @@ def _configure_sqlite(dbapi_connection, _connection_record) -> None:
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+        # The driver's own BEGIN is deferred: two requests read, both decide, both write. We
+        # begin ourselves instead (below).
+        dbapi_connection.isolation_level = None
+
+
+@sa.event.listens_for(Engine, "begin")
+def _begin_on_sqlite(connection: sa.Connection) -> None:
+    """A transaction that may write takes SQLite's write lock before its first read, so that
+    the checks a service makes before writing hold, as FOR UPDATE makes them hold on
+    PostgreSQL: a second writer waits (busy_timeout) and then sees what the first stored.
+    Pages and API reads (GET, HEAD, OPTIONS) begin deferred: with the write lock they would
+    queue behind each other, and a slow page would make the next one fail."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN" if _only_reading() else "BEGIN IMMEDIATE")
+
+
+def _only_reading() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 
 # Named constraints let migrations drop and alter them on every database, SQLite included.
@@ -69,6 +88,10 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 int_pk = Annotated[int, mapped_column(primary_key=True)]
+# The table options of a table whose ids reach links, tokens, feeds or outbox keys: SQLite would
+# otherwise give a deleted row's id to the next one (the highest id plus one), and an erased
+# subscriber's old link would act on a newcomer. PostgreSQL's sequences never go back.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
 name_text = Annotated[str, mapped_column(sa.String(200))]
 # ISO 3166-1 alpha-2, upper case; each table that has one checks it with `country_code_check`.
 country_code = Annotated[str, mapped_column(sa.String(2))]

@@ -22,6 +22,7 @@ from registry.models import (
     DataCategory,
     DataSubjectCategory,
     Entity,
+    ProcessingLocation,
     Purpose,
     RecipientCategory,
     Service,
@@ -200,10 +201,23 @@ def identity_taken(name: str, legal_name: str, other_than: Subprocessor) -> bool
     return db.session.scalar(query) is not None
 
 
+def refuse_location_held(subprocessor: Subprocessor, location: ProcessingLocation) -> None:
+    """Raise DraftError if the subprocessor already has a location in that country, of that
+    role, in that city (or both without a city): one place, one ground."""
+    place = (location.country_code, location.role, location.city)
+    if any((held.country_code, held.role, held.city) == place for held in subprocessor.locations):
+        message = _(
+            "%(name)s already has this location: the same country, role and city.",
+            name=subprocessor.name,
+        )
+        raise DraftError(message, field="country")
+
+
 def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str) -> None:
     """Add a processing location, with its transfer ground, to a draft. Raises DraftError."""
     _ensure_draft(subprocessor)
     location = build_location(values)
+    refuse_location_held(subprocessor, location)
     before = draft_snapshot(subprocessor)
     subprocessor.locations.append(location)
     db.session.flush()

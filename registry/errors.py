@@ -2,7 +2,10 @@
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from registry.writes import refused_as_duplicate
 
 TITLES = {
     400: _l("The request cannot be answered as it stands"),
@@ -23,6 +26,7 @@ GENERIC_MESSAGES = {
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(IntegrityError, _refused_write)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -53,6 +57,11 @@ def _http_error(error: HTTPException) -> Response:
         if name.lower() != "content-type":
             response.headers[name] = value
     return response
+
+
+def _refused_write(error: IntegrityError) -> Response:
+    # A unique key or another constraint refused what a view wrote without `writes.committed`.
+    return _http_error(refused_as_duplicate(error))
 
 
 def _unexpected_error(error: Exception) -> Response:

@@ -103,21 +103,24 @@ def _ledger():
     with db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            before = connection.exec_driver_sql("PRAGMA synchronous").scalar()
-            connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
+            # Outside any transaction, where SQLite lets the pragma change: straight on the
+            # driver, as SQLAlchemy begins every transaction itself (registry.database).
+            driver = connection.connection.driver_connection
+            before = driver.execute("PRAGMA synchronous").fetchone()[0]
+            driver.execute("PRAGMA synchronous = NORMAL")
         else:
             connection.exec_driver_sql("SET synchronous_commit TO OFF")
-        connection.commit()
+            connection.commit()
         ledger = _Ledger(connection)
         try:
             yield ledger
         finally:
             ledger.rollback()
             if sqlite:
-                connection.exec_driver_sql(f"PRAGMA synchronous = {int(before)}")
+                driver.execute(f"PRAGMA synchronous = {int(before)}")
             else:
                 connection.exec_driver_sql("RESET synchronous_commit")
-            connection.commit()
+                connection.commit()
 
 
 class _Ledger:
@@ -253,7 +256,7 @@ def _deliver(claim: _Claim, batch, transport, composer, done: Round, stop) -> No
                 return
             renewed = clock.now()
         try:
-            envelope = composer.compose(message)
+            envelope = _compose(composer, message)
         except Exception as error:  # a message that cannot be written fails alone
             log.exception("outbox message %s could not be composed", message.id)
             _record_failure(claim, message, f"could not be composed: {error!r}", done)
@@ -282,6 +285,16 @@ def _deliver(claim: _Claim, batch, transport, composer, done: Round, stop) -> No
         _update(claim, message, state=DeliveryState.SENT, sent_at=clock.now(),
                 message_id=envelope.message_id, attempts=message.attempts + 1)  # fmt: skip
         done.sent += 1
+
+
+def _compose(composer: emails.Composer, message: emails.Outgoing) -> mail.Envelope:
+    try:
+        return composer.compose(message)
+    finally:
+        # Composing only reads. Its transaction ends now: on SQLite it holds the write lock
+        # (registry.database), which the ledger needs and nobody should wait for while the
+        # mail server answers.
+        db.session.rollback()
 
 
 def _renew(claim: _Claim, lease: timedelta) -> bool:

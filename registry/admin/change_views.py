@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from registry import audit, changes, labels, outbox
+from registry import audit, changes, labels, outbox, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, ConfirmForm, WithdrawForm
 from registry.extensions import db
@@ -41,13 +41,18 @@ def announce(subprocessor_id: int, kind: str):
             form.replaces.errors.append(_("Choose the subprocessor it replaces."))
             return _overview_page(form, WithdrawForm(), status=400)
     try:
-        notice = changes.announce(change_kind, subprocessor, current_user.email,
-                                  window_days=form.window_days.data,
-                                  replaces=replaces)  # fmt: skip
+        notice = writes.committed(
+            lambda: changes.announce(
+                change_kind,
+                subprocessor,
+                current_user.email,
+                window_days=form.window_days.data,
+                replaces=replaces,
+            )
+        )
     except changes.ChangeError as error:
         form.window_days.errors.append(str(error))
         return _overview_page(form, WithdrawForm(), status=400)
-    db.session.commit()
     flash(_("Announced. Objections are open until %(deadline)s.",
             deadline=notice.objection_deadline.strftime("%Y-%m-%d %H:%M UTC")))  # fmt: skip
     return redirect(url_for("public.change", notice_id=notice.id))
@@ -61,11 +66,10 @@ def withdraw(notice_id: int):
     if not form.validate_on_submit():
         return _overview_page(AnnounceForm(), form, status=400)
     try:
-        changes.withdraw(notice, current_user.email, form.reason.data)
+        writes.committed(lambda: changes.withdraw(notice, current_user.email, form.reason.data))
     except changes.ChangeError as error:
         form.reason.errors.append(str(error))
         return _overview_page(AnnounceForm(), form, status=400)
-    db.session.commit()
     flash(_("The change is withdrawn; the withdrawal is published."))
     return redirect(url_for("admin.changes_overview"))
 

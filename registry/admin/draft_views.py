@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from registry import changes, drafts, labels
+from registry import changes, drafts, labels, writes
 from registry.admin import blueprint, requires
 from registry.admin.change_views import subprocessors_in
 from registry.admin.forms import AnnounceForm, ConfirmForm, EditorialForm, NewPurposeForm
@@ -64,13 +64,12 @@ def new_subprocessor():
 def create_subprocessor():
     form = _draft_form()
     if form.validate_on_submit():
+        values = _draft_values(form)
         try:
-            subprocessor = drafts.create_draft(_draft_values(form), current_user.email)
+            subprocessor = writes.committed(lambda: drafts.create_draft(values, current_user.email))
         except drafts.DraftError as error:
-            db.session.rollback()
             form[error.field or "name"].errors.append(str(error))
         else:
-            db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=subprocessor.id))
     page = render_template(
         "admin/subprocessor_new.html", form=form, importer_fields=IMPORTER_FIELDS
@@ -89,13 +88,12 @@ def add_location(subprocessor_id: int):
     entry = db.get_or_404(Subprocessor, subprocessor_id)
     form = _location_form()
     if form.validate_on_submit():
+        values = _location_values(form)
         try:
-            drafts.add_location(entry, _location_values(form), current_user.email)
+            writes.committed(lambda: drafts.add_location(entry, values, current_user.email))
         except drafts.DraftError as error:
-            db.session.rollback()
             form[error.field or "country"].errors.append(str(error))
         else:
-            db.session.commit()
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
     return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400, form=form)
 

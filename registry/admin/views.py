@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from registry import accounts, audit, clock, labels
+from registry import accounts, audit, clock, labels, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import AuditFilterForm, ConfirmForm, LoginForm, NewUserForm
 from registry.assessment_records import transfers_to_assess
@@ -192,13 +192,14 @@ def create_user():
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
-                form.email.data, form.password.data, Role(form.role.data), current_user.email
+            user = writes.committed(
+                lambda: accounts.create_user(
+                    form.email.data, form.password.data, Role(form.role.data), current_user.email
+                )
             )
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
             role = labels.ROLES[user.role]
             flash(_("%(email)s can now log in as %(role)s.", email=user.email, role=role))
             return redirect(url_for("admin.users"))

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.database import UTCDateTime, enum_by_value, int_pk
+from registry.database import NEVER_REUSED_IDS, UTCDateTime, enum_by_value, int_pk
 from registry.extensions import db
 from registry.models.register import Subprocessor
 
@@ -57,6 +57,7 @@ class ChangeNotice(db.Model):
             "(kind = 'editorial') = (editorial_reason IS NOT NULL)",
             name="editorial_says_why",
         ),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int_pk]

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.database import UTCDateTime, enum_by_value, int_pk
+from registry.database import NEVER_REUSED_IDS, UTCDateTime, enum_by_value, int_pk
 from registry.extensions import db
 from registry.models.changes import ChangeNotice
 
@@ -43,6 +43,7 @@ class Objection(db.Model):
         ),
         sa.CheckConstraint("submitted_at <= confirmed_at", name="confirmed_after_submitted"),
         sa.CheckConstraint("confirmation_requests >= 0", name="confirmation_requests_counted"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int_pk]

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.database import UTCDateTime, enum_by_value, int_pk
+from registry.database import NEVER_REUSED_IDS, UTCDateTime, enum_by_value, int_pk
 from registry.extensions import db
 from registry.models.vocabulary import Service
 
@@ -38,6 +38,7 @@ class Subscriber(db.Model):
         sa.CheckConstraint(
             "(state = 'confirmed') = (confirmed_at IS NOT NULL)", name="confirmed_when_confirmed"
         ),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int_pk]

@@ -7,9 +7,8 @@ expire; following one shows a page with a button, since mail scanners open links
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
-from registry import instants, labels, objections, tokens
+from registry import instants, labels, objections, tokens, writes
 from registry.accounts import AccountError, address_key, normalised_email
 from registry.extensions import db, limiter
 from registry.i18n import current_language
@@ -130,17 +129,10 @@ def _submit(notice: ChangeNotice, form: ObjectionForm, subscriber: Subscriber | 
             known = normalised_email(form.contact_email.data) == subscriber.email
         except AccountError:
             known = False
-    for attempt in range(2):
-        try:
-            objection = objections.submit(notice, form.values(), current_language(), known)
-            db.session.commit()
-            return objection
-        except IntegrityError:
-            # The same objection submitted twice at the same moment: the other request stored
-            # it; this one now finds it.
-            db.session.rollback()
-            if attempt:
-                raise
+    # The same objection submitted twice at the same moment: the second finds the first.
+    return writes.committed(
+        lambda: objections.submit(notice, form.values(), current_language(), known)
+    )
 
 
 def _notice(notice_id: int) -> ChangeNotice:

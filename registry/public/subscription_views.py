@@ -10,7 +10,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from registry import subscriptions, tokens
+from registry import subscriptions, tokens, writes
 from registry.accounts import address_key
 from registry.extensions import csrf, db, limiter
 from registry.i18n import current_language
@@ -30,13 +30,14 @@ from registry.public.forms import ButtonForm, SubscribeForm
 def subscribe():
     form = subscribe_form()
     if form.validate_on_submit():
+        services = [int(value) for value in form.services.data]
         try:
-            subscriptions.subscribe(form.email.data, form.language.data,
-                                    [int(value) for value in form.services.data])  # fmt: skip
+            writes.committed(
+                lambda: subscriptions.subscribe(form.email.data, form.language.data, services)
+            )
         except subscriptions.SubscriptionError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
             return redirect(url_for("public.subscription_sent"))
     status = 400 if form.errors else 200
     return render_template("public/subscribe.html", form=form), status

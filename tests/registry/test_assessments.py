@@ -302,9 +302,10 @@ def test_approving_version_two_supersedes_version_one(app, editor, admin, approv
 def test_a_new_data_category_after_approval_makes_the_transfer_need_attention(
     app, editor, india, approved, make_term
 ):
+    category = make_term(DataCategory)  # committed first: one writer at a time on SQLite
     with app.app_context():
         subprocessor = db.session.get(Subprocessor, india)
-        subprocessor.data_categories.append(make_term(DataCategory))
+        subprocessor.data_categories.append(category)
         db.session.commit()
     transfer = india_verdict(editor, india)
     assert transfer["verdict"] == "needs_attention"
@@ -455,9 +456,10 @@ def test_approval_is_refused_when_the_register_changed_after_submission(
     assessment_id = started(app, editor, location_id)
     save(editor, assessment_id, complete_form())
     act(editor, assessment_id, "submit")
+    category = make_term(DataCategory)  # committed first: one writer at a time on SQLite
     with app.app_context():
         subprocessor = db.session.get(Subprocessor, india)
-        subprocessor.data_categories.append(make_term(DataCategory))
+        subprocessor.data_categories.append(category)
         db.session.commit()
     response = act(admin, assessment_id, "approve")
     assert response.status_code == 409

@@ -10,6 +10,7 @@ from registry.models import (
     AuditEvent,
     DataCategory,
     DataSubjectCategory,
+    ProcessingLocation,
     Purpose,
     RecipientCategory,
     Service,
@@ -224,3 +225,57 @@ def test_the_same_company_under_a_new_legal_name_takes_over_through_a_replacemen
     runner.invoke(args=["notices", "apply-due"])
     [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
     assert (record["name"], record["legal_name"]) == ("Nimbus Cloud", "Nimbus Cloud Europe GmbH")
+
+
+def _stored_places(app) -> tuple[list, int]:
+    """The locations stored, and how many events are on the trail."""
+    with app.app_context():
+        places = db.session.execute(
+            sa.select(ProcessingLocation.country_code, ProcessingLocation.city)
+        ).all()
+        return sorted(places), db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+
+
+def _add_pune(client, address):
+    form = {
+        "csrf_token": csrf_token(client, address),
+        "country": "IN",
+        "role": "follow_the_sun",
+        "city": "Pune",
+        "transfer_tool": "scc",
+        "adequacy_decision": "",
+        "scc_module": "3",
+        "measures": ["C-TRANSPARENCY"],
+    }
+    return client.post(f"{address}/locations", data=form)
+
+
+def test_the_same_location_added_twice_to_a_draft_is_refused_in_the_page(editor, app):
+    client, terms = editor
+    address = _draft(client, terms).headers["Location"]
+    assert _add_pune(client, address).status_code == 302
+    stored = _stored_places(app)
+    response = _add_pune(client, address)
+    assert response.status_code == 400
+    assert "Nimbus Cloud already has this location: the same country, role and city." in (
+        response.text
+    )
+    assert _stored_places(app) == stored
+    assert stored[0] == [("IN", "Pune")]
+
+
+def test_a_duplicate_location_only_the_database_sees_is_a_409_and_loses_nothing(
+    editor, app, monkeypatch
+):
+    from registry import drafts
+    from tests.registry.test_write_conflicts import CONFLICT
+
+    client, terms = editor
+    address = _draft(client, terms).headers["Location"]
+    _add_pune(client, address)
+    stored = _stored_places(app)
+    monkeypatch.setattr(drafts, "refuse_location_held", lambda *_: None)
+    response = _add_pune(client, address)
+    assert response.status_code == 409
+    assert CONFLICT in response.text
+    assert _stored_places(app) == stored

@@ -189,13 +189,13 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
         objections.confirm(confirmed)
         db.session.commit()
         objection_ids = {"unconfirmed_id": unconfirmed.id, "confirmed_id": confirmed.id}
+    india = {"country_code": "IN", "role": "follow_the_sun",
+             "transfer_tool": TransferTool.SCC, "scc_module": 3}  # fmt: skip
+    # Made before the context below reads: on SQLite its transaction holds the write lock.
+    names = ("unassessed_id", "draft_id_", "complete_id", "review_id")
+    made = {name: make_subprocessor(name=f"India {name}", locations=[india]).id for name in names}
     with app.app_context():
-        india = {"country_code": "IN", "role": "follow_the_sun",
-                 "transfer_tool": TransferTool.SCC, "scc_module": 3}  # fmt: skip
-        ids = {}
-        for name in ("unassessed_id", "draft_id_", "complete_id", "review_id"):
-            subprocessor = make_subprocessor(name=f"India {name}", locations=[india])
-            ids[name] = db.session.get(Subprocessor, subprocessor.id).locations[0].id
+        ids = {name: db.session.get(Subprocessor, made[name]).locations[0].id for name in names}
         draft = assessments.start(db.session.get(ProcessingLocation, ids["draft_id_"]), "e@x")
         complete = assessments.start(db.session.get(ProcessingLocation, ids["complete_id"]), "e@x")
         assessments.update(complete, COMPLETE, "e@x")
@@ -226,6 +226,7 @@ READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "ad
            "user_by_api_token",
            "notice_snapshot",
            "draft_snapshot", "build_location", "identity_taken", "ensure_open",
+           "refuse_location_held",
            "objection_snapshot",
            # registry.assessments
            "needs_assessment", "series", "missing_parts", "risk_figure", "on_record",

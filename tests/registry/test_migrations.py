@@ -1,3 +1,4 @@
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -19,3 +20,30 @@ def test_the_transfer_facts_migration_goes_down_and_up_again(app_context):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_the_never_reused_ids_migration_keeps_every_row_that_refers_to_the_rebuilt_tables(
+    app_context, make_term
+):
+    from flask_migrate import downgrade, upgrade
+
+    from registry import subscriptions
+    from registry.models import OutboxMessage, Service
+    from registry.models.subscriptions import subscriber_service
+
+    service_id = make_term(Service).id
+    subscriptions.subscribe("dpo@customer.example", "en", [service_id])
+    db.session.commit()
+
+    def rows():
+        counted = [sa.select(OutboxMessage), sa.select(subscriber_service)]
+        return [
+            db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+            for query in counted
+        ]
+
+    assert rows() == [1, 1]
+    db.session.rollback()
+    downgrade(revision="73891fad5ce3")
+    upgrade()
+    assert rows() == [1, 1]

@@ -340,3 +340,23 @@ def test_erasing_a_subscriber_forgets_the_address_everywhere(app, client, runner
         recipients = set(db.session.scalars(sa.select(OutboxMessage.recipient)))
     assert subscribers(app) == []
     assert recipients == {"erased@erased.invalid"}
+
+
+def test_after_an_erasure_the_next_subscriber_gets_a_new_id_its_email_and_no_old_link(
+    app, client, runner, clock
+):
+    subscribe(client, "first@customer.example")
+    send_mail(runner)
+    old_link = link_in(delivered(app)[-1], "/subscriptions/confirm/")
+    assert runner.invoke(args=["subscribers", "erase", "first@customer.example"]).exit_code == 0
+    subscribe(client, "second@customer.example")
+    send_mail(runner)
+    assert [message["To"] for message in delivered(app)] == [
+        "first@customer.example",
+        "second@customer.example",
+    ]
+    response = client.post(old_link, data={"csrf_token": csrf_token(client, "/subscribe")})
+    assert response.status_code == 404
+    with app.app_context():
+        (newcomer,) = db.session.scalars(sa.select(Subscriber))
+        assert (newcomer.email, newcomer.state.value) == ("second@customer.example", "pending")

@@ -1,0 +1,70 @@
+"""The commit of a request's write, in one place.
+
+A service checks for a duplicate before it inserts, yet a unique key can still refuse the row:
+another request stored the same one meanwhile (on PostgreSQL both can check before either
+commits). The work then runs once more in a fresh transaction, where the service's own check
+sees the other row and says what is wrong in its own words. Only a second refusal is a
+conflict: 409, with nothing stored and nothing already stored lost.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Conflict
+
+from registry.extensions import db
+
+T = TypeVar("T")
+
+
+class WriteConflict(Conflict):
+    """The database refused the write against what another request stored; nothing was
+    stored."""
+
+    description = _l(
+        "Someone else changed the same thing at the same moment, so nothing was stored this "
+        "time. Reload the page to see what is stored now."
+    )
+
+
+def committed(work: Callable[[], T]) -> T:
+    """Run `work` (service calls that add and flush) and commit; return what it returned.
+
+    Any error rolls the transaction back and is raised again, so a view that catches a domain
+    error shows it with nothing stored. Raises WriteConflict when a unique key refuses the
+    work twice."""
+    try:
+        return _commit(work)
+    except IntegrityError:
+        pass  # stored by another request meanwhile: once more, the service's checks see it
+    try:
+        return _commit(work)
+    except IntegrityError as error:
+        raise WriteConflict() from error
+
+
+def refused_as_duplicate(error: IntegrityError) -> WriteConflict:
+    """What a write not made through `committed` answers when the database refuses it: the
+    transaction rolled back and the reader told, rather than a 500."""
+    db.session.rollback()
+    _log(error)
+    return WriteConflict()
+
+
+def _commit(work: Callable[[], T]) -> T:
+    try:
+        result = work()
+        db.session.commit()
+    except BaseException as error:
+        db.session.rollback()
+        if isinstance(error, IntegrityError):
+            _log(error)
+        raise
+    return result
+
+
+def _log(error: IntegrityError) -> None:
+    current_app.logger.warning("the database refused a write: %s", error.orig)
