@@ -5,8 +5,6 @@ Revises: 1aecc523ca55
 Create Date: 2026-11-30 21:17:58.935168
 
 """
-from contextlib import contextmanager
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -39,35 +37,11 @@ NEW_CHECKS = {
 }
 
 
-@contextmanager
-def rebuilding_safely():
-    """SQLite rebuilds a table to change its constraints; dropping the old one would cascade to
-    the rows that refer to it (locations, measures, assessments, term links) unless foreign keys
-    are off meanwhile."""
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        op.execute('PRAGMA foreign_keys = OFF')
-        # The pragma does nothing inside a transaction: better stop than lose those rows.
-        if op.get_bind().exec_driver_sql('PRAGMA foreign_keys').scalar():
-            raise RuntimeError('foreign keys are still enforced; the rebuild would cascade')
-    try:
-        yield
-    finally:
-        if sqlite:
-            op.execute('PRAGMA foreign_keys = ON')
+# migrations/env.py turns SQLite's foreign keys off for the whole run, so the rebuilds of
+# batch mode cascade to nothing.
 
 
 def upgrade():
-    with rebuilding_safely():
-        _upgrade()
-
-
-def downgrade():
-    with rebuilding_safely():
-        _downgrade()
-
-
-def _upgrade():
     with op.batch_alter_table('processing_location', schema=None) as batch_op:
         for name in ('location_role', 'scc_details_need_scc', 'derogation_details_need_derogation'):
             batch_op.drop_constraint(op.f(f'ck_processing_location_{name}'), type_='check')
@@ -101,7 +75,7 @@ def _upgrade():
             "AND dpf_recertification_due IS NULL)")
 
 
-def _downgrade():
+def downgrade():
     # Transit locations have no role the older schema knows: they go with the downgrade.
     op.execute("DELETE FROM processing_location WHERE role = 'transit'")
     with op.batch_alter_table('subprocessor', schema=None) as batch_op:

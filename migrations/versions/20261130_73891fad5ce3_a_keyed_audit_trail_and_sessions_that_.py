@@ -9,8 +9,6 @@ Revises: 6eeb88ea5a2c
 Create Date: 2026-11-30 22:12:29.759283
 
 """
-from contextlib import contextmanager
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -22,21 +20,8 @@ branch_labels = None
 depends_on = None
 
 
-@contextmanager
-def rebuilding_safely():
-    """SQLite rebuilds a table to drop a column; dropping the old one would cascade to the rows
-    that refer to it (a user's API tokens) unless foreign keys are off meanwhile."""
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        op.execute('PRAGMA foreign_keys = OFF')
-        # The pragma does nothing inside a transaction: better stop than lose those rows.
-        if op.get_bind().exec_driver_sql('PRAGMA foreign_keys').scalar():
-            raise RuntimeError('foreign keys are still enforced; the rebuild would cascade')
-    try:
-        yield
-    finally:
-        if sqlite:
-            op.execute('PRAGMA foreign_keys = ON')
+# migrations/env.py turns SQLite's foreign keys off for the whole run, so the rebuilds of
+# batch mode cascade to nothing (a user's API tokens).
 
 
 def upgrade():
@@ -51,9 +36,8 @@ def upgrade():
 def downgrade():
     # Keyed events cannot be verified without the key once the flag is gone: the downgrade
     # keeps their hashes, and `audit verify` of the older code reports them as edited.
-    with rebuilding_safely():
-        with op.batch_alter_table('user_account', schema=None) as batch_op:
-            batch_op.drop_column('session_version')
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('session_version')
 
-        with op.batch_alter_table('audit_event', schema=None) as batch_op:
-            batch_op.drop_column('keyed')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_column('keyed')

@@ -8,8 +8,6 @@ Revises: a2b9fa5dc299
 Create Date: 2026-11-30 21:19:00.423944
 
 """
-from contextlib import contextmanager
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -21,25 +19,12 @@ branch_labels = None
 depends_on = None
 
 
-@contextmanager
-def rebuilding_safely():
-    """SQLite rebuilds the table to change a constraint; dropping the old one would cascade to
-    the locations, terms and entities that refer to it unless foreign keys are off meanwhile."""
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        op.execute('PRAGMA foreign_keys = OFF')
-        # The pragma does nothing inside a transaction: better stop than lose those rows.
-        if op.get_bind().exec_driver_sql('PRAGMA foreign_keys').scalar():
-            raise RuntimeError('foreign keys are still enforced; the rebuild would cascade')
-    try:
-        yield
-    finally:
-        if sqlite:
-            op.execute('PRAGMA foreign_keys = ON')
+# migrations/env.py turns SQLite's foreign keys off for the whole run, so the rebuilds of
+# batch mode cascade to nothing.
 
 
 def upgrade():
-    with rebuilding_safely(), op.batch_alter_table('subprocessor', schema=None) as batch_op:
+    with op.batch_alter_table('subprocessor', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_subprocessor_name'), type_='unique')
         batch_op.create_unique_constraint(
             batch_op.f('uq_subprocessor_name_legal_name'), ['name', 'legal_name'])
@@ -47,6 +32,6 @@ def upgrade():
 
 def downgrade():
     # Fails while two entries share a trading name, rather than merging or renaming them.
-    with rebuilding_safely(), op.batch_alter_table('subprocessor', schema=None) as batch_op:
+    with op.batch_alter_table('subprocessor', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_subprocessor_name_legal_name'), type_='unique')
         batch_op.create_unique_constraint(batch_op.f('uq_subprocessor_name'), ['name'])
