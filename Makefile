@@ -51,7 +51,7 @@ bench: $(VENV)/.installed-test $(COMPILED_CATALOGS)
 
 ## messages: extract the translatable strings and merge them into the catalogs
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --add-location=file --sort-output \
 		--project=subprocessor-registry -o registry/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --width=100 -i registry/translations/messages.pot \
 		-d registry/translations

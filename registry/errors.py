@@ -1,10 +1,14 @@
 """Errors as the reader expects them: a page for people, JSON with the status for the API."""
 
+import time
+
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from registry.extensions import limiter
 from registry.writes import refused_as_duplicate
 
 TITLES = {
@@ -72,6 +76,8 @@ def _unexpected_error(error: Exception) -> Response:
 
 
 def _message(error: HTTPException):
+    if error.code == 429:
+        return _too_many()
     # Our own aborts carry a specific, translated description; werkzeug's defaults are English.
     if error.description != type(error).description:
         return error.description
@@ -82,6 +88,21 @@ def _message(error: HTTPException):
             size=_size(current_app.config["MAX_CONTENT_LENGTH"]),
         )
     return GENERIC_MESSAGES.get(error.code, error.description)
+
+
+def _too_many():
+    # The limiter's own description is the limit in English ("5 per 1 minute"): say instead
+    # when to come back, which the Retry-After header also gives.
+    limit = limiter.current_limit
+    if limit is None:
+        return _l("Too many requests came from here. Wait a little and try again.")
+    # The limiter rounds the reset up to the next whole second: 61 s is still "1 minute".
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    return lazy_ngettext(
+        "Too many requests came from here. Try again in %(num)d minute.",
+        "Too many requests came from here. Try again in %(num)d minutes.",
+        minutes,
+    )
 
 
 def _size(octets: int) -> str:

@@ -11,6 +11,12 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def form_accepted(response: Response) -> bool:
+    """Whether a form's POST was taken (it redirects): only those count against a rate limit,
+    so a mistyped form costs nothing and a limit measures what could have an effect."""
+    return response.status_code in (302, 303)
+
+
 def register_http_guards(app: Flask) -> None:
     app.before_request(reject_nul_characters)
     app.before_request(reject_file_parts)

@@ -3,8 +3,10 @@
 An objection is accepted only while the notice's window is open (before the objection
 deadline) and counts once its contact address is confirmed through the signed, expiring link
 emailed to it. The same address objecting again for the same customer is the same objection:
-nothing new is stored, and at most MAX_CONFIRMATION_EMAILS confirmation emails go out. Every
-step is on the audit trail, in the same transaction as the write.
+nothing new is stored, and at most MAX_CONFIRMATION_EMAILS confirmation emails go out. Since
+anyone may type an address, a pending objection's wording changes only on the confirmation
+page, which only the address's owner reaches. Every step is on the audit trail, in the same
+transaction as the write.
 """
 
 from dataclasses import dataclass
@@ -60,7 +62,9 @@ def submit(
 ) -> Objection:
     """Take an objection to `notice`, or find the one already taken, and queue the email that
     confirms its address; with `known_address` (the link in a notice email proved it) the
-    objection counts at once. Submitting again before confirming replaces the wording.
+    objection counts at once. Submitting again before confirming changes nothing stored (only
+    the confirmation page, reached from the address's mailbox, changes the wording) but may
+    send the confirmation email again.
     Raises WindowClosed after the deadline, ObjectionError for a bad address. The caller
     commits."""
     ensure_open(notice)
@@ -83,13 +87,18 @@ def submit(
                               customer_reference=reference, contact_email=email,
                               submitted_at=clock.now(), confirmation_requests=0)  # fmt: skip
         db.session.add(objection)
+        _reword(objection, values)
+        objection.language = language
         before, action = None, "objection.submitted"
-    else:
+    elif known_address:
+        # The notice email's link proved the address: its owner may reword at once.
         before, action = objection_snapshot(objection), "objection.resubmitted"
-    objection.organisation = values.organisation.strip()
-    objection.contact_name = values.contact_name.strip()
-    objection.grounds = values.grounds.strip()
-    objection.language = language
+        _reword(objection, values)
+        objection.language = language
+    else:
+        # Anyone may type this address and reference: what is stored changes only through the
+        # confirmation link, which only the address's owner reads. Another email may go.
+        before, action = objection_snapshot(objection), "objection.resubmitted"
     with db.session.no_autoflush:
         send = not known_address and _may_send_confirmation(objection)
     if send:
@@ -97,16 +106,24 @@ def submit(
         db.session.flush()
         _queue_confirmation(objection)
     db.session.flush()
-    audit.record(email, action, "objection", objection.id, before=before,
-                 after=objection_snapshot(objection))  # fmt: skip
+    if before is None or send or known_address:
+        audit.record(
+            email,
+            action,
+            "objection",
+            objection.id,
+            before=before,
+            after=objection_snapshot(objection),
+        )
     if known_address:
         confirm(objection)
     return objection
 
 
-def confirm(objection: Objection) -> bool:
-    """Count the objection: its contact has confirmed the address. Queues the acknowledgement.
-    Confirming twice changes nothing; True if this call confirmed it. The caller commits.
+def confirm(objection: Objection, revised: ObjectionValues | None = None) -> bool:
+    """Count the objection: its contact has confirmed the address, with the wording `revised`
+    on the confirmation page if given. Queues the acknowledgement. Confirming twice changes
+    nothing; True if this call confirmed it. The caller commits.
 
     The objection was made when it was submitted, so a confirmation that arrives after the
     deadline, within the link's lifetime, still counts it."""
@@ -116,6 +133,8 @@ def confirm(objection: Objection) -> bool:
     if objection.notice.state is NoticeState.WITHDRAWN:
         raise ObjectionError(_("This change was withdrawn; there is nothing to object to."))
     before = objection_snapshot(objection)
+    if revised is not None:
+        _reword(objection, revised)
     objection.state = ObjectionState.OPEN
     objection.confirmed_at = clock.now()
     key = f"objection_acknowledgement:{objection.id}"
@@ -178,6 +197,24 @@ def ensure_open(notice: ChangeNotice) -> None:
         )  # fmt: skip
 
 
+def awaiting_confirmation_beside(objection: Objection) -> list[Objection]:
+    """The other objections to the same notice from the same address that still await
+    confirmation: whoever reads that mailbox may confirm any of them, including one whose own
+    email was not sent because the address had had enough for the day."""
+    return list(
+        db.session.scalars(
+            sa.select(Objection)
+            .where(
+                Objection.notice_id == objection.notice_id,
+                Objection.contact_email == objection.contact_email,
+                Objection.state == ObjectionState.UNCONFIRMED,
+                Objection.id != objection.id,
+            )
+            .order_by(Objection.submitted_at, Objection.id)
+        )
+    )
+
+
 def objection_snapshot(objection: Objection) -> dict:
     """What the trail keeps of an objection."""
     return {
@@ -193,6 +230,12 @@ def objection_snapshot(objection: Objection) -> dict:
         "outcome": objection.outcome.value if objection.outcome else None,
         "note": objection.note,
     }
+
+
+def _reword(objection: Objection, values: ObjectionValues) -> None:
+    objection.organisation = values.organisation.strip()
+    objection.contact_name = values.contact_name.strip()
+    objection.grounds = values.grounds.strip()
 
 
 def _may_send_confirmation(objection: Objection) -> bool:

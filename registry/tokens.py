@@ -22,6 +22,8 @@ class Purpose(enum.Enum):
     UNSUBSCRIBE = ("unsubscribe", timedelta(days=3 * 365))
     # A notice email's objection link: the subscriber is known, for that notice only.
     SUBSCRIBER_OBJECTION = ("subscriber-objection", timedelta(days=400))
+    # A browser that has logged in to an account: the per-account login limit spares it.
+    KNOWN_DEVICE = ("known-device", timedelta(days=180))
 
     @property
     def salt(self) -> str:

@@ -13,7 +13,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
 from registry import accounts, audit, clock, labels, writes
-from registry.admin import blueprint, requires
+from registry.admin import blueprint, login_limits, requires
 from registry.admin.forms import AuditFilterForm, ConfirmForm, LoginForm, NewUserForm
 from registry.assessment_records import transfers_to_assess
 from registry.extensions import db, limiter
@@ -37,20 +37,15 @@ DUE_SOON_DAYS = 30  # what the dashboard counts as "soon": reviews due, changes 
 MAX_AUDIT_PAGE = 1_000_000
 
 
-def _login_key() -> str:
-    """One counter per account, however its address is written."""
-    return "login:" + accounts.address_key(request.form.get("email", ""))
-
-
-def _failed_login(response: Response) -> bool:
-    # Only failed attempts count against the limit: a successful login redirects.
-    return request.method == "POST" and response.status_code != 302
-
-
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], deduct_when=_failed_login)
-@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=lambda: _login_key(),
-               deduct_when=_failed_login)  # fmt: skip
+@limiter.limit(login_limits.PER_CLIENT, methods=["POST"], deduct_when=login_limits.failed)
+@limiter.limit(
+    login_limits.PER_ACCOUNT,
+    methods=["POST"],
+    key_func=login_limits.account_key,
+    exempt_when=login_limits.from_known_device,
+    deduct_when=login_limits.failed,
+)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -58,7 +53,9 @@ def login():
         if user is not None:
             session.clear()  # nothing set before logging in survives it
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            login_limits.remember_device(response, user.email)
+            return response
         form.password.errors.append(_("The email address or the password is wrong."))
     status = 400 if form.errors else 200
     return render_template("admin/login.html", form=form), status

@@ -135,8 +135,22 @@ class ObjectionForm(FlaskForm):
 
 
 class ConfirmObjectionForm(FlaskForm):
-    """The button that confirms an objection; a link alone changes nothing, since mail
-    scanners open links."""
+    """The objection as its contact confirms it. Only here, reached from the mailbox, can the
+    wording of a pending objection change: anyone may have typed the address in the objection
+    form. A link alone changes nothing, since mail scanners open links."""
+
+    organisation = ObjectionForm.organisation
+    contact_name = ObjectionForm.contact_name
+    grounds = ObjectionForm.grounds
+
+    def values(self, objection) -> ObjectionValues:
+        return ObjectionValues(
+            organisation=self.organisation.data,
+            customer_reference=objection.customer_reference,
+            contact_name=self.contact_name.data,
+            contact_email=objection.contact_email,
+            grounds=self.grounds.data,
+        )
 
 
 class SubscribeForm(FlaskForm):

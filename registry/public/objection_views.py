@@ -9,8 +9,9 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from registry import instants, labels, objections, tokens, writes
-from registry.accounts import AccountError, address_key, normalised_email
+from registry.accounts import AccountError, normalised_email
 from registry.extensions import db, limiter
+from registry.http_guards import form_accepted
 from registry.i18n import current_language
 from registry.models import (
     ChangeNotice,
@@ -25,12 +26,7 @@ from registry.public.forms import ConfirmObjectionForm, ObjectionForm
 
 
 @blueprint.route("/changes/<int(max=2147483647):notice_id>/object", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
-@limiter.limit(
-    "5 per hour",
-    methods=["POST"],
-    key_func=lambda: "objection:" + address_key(request.form.get("contact_email", "")),
-)
+@limiter.limit("20 per hour", methods=["POST"], deduct_when=form_accepted)
 def object_to_change(notice_id: int):
     notice = _notice(notice_id)
     try:
@@ -76,19 +72,27 @@ def objection_sent(notice_id: int):
 @limiter.limit("30 per hour", methods=["POST"])
 def confirm_objection(token: str):
     objection = _objection_from(tokens.Purpose.CONFIRM_OBJECTION, token)
-    form = ConfirmObjectionForm()
-    if form.validate_on_submit():
+    form = ConfirmObjectionForm(obj=objection)
+    if objection.state is ObjectionState.UNCONFIRMED and form.validate_on_submit():
         try:
-            objections.confirm(objection)
+            writes.committed(lambda: objections.confirm(objection, form.values(objection)))
         except objections.ObjectionError as error:
-            db.session.rollback()
             abort(409, description=str(error))
-        db.session.commit()
     if objection.state is not ObjectionState.UNCONFIRMED:
         state_token = tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id)
         return redirect(url_for("public.objection_state", token=state_token, confirmed=1))
-    return render_template("public/objection_confirm.html", objection=objection, form=form,
-                           notice=notice_record(objection.notice))  # fmt: skip
+    others = [
+        (other, tokens.sign(tokens.Purpose.CONFIRM_OBJECTION, other.id))
+        for other in objections.awaiting_confirmation_beside(objection)
+    ]
+    page = render_template(
+        "public/objection_confirm.html",
+        objection=objection,
+        form=form,
+        notice=notice_record(objection.notice),
+        others=others,
+    )
+    return page, 400 if form.errors else 200
 
 
 @blueprint.get("/objections/<token>")

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from registry import subscriptions, tokens, writes
-from registry.accounts import address_key
 from registry.extensions import csrf, db, limiter
+from registry.http_guards import form_accepted
 from registry.i18n import current_language
 from registry.links import public_url
 from registry.models import Service, Subscriber, SubscriptionState
@@ -21,12 +21,7 @@ from registry.public.forms import ButtonForm, SubscribeForm
 
 
 @blueprint.route("/subscribe", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
-@limiter.limit(
-    "5 per hour",
-    methods=["POST"],
-    key_func=lambda: "subscribe:" + address_key(request.form.get("email", "")),
-)
+@limiter.limit("20 per hour", methods=["POST"], deduct_when=form_accepted)
 def subscribe():
     form = subscribe_form()
     if form.validate_on_submit():

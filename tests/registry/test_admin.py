@@ -12,6 +12,7 @@ from registry.extensions import db
 from registry.models import AuditEvent, User
 from registry.models.accounts import Role
 from tests.conftest import PASSWORD
+from tests.web import client_from
 
 
 def csrf_token(client, address="/admin/login"):
@@ -150,11 +151,98 @@ def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(client, 
     assert client.get("/admin/").status_code == 302
 
 
-def test_failed_logins_for_an_address_are_rate_limited(client, make_user):
+def test_a_client_that_keeps_failing_to_log_in_is_slowed_down(client, make_user):
     make_user()
     statuses = [log_in(client, "dpo@example.com", "wrong password!").status_code
                 for _ in range(6)]  # fmt: skip
     assert statuses == [400] * 5 + [429]
+
+
+@pytest.fixture
+def limiter_clock(monkeypatch):
+    """The rate limiter's clock (its in-memory storage reads `time.time()`), moved by the test."""
+    import time
+
+    import flask_limiter._extension
+    import limits.storage.memory
+    import limits.strategies
+
+    from registry import errors
+
+    class Clock:
+        offset = 0.0
+
+        def time(self):
+            return time.time() + self.offset
+
+        def move(self, seconds):
+            self.offset += seconds
+
+        def __getattr__(self, name):
+            return getattr(time, name)
+
+    moved = Clock()
+    for module in (limits.storage.memory, limits.strategies, flask_limiter._extension, errors):
+        monkeypatch.setattr(module, "time", moved)
+    return moved
+
+
+def test_the_delay_after_failed_logins_grows(client, make_user, limiter_clock):
+    make_user()
+    waits = []
+    for _ in range(4):  # five failures, then wait out the refusal, four times over
+        for _ in range(5):
+            log_in(client, "dpo@example.com", "wrong password!")
+        refused = log_in(client, "dpo@example.com", "wrong password!")
+        waits.append(int(refused.headers["Retry-After"]))
+        limiter_clock.move(waits[-1] + 1)
+    assert waits[0] <= 60 < waits[-1]
+
+
+def test_the_right_password_works_once_the_delay_is_over(client, make_user, limiter_clock):
+    make_user()
+    for _ in range(6):
+        log_in(client, "dpo@example.com", "wrong password!")
+    limiter_clock.move(61)
+    assert log_in(client, "dpo@example.com").status_code == 302
+
+
+def test_guessing_from_elsewhere_does_not_lock_the_owner_out_of_their_browser(app, make_user):
+    make_user()
+    owner = client_from(app, "198.51.100.7")
+    log_in(owner, "dpo@example.com")
+    owner.post("/admin/logout", data={"csrf_token": csrf_token(owner, "/admin/")})
+    for number in range(12):  # from many addresses: the account's own count is spent
+        guesser = client_from(app, f"203.0.113.{number}")
+        log_in(guesser, "dpo@example.com", "wrong password!")
+    assert log_in(owner, "dpo@example.com").status_code == 302
+    assert owner.get("/admin/").status_code == 200
+
+
+def test_guessing_from_many_addresses_is_slowed_down_per_account(app, make_user):
+    make_user()
+    statuses = []
+    for number in range(11):
+        guesser = client_from(app, f"203.0.113.{number}")
+        statuses.append(log_in(guesser, "dpo@example.com", "wrong password!").status_code)
+    assert statuses == [400] * 10 + [429]
+
+
+def test_a_successful_login_does_not_count_against_the_limit(client, make_user):
+    make_user()
+    for _ in range(6):
+        log_in(client, "dpo@example.com")
+        client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    assert log_in(client, "dpo@example.com").status_code == 302
+
+
+def test_the_refusal_says_when_to_try_again(client, make_user):
+    make_user()
+    for _ in range(5):
+        log_in(client, "dpo@example.com", "wrong password!")
+    refused = log_in(client, "dpo@example.com", "wrong password!")
+
+    assert "Try again in 1 minute." in refused.text
 
 
 def test_a_deactivated_user_cannot_log_in(client, make_user, logged_in, app):
@@ -254,7 +342,11 @@ def test_the_login_limit_counts_an_account_however_its_address_is_written(client
     make_user()
     variants = ["dpo@example.com", "DPO@example.com", " dpo@example.com", "dpo@ｅxample.com",
                 "dpo@example.com", "dpo@example.com"]  # fmt: skip
-    statuses = [log_in(client, variant, "wrong password!").status_code for variant in variants]
+    clients = [client_from(client.application, f"203.0.113.{n}") for n in range(len(variants) * 2)]
+    statuses = [
+        log_in(clients[n], variants[n % len(variants)], "wrong password!").status_code
+        for n in range(11)
+    ]
     assert statuses[-1] == 429
 
 
@@ -306,3 +398,27 @@ def test_deactivation_ends_the_users_open_sessions(app, client, make_user, logge
         f"/admin/users/{user_id}/deactivate", data={"csrf_token": csrf_token(admin, "/admin/")}
     )
     assert leaver.get("/admin/").status_code == 302
+
+
+def test_with_a_shared_store_the_login_limit_holds_across_processes(migrated_database, make_user):
+    """Two web processes (two apps) counting in one Redis: failures in one slow down the other."""
+    import uuid
+
+    import redis
+
+    from registry import create_app
+    from tests.conftest import test_config
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    make_user()
+    shared = {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
+    first, second = (create_app({**test_config(migrated_database), **shared}) for _ in range(2))
+    for _ in range(5):
+        log_in(first.test_client(), "dpo@example.com", "wrong password!")
+    assert log_in(second.test_client(), "dpo@example.com", "wrong password!").status_code == 429

@@ -227,7 +227,7 @@ READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "ad
            "notice_snapshot",
            "draft_snapshot", "build_location", "identity_taken", "ensure_open",
            "refuse_location_held",
-           "objection_snapshot",
+           "objection_snapshot", "awaiting_confirmation_beside",
            # registry.assessments
            "needs_assessment", "series", "missing_parts", "risk_figure", "on_record",
            "register_facts", "fingerprint", "snapshot", "add_months", "transfer_facts",

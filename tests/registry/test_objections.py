@@ -9,6 +9,7 @@ from registry.extensions import db
 from registry.models import AuditEvent, ChangeKind, Objection, Subprocessor
 from tests.mailbox import delivered, html_of, link_in, text_of
 from tests.registry.test_admin import csrf_token
+from tests.web import client_from
 
 FORM = {
     "organisation": "Acme Telecom SA",
@@ -176,10 +177,101 @@ def test_one_address_gets_at_most_ten_confirmation_emails_a_day(app, runner, not
     assert len(delivered(app)) == 10
 
 
-def test_submitting_again_before_confirming_replaces_the_grounds(app, client, notice_id):
+def test_submitting_again_before_confirming_does_not_change_the_pending_objection(
+    app, client, notice_id
+):
     object_to(client, notice_id)
-    object_to(client, notice_id, grounds="Corrected grounds.")
-    assert [objection.grounds for objection in objections(app)] == ["Corrected grounds."]
+    object_to(
+        client,
+        notice_id,
+        grounds="Junk from someone who knows the address.",
+        organisation="Someone Else Ltd",
+    )
+    [objection] = objections(app)
+    assert (objection.grounds, objection.organisation) == (FORM["grounds"], FORM["organisation"])
+
+
+def test_the_confirmation_page_shows_the_stored_wording_to_correct(app, client, runner, notice_id):
+    object_to(client, notice_id, grounds="Junk typed by someone else.")
+    send_mail(runner)
+    page = client.get(link_in(delivered(app)[0], "/objections/confirm/")).text
+    assert "Junk typed by someone else." in page
+
+
+def test_the_owner_of_the_address_corrects_the_wording_as_they_confirm(
+    app, client, runner, notice_id
+):
+    object_to(client, notice_id, grounds="Junk typed by someone else.")
+    send_mail(runner)
+    address = link_in(delivered(app)[0], "/objections/confirm/")
+    wording = {
+        "organisation": "Acme Telecom SA",
+        "contact_name": "Claire Dupont",
+        "grounds": "Our real grounds.",
+    }
+    client.post(address, data={"csrf_token": csrf_token(client, address), **wording})
+    [objection] = objections(app)
+    assert (objection.state.value, objection.grounds) == ("open", "Our real grounds.")
+
+
+def test_a_correction_on_the_confirmation_page_is_on_the_audit_trail(
+    app, client, runner, notice_id
+):
+    object_to(client, notice_id, grounds="Junk typed by someone else.")
+    send_mail(runner)
+    address = link_in(delivered(app)[0], "/objections/confirm/")
+    wording = {**FORM, "grounds": "Our real grounds."}
+    client.post(address, data={"csrf_token": csrf_token(client, address), **wording})
+    with app.app_context():
+        event = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "objection.confirmed")
+        ).one()
+        assert (event.before["grounds"], event.after["grounds"]) == (
+            "Junk typed by someone else.",
+            "Our real grounds.",
+        )
+
+
+def test_a_confirmation_that_empties_the_grounds_is_refused_and_counts_nothing(
+    app, client, runner, notice_id
+):
+    object_to(client, notice_id)
+    send_mail(runner)
+    address = link_in(delivered(app)[0], "/objections/confirm/")
+    response = client.post(
+        address, data={"csrf_token": csrf_token(client, address), **FORM, "grounds": ""}
+    )
+    assert response.status_code == 400
+    assert objections(app)[0].state.value == "unconfirmed"
+
+
+def test_the_confirmation_page_lists_the_other_objections_awaiting_that_address(
+    app, client, runner, notice_id
+):
+    object_to(client, notice_id, customer_reference="JUNK-1")
+    send_mail(runner)
+    first_email = delivered(app)[0]
+    object_to(client, notice_id, customer_reference="C-1042")
+    page = client.get(link_in(first_email, "/objections/confirm/")).text
+    assert "C-1042" in page
+
+
+def test_an_objection_whose_email_was_not_sent_can_be_confirmed_from_an_earlier_email(
+    app, client, runner, notice_id
+):
+    import re
+
+    for number in range(10):  # junk spends the address's confirmation emails for the day
+        object_to(client, notice_id, customer_reference=f"JUNK-{number}")
+    send_mail(runner)
+    object_to(client, notice_id, customer_reference="C-1042", grounds="Our real grounds.")
+    send_mail(runner)
+    assert len(delivered(app)) == 10
+    page = client.get(link_in(delivered(app)[0], "/objections/confirm/")).text
+    [address] = re.findall(r'href="(/objections/confirm/[^"]+)">C-1042', page)
+    client.post(address, data={"csrf_token": csrf_token(client, address)})
+    [objection] = [o for o in objections(app) if o.customer_reference == "C-1042"]
+    assert (objection.state.value, objection.grounds) == ("open", "Our real grounds.")
 
 
 def test_a_confirmed_objection_is_not_changed_by_a_later_submission(app, client, runner, notice_id):
@@ -346,11 +438,29 @@ def test_the_emails_come_from_the_organisation_and_answer_to_the_dpo(
     assert message["Date"]
 
 
-def test_the_objection_form_is_rate_limited_per_address(client, notice_id):
+def test_the_objection_form_is_rate_limited_per_client(client, notice_id):
     statuses = [
-        object_to(client, notice_id, customer_reference=f"C-{n}").status_code for n in range(6)
+        object_to(client, notice_id, customer_reference=f"C-{n}").status_code for n in range(21)
     ]
-    assert statuses == [302] * 5 + [429]
+    assert statuses == [302] * 20 + [429]
+
+
+def test_junk_objections_naming_an_address_do_not_block_its_owner(app, notice_id):
+    attacker = client_from(app, "203.0.113.9")
+    for number in range(20):
+        object_to(attacker, notice_id, customer_reference=f"JUNK-{number}")
+    customer = client_from(app, "198.51.100.7")
+    response = object_to(customer, notice_id, customer_reference="C-1042")
+    assert response.status_code == 302
+    assert "C-1042" in [objection.customer_reference for objection in objections(app)]
+
+
+def test_a_refused_objection_does_not_count_against_the_client_limit(app, client, notice_id):
+    for _ in range(20):
+        object_to(client, notice_id, contact_email="not an address")
+    response = object_to(client, notice_id)
+    assert response.status_code == 302
+    assert len(objections(app)) == 1
 
 
 def test_submitting_and_confirming_are_on_the_audit_trail(app, client, runner, notice_id):

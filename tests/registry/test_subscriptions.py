@@ -20,6 +20,7 @@ from registry.models import (
 from registry.models.accounts import Role
 from tests.mailbox import delivered, html_of, link_in, text_of
 from tests.registry.test_admin import csrf_token
+from tests.web import client_from
 
 DEADLINE = "December 2, 2026, 10:00 (Europe/Luxembourg)"
 
@@ -113,9 +114,27 @@ def test_a_bad_address_is_answered_in_the_form(client, clock):
     assert "is not an email address" in response.text
 
 
-def test_the_subscribe_form_is_rate_limited_per_address(client, clock):
-    statuses = [subscribe(client).status_code for _ in range(6)]
-    assert statuses == [302] * 5 + [429]
+def test_the_subscribe_form_is_rate_limited_per_client(client, clock):
+    statuses = [subscribe(client, email=f"reader{n}@example.com").status_code for n in range(21)]
+    assert statuses == [302] * 20 + [429]
+
+
+def test_subscribing_an_address_many_times_does_not_block_its_owner(app, clock):
+    from registry.models import Subscriber
+
+    attacker = client_from(app, "203.0.113.9")
+    for _ in range(20):
+        subscribe(attacker, email="victim@example.com")
+    owner = client_from(app, "198.51.100.7")
+    assert subscribe(owner, email="victim@example.com").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscriber)) == 1
+
+
+def test_a_refused_subscription_does_not_count_against_the_client_limit(client, clock):
+    for _ in range(20):
+        subscribe(client, email="not an address")
+    assert subscribe(client).status_code == 302
 
 
 def test_the_notice_email_says_what_changes_and_the_deadline(app, client, runner, announce):
