@@ -79,11 +79,9 @@ def confirm_objection(token: str):
     form = ConfirmObjectionForm()
     if form.validate_on_submit():
         try:
-            objections.confirm(objection)
+            writes.committed(lambda: objections.confirm(objection))
         except objections.ObjectionError as error:
-            db.session.rollback()
             abort(409, description=str(error))
-        db.session.commit()
     if objection.state is not ObjectionState.UNCONFIRMED:
         state_token = tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id)
         return redirect(url_for("public.objection_state", token=state_token, confirmed=1))
