@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
@@ -63,7 +64,11 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # Flask-Login's own context processor loads the user from the database for every page it
+    # renders; the proxy loads them only for a template that names them, so that the error
+    # pages render while the database cannot be reached, for a logged-in user too.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     login_manager.login_view = "admin.login"
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)

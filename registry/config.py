@@ -22,6 +22,11 @@ NOTICE_WINDOW_DAYS = 30
 MAX_CONTENT_LENGTH = 1024 * 1024
 # A smaller limit would refuse the forms themselves.
 SMALLEST_CONTENT_LENGTH = 64 * 1024
+OUTBOX_LEASE_SECONDS = 60
+# A worker renews its lease between messages; a shorter lease than one slow mail server's
+# command takes (SMTP commands time out after 30 s) would let a second worker send the
+# message in flight again.
+SHORTEST_OUTBOX_LEASE_SECONDS = 30
 
 
 class ConfigurationError(RuntimeError):
@@ -32,6 +37,9 @@ def defaults(instance_path: str) -> dict:
     """The settings used where the environment says nothing."""
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'registry.sqlite3'}",
+        # A pooled connection is tested as it is taken (one round trip) and replaced if the
+        # server dropped it, by a restart say: the first request after is answered, not a 500.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ORG_NAME": "Mixvoip",
         "DPO_EMAIL": "dpo@mixvoip.com",
         "ORG_TIMEZONE": "Europe/Luxembourg",
@@ -62,7 +70,8 @@ def defaults(instance_path: str) -> dict:
         "MAIL_SMTP_USERNAME": None,
         "MAIL_SMTP_PASSWORD": None,
         "OUTBOX_BATCH_SIZE": 100,
-        "OUTBOX_LEASE_SECONDS": 300,
+        # How long a claimed batch stays a worker's own: a worker that dies leaves it this long.
+        "OUTBOX_LEASE_SECONDS": OUTBOX_LEASE_SECONDS,
         "OUTBOX_MAX_ATTEMPTS": 10,
     }
 
@@ -120,6 +129,10 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     for variable in ("MAIL_SMTP_USERNAME", "MAIL_SMTP_PASSWORD"):
         if environ.get(variable):
             settings[variable] = environ[variable]
+    if environ.get("OUTBOX_LEASE_SECONDS"):
+        settings["OUTBOX_LEASE_SECONDS"] = _lease_seconds(
+            "OUTBOX_LEASE_SECONDS", environ["OUTBOX_LEASE_SECONDS"]
+        )
     if environ.get("PUBLISH_VERDICTS"):
         settings["PUBLISH_VERDICTS"] = _flag("PUBLISH_VERDICTS", environ["PUBLISH_VERDICTS"])
     if environ.get("SESSION_COOKIE_SECURE"):
@@ -206,6 +219,16 @@ def _body_limit(variable: str, value: str) -> int:
             "the registry's own forms"
         )
     return limit
+
+
+def _lease_seconds(variable: str, value: str) -> int:
+    seconds = _count(variable, value)
+    if seconds < SHORTEST_OUTBOX_LEASE_SECONDS:
+        raise ConfigurationError(
+            f"{variable}: {value!r} is below {SHORTEST_OUTBOX_LEASE_SECONDS} seconds: a slow mail "
+            "server would see a message in flight taken over and sent twice"
+        )
+    return seconds
 
 
 def _flag(variable: str, value: str) -> bool:

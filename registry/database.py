@@ -2,13 +2,15 @@
 
 import enum
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from typing import Annotated
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column
 
 
 def database_url(url: str) -> str:
@@ -41,13 +43,37 @@ def _begin_on_sqlite(connection: sa.Connection) -> None:
     the checks a service makes before writing hold, as FOR UPDATE makes them hold on
     PostgreSQL: a second writer waits (busy_timeout) and then sees what the first stored.
     Pages and API reads (GET, HEAD, OPTIONS) begin deferred: with the write lock they would
-    queue behind each other, and a slow page would make the next one fail."""
+    queue behind each other, and a slow page would make the next one fail. A write they make
+    goes through `writing`."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN" if _only_reading() else "BEGIN IMMEDIATE")
 
 
 def _only_reading() -> bool:
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    return (
+        has_request_context()
+        and request.method in ("GET", "HEAD", "OPTIONS")
+        and not g.get("writing_on_a_read", False)
+    )
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[None]:
+    """A write made while answering a GET, HEAD or OPTIONS request takes SQLite's write lock as
+    its transaction begins, as a POST's does. Deferred, the transaction that read first could
+    not write once another had written meanwhile ("database is locked" at once), and the checks
+    it made before writing would not hold. The reading transaction the request began ends first
+    (it holds nothing a write needs); what it loaded is loaded again. Other requests, commands
+    and PostgreSQL are left as they are."""
+    if not _only_reading() or session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    session.rollback()
+    g.writing_on_a_read = True
+    try:
+        yield
+    finally:
+        g.writing_on_a_read = False
 
 
 # Named constraints let migrations drop and alter them on every database, SQLite included.

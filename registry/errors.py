@@ -5,8 +5,9 @@ import time
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from registry.extensions import limiter
 from registry.writes import refused_as_duplicate
@@ -20,17 +21,24 @@ TITLES = {
     413: _l("The request is too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
+    503: _l("The register is unavailable for a moment"),
 }
 GENERIC_MESSAGES = {
     404: _l("There is no page at this address. The register itself is always at /subprocessors."),
     405: _l("Use the links and forms on the pages to get here."),
     500: _l("The error has been logged. Please try again later."),
 }
+# The errors of a database that cannot be reached or answer now (a restart, the network, every
+# connection busy, SQLite locked too long), as opposed to a statement that is wrong.
+DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
+RETRY_AFTER_SECONDS = 60
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IntegrityError, _refused_write)
+    for error_class in DATABASE_AWAY:
+        app.register_error_handler(error_class, _database_away)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -66,6 +74,16 @@ def _http_error(error: HTTPException) -> Response:
 def _refused_write(error: IntegrityError) -> Response:
     # A unique key or another constraint refused what a view wrote without `writes.committed`.
     return _http_error(refused_as_duplicate(error))
+
+
+def _database_away(error: Exception) -> Response:
+    # The page needs nothing from the database, not even the user (`register_extensions`).
+    current_app.logger.exception("The database failed on %s %s", request.method, request.path)
+    unavailable = ServiceUnavailable(
+        description=_l("The register's database cannot be reached; try again in a minute."),
+        retry_after=RETRY_AFTER_SECONDS,
+    )
+    return _http_error(unavailable)
 
 
 def _unexpected_error(error: Exception) -> Response:

@@ -21,14 +21,16 @@ class Length(validators.Length):
 
 
 class SingleLine:
-    """Refuses control characters (line breaks, tabs, NUL) and line separators in a value that
-    names something in an email's Subject or a feed's title, where a line break cannot go."""
+    """Refuses control characters (line breaks, tabs, NUL) and line separators in a value written
+    on one line: a name in an email's Subject or a feed's title, where a line break cannot go, and
+    every other one-line field (an input shows no line break, and a CSV cell or an email's text
+    would carry it on)."""
 
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and has_line_breaks(field.data):
             raise ValidationError(
                 _l(
                     "Write this on one line: line breaks, tabs and other control characters "
-                    "cannot go in a name or a title."
+                    "cannot go in this field."
                 )
             )

@@ -5,7 +5,8 @@
 by writing its own lease on the rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite lets one
 writer at a time), delivers the batch over one connection, and records each message as soon as
 the server has answered for it. A worker killed mid-batch leaves its unrecorded messages leased;
-when the lease runs out another round claims them again, so nothing is lost.
+when the lease runs out (OUTBOX_LEASE_SECONDS, a minute by default; a live worker renews it as
+it goes) another round claims them again, so nothing is lost.
 
 Answers: 2xx sent; 4xx and failed connections retried with exponential backoff, up to
 OUTBOX_MAX_ATTEMPTS; 5xx failed at once, with the server's answer kept.

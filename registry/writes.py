@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Conflict
 
+from registry.database import writing
 from registry.extensions import db
 
 T = TypeVar("T")
@@ -31,7 +32,8 @@ class WriteConflict(Conflict):
 
 
 def committed(work: Callable[[], T]) -> T:
-    """Run `work` (service calls that add and flush) and commit; return what it returned.
+    """Run `work` (service calls that add and flush) and commit; return what it returned. On
+    SQLite the work takes the write lock as it begins, whatever the request's method.
 
     Any error rolls the transaction back and is raised again, so a view that catches a domain
     error shows it with nothing stored. Raises WriteConflict when a unique key refuses the
@@ -55,14 +57,15 @@ def refused_as_duplicate(error: IntegrityError) -> WriteConflict:
 
 
 def _commit(work: Callable[[], T]) -> T:
-    try:
-        result = work()
-        db.session.commit()
-    except BaseException as error:
-        db.session.rollback()
-        if isinstance(error, IntegrityError):
-            _log(error)
-        raise
+    with writing(db.session):
+        try:
+            result = work()
+            db.session.commit()
+        except BaseException as error:
+            db.session.rollback()
+            if isinstance(error, IntegrityError):
+                _log(error)
+            raise
     return result
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from registry import assessments, audit, evidence, labels
+from registry import assessments, audit, evidence, labels, writes
 from registry.admin import blueprint, requires
 from registry.admin.assessment_forms import RISK_FACTOR_LABELS, assessment_form, field_name
 from registry.admin.forms import ConfirmForm, SendBackForm
@@ -48,8 +48,7 @@ def evidence_pack():
     then includes."""
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.assessments_overview"))
-    audit.record(current_user.email, "evidence.exported", "register")
-    db.session.commit()
+    writes.committed(lambda: audit.record(current_user.email, "evidence.exported", "register"))
     evidence.read_one_moment()
     pack = evidence.evidence_pack()
     db.session.rollback()  # it only read
@@ -64,11 +63,9 @@ def start_assessment(location_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.assessments_overview"))
     try:
-        assessment = assessments.start(location, current_user.email)
+        assessment = writes.committed(lambda: assessments.start(location, current_user.email))
     except assessments.AssessmentError as error:
-        db.session.rollback()
         return _overview(problems=[str(error)]), 409
-    db.session.commit()
     return redirect(url_for("admin.edit_assessment", assessment_id=assessment.id))
 
 
@@ -94,12 +91,12 @@ def edit_assessment(assessment_id: int):
         problems = []
         if form.validate_on_submit():
             try:
-                assessments.update(found, form.values(country), current_user.email)
+                writes.committed(
+                    lambda: assessments.update(found, form.values(country), current_user.email)
+                )
             except assessments.AssessmentError as error:
-                db.session.rollback()
                 problems.append(str(error))
             else:
-                db.session.commit()
                 flash(_("Version %(version)d is saved.", version=found.version))
                 if request.form.get("then") == "submit":
                     return _submit(found)
@@ -131,12 +128,12 @@ def send_back_assessment(assessment_id: int):
     if not form.validate_on_submit():
         return _report(found, send_back_form=form), 400
     try:
-        assessments.send_back(found, current_user.email, form.comment.data)
+        writes.committed(
+            lambda: assessments.send_back(found, current_user.email, form.comment.data)
+        )
     except assessments.AssessmentError as error:
-        db.session.rollback()
         form.comment.errors = [*form.comment.errors, str(error)]
         return _report(found, send_back_form=form), 409
-    db.session.commit()
     flash(_("Version %(version)d is back with its author.", version=found.version))
     return redirect(url_for("admin.assessment", assessment_id=found.id))
 
@@ -148,12 +145,10 @@ def approve_assessment(assessment_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.assessment", assessment_id=found.id))
     try:
-        assessments.approve(found, current_user.email)
+        writes.committed(lambda: assessments.approve(found, current_user.email))
     except assessments.AssessmentError as error:
-        db.session.rollback()
         return _report(_assessment(assessment_id), problems=[str(error)],
                        send_back_form=SendBackForm()), 409  # fmt: skip
-    db.session.commit()
     flash(_("Version %(version)d is approved; the transfer relies on it now.",
             version=found.version))  # fmt: skip
     return redirect(url_for("admin.assessment", assessment_id=found.id))
@@ -167,12 +162,10 @@ def discard_assessment(assessment_id: int):
         return redirect(url_for("admin.assessment", assessment_id=found.id))
     version = found.version
     try:
-        assessments.discard(found, current_user.email)
+        writes.committed(lambda: assessments.discard(found, current_user.email))
     except assessments.AssessmentError as error:
-        db.session.rollback()
         return _report(_assessment(assessment_id), problems=[str(error)],
                        send_back_form=SendBackForm()), 409  # fmt: skip
-    db.session.commit()
     flash(_("Version %(version)d is discarded.", version=version))
     return redirect(url_for("admin.assessments_overview"))
 
@@ -184,28 +177,23 @@ def revise_assessment(assessment_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.assessment", assessment_id=found.id))
     try:
-        revision = assessments.start(found.location, current_user.email)
+        revision = writes.committed(lambda: assessments.start(found.location, current_user.email))
     except assessments.AssessmentError as error:
-        db.session.rollback()
         return _report(_assessment(assessment_id), problems=[str(error)],
                        send_back_form=SendBackForm()), 409  # fmt: skip
-    db.session.commit()
     return redirect(url_for("admin.edit_assessment", assessment_id=revision.id))
 
 
 def _submit(found: TransferAssessment):
     try:
-        assessments.submit(found, current_user.email)
+        writes.committed(lambda: assessments.submit(found, current_user.email))
     except assessments.AssessmentIncomplete as error:
-        db.session.rollback()
         found = _assessment(found.id)
         return _edit_page(found, assessment_form(found.location.country_code, found),
                           missing=error.missing), 409  # fmt: skip
     except assessments.AssessmentError as error:
-        db.session.rollback()
         return _report(_assessment(found.id), problems=[str(error)],
                        send_back_form=SendBackForm()), 409  # fmt: skip
-    db.session.commit()
     flash(_("Version %(version)d is sent for review.", version=found.version))
     return redirect(url_for("admin.assessment", assessment_id=found.id))
 

@@ -114,8 +114,8 @@ class EditorialForm(FlaskForm):
     legal_name = StringField(
         _l("Legal name"), validators=[DataRequired(), Length(max=200), SingleLine()]
     )
-    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500)])
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
+    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500), SingleLine()])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=500), SingleLine()])
     reason = TextAreaField(
         _l("Why this changes nothing of substance (published)"),
         validators=[DataRequired(), Length(max=2000)],

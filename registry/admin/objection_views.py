@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from registry import labels, objections, outbox
+from registry import labels, objections, outbox, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import TriageForm
 from registry.extensions import db
@@ -39,19 +39,15 @@ def triage_objection(objection_id: int):
     form = TriageForm()
     if not form.validate_on_submit():
         return _objection_page(found, form, status=400)
+    state = ObjectionState(form.state.data)
+    outcome = ObjectionOutcome(form.outcome.data) if form.outcome.data else None
     try:
-        objections.triage(
-            found,
-            current_user.email,
-            ObjectionState(form.state.data),
-            ObjectionOutcome(form.outcome.data) if form.outcome.data else None,
-            form.note.data,
+        writes.committed(
+            lambda: objections.triage(found, current_user.email, state, outcome, form.note.data)
         )
     except objections.ObjectionError as error:
-        db.session.rollback()
         form.state.errors.append(str(error))
         return _objection_page(db.get_or_404(Objection, objection_id), form, status=400)
-    db.session.commit()
     flash(_("The objection is now: %(state)s.", state=labels.OBJECTION_STATES[found.state]))
     return redirect(url_for("admin.objection", objection_id=found.id))
 

@@ -30,7 +30,7 @@ class ImporterForm(FlaskForm):
     )
     dpf_listed_name = StringField(
         _l("Name as listed"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), Length(max=200), SingleLine()],
         description=_l("The organisation's name exactly as the DPF List shows it."),
     )
     dpf_scope = SelectField(
@@ -72,9 +72,9 @@ class DraftSubprocessorForm(ImporterForm):
     legal_name = StringField(
         _l("Legal name"), validators=[DataRequired(), Length(max=200), SingleLine()]
     )
-    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500)])
+    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500), SingleLine()])
     country = SelectField(_l("Country of establishment"))
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=500), SingleLine()])
     recipient_category = SelectField(_l("Recipient category"))
     purposes = SelectMultipleField(_l("Purposes"), validators=[DataRequired()])
     services = SelectMultipleField(_l("Services"), validators=[DataRequired()])
@@ -98,12 +98,13 @@ class GroundFactsForm(FlaskForm):
     )
     scc_signed_on = DateField(_l("SCCs signed on"), validators=[Optional()])
     bcr_group = StringField(
-        _l("BCRs: the group whose rules they are"), validators=[Optional(), Length(max=200)]
+        _l("BCRs: the group whose rules they are"),
+        validators=[Optional(), Length(max=200), SingleLine()],
     )
     bcr_kind = SelectField(_l("BCRs: for controllers or for processors"), default="")
     bcr_lead_authority = StringField(
         _l("BCRs: the lead supervisory authority that approved them"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), Length(max=200), SingleLine()],
     )
     bcr_approved_on = DateField(_l("BCRs approved on"), validators=[Optional()])
     bcr_importer_bound = SelectField(
@@ -150,7 +151,7 @@ class LocationForm(GroundFactsForm):
 
     country = SelectField(_l("Country"))
     role = SelectField(_l("What happens there"))
-    city = StringField(_l("City"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=200), SingleLine()])
     transfer_tool = SelectField(_l("Transfer ground (outside the EEA)"))
     adequacy_decision = SelectField(_l("Adequacy decision relied on"))
     scc_module = SelectField(_l("SCC module"))

@@ -16,7 +16,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from registry.database import UTCDateTime, enum_by_value, int_pk
+from registry.database import NEVER_REUSED_IDS, UTCDateTime, enum_by_value, int_pk
 from registry.extensions import db
 from registry.models.register import ProcessingLocation
 from transfers.risk import LONGEST_PERIOD, Conclusion
@@ -63,6 +63,7 @@ class TransferAssessment(db.Model):
         sa.Index("uq_transfer_assessment_approved_version", "location_id", unique=True,
                  sqlite_where=sa.text("state = 'approved'"),
                  postgresql_where=sa.text("state = 'approved'")),
+        NEVER_REUSED_IDS,  # in the admin area's links and the audit trail
     )  # fmt: skip
 
     id: Mapped[int_pk]

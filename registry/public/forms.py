@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 
 from registry.accounts import LONGEST_EMAIL
-from registry.form_validators import Length
+from registry.form_validators import Length, SingleLine
 from registry.objections import ObjectionValues
 from registry.public.parameters import BadParameter, read_country
 from registry.public.records import RegisterFilter
@@ -105,12 +105,16 @@ class ObjectionForm(FlaskForm):
     """A customer's objection to an announced change."""
 
     organisation = StringField(
-        _l("Organisation (the customer)"), validators=[DataRequired(), Length(max=200)]
+        _l("Organisation (the customer)"),
+        validators=[DataRequired(), Length(max=200), SingleLine()],
     )
     customer_reference = StringField(
-        _l("Customer or contract reference"), validators=[DataRequired(), Length(max=100)]
+        _l("Customer or contract reference"),
+        validators=[DataRequired(), Length(max=100), SingleLine()],
     )
-    contact_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    contact_name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=200), SingleLine()]
+    )
     contact_email = EmailField(
         _l("Your email address"),
         validators=[DataRequired(), Length(max=LONGEST_EMAIL)],

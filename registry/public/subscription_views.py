@@ -48,8 +48,7 @@ def confirm_subscription(token: str):
     subscriber = _subscriber_from(tokens.Purpose.CONFIRM_SUBSCRIPTION, token)
     form = ButtonForm()
     if form.validate_on_submit() and subscriber.state is SubscriptionState.PENDING:
-        subscriptions.confirm(subscriber)
-        db.session.commit()
+        writes.committed(lambda: subscriptions.confirm(subscriber))
     return render_template("public/subscription_confirm.html", subscriber=subscriber, form=form)
 
 
@@ -58,8 +57,7 @@ def confirm_subscription(token: str):
 def unsubscribe(token: str):
     subscriber = _subscriber_from(tokens.Purpose.UNSUBSCRIBE, token)
     if request.method == "POST":
-        subscriptions.unsubscribe(subscriber)
-        db.session.commit()
+        writes.committed(lambda: subscriptions.unsubscribe(subscriber))
     return render_template("public/unsubscribe.html", subscriber=subscriber)
 
 

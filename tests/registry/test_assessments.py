@@ -563,6 +563,15 @@ def test_a_draft_started_by_mistake_is_discarded_and_the_location_can_go(app, ed
     assert event.before["version"] == 1
 
 
+def test_a_discarded_draft_s_link_shows_nothing_once_another_draft_is_started(
+    app, editor, location_id
+):
+    discarded = started(app, editor, location_id)
+    assert act(editor, discarded, "discard").status_code == 302
+    assert started(app, editor, location_id) != discarded
+    assert editor.get(f"/admin/assessments/{discarded}").status_code == 404
+
+
 def test_an_approved_version_cannot_be_discarded(app, editor, approved):
     assert act(editor, approved, "discard").status_code == 409
     assert stored(app, approved).state.value == "approved"

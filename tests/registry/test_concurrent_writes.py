@@ -183,3 +183,19 @@ def test_four_objections_at_once_are_four_objections_on_an_unbroken_trail(
     assert _count(app, sa.select(Objection)) == AT_ONCE
     with app.app_context():
         assert audit.verify().intact
+
+
+def test_a_get_that_writes_is_not_refused_by_a_write_made_since_it_began_reading(app, client):
+    """On SQLite a GET begins deferred; its write takes the lock through `writes.committed`."""
+    from registry import writes
+
+    @app.get("/_visit_for_test")
+    def visit():
+        db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))  # the page reads
+        with db.engine.begin() as another_request:  # and another request writes meanwhile
+            another_request.execute(sa.insert(Service).values(code="pbx", name="Cloud PBX"))
+        writes.committed(lambda: audit.record("visitor", "register.visited", "register"))
+        return "recorded"
+
+    assert client.get("/_visit_for_test").status_code == 200
+    assert _count(app, sa.select(AuditEvent).where(AuditEvent.action == "register.visited")) == 1

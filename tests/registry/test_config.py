@@ -10,7 +10,7 @@ from registry.extensions import db
 VARIABLES = ("SECRET_KEY", "AUDIT_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
              "NOTICE_WINDOW_DAYS", "NOTICE_WINDOW_MIN_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS",
              "PUBLIC_URL", "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT",
-             "MAIL_SMTP_SECURITY", "PUBLISH_VERDICTS")  # fmt: skip
+             "MAIL_SMTP_SECURITY", "PUBLISH_VERDICTS", "OUTBOX_LEASE_SECONDS")  # fmt: skip
 
 
 @pytest.fixture
@@ -112,6 +112,15 @@ def test_settings_are_read_from_the_environment(environment, start_app):
     assert (config["ORG_TIMEZONE"], config["NOTICE_WINDOW_DAYS"]) == ("Europe/Brussels", 45)
 
 
+def test_a_worker_s_batch_is_leased_for_a_minute_by_default(environment, start_app):
+    assert start_app().config["OUTBOX_LEASE_SECONDS"] == 60
+
+
+def test_the_outbox_lease_is_read_from_the_environment(environment, start_app):
+    environment.setenv("OUTBOX_LEASE_SECONDS", "120")
+    assert start_app().config["OUTBOX_LEASE_SECONDS"] == 120
+
+
 def test_verdicts_are_not_published_by_default(environment, start_app):
     assert start_app().config["PUBLISH_VERDICTS"] is False
 
@@ -150,6 +159,8 @@ def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
         ("MAIL_FROM", "noreply", "MAIL_FROM: 'noreply' is not an email address"),
         ("MAIL_SMTP_PORT", "70000", "MAIL_SMTP_PORT: '70000' is not a port number"),
         ("MAIL_SMTP_SECURITY", "ssl", "MAIL_SMTP_SECURITY: 'ssl' is not one of starttls, tls"),
+        ("OUTBOX_LEASE_SECONDS", "a minute", "OUTBOX_LEASE_SECONDS: 'a minute' is not a whole"),
+        ("OUTBOX_LEASE_SECONDS", "10", "OUTBOX_LEASE_SECONDS: '10' is below 30 seconds"),
     ],
 )
 def test_a_bad_setting_stops_the_app_naming_the_variable(

@@ -236,7 +236,7 @@ def _stored_places(app) -> tuple[list, int]:
         return sorted(places), db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
 
 
-def _add_pune(client, address):
+def _add_pune(client, address, **overrides):
     form = {
         "csrf_token": csrf_token(client, address),
         "country": "IN",
@@ -246,6 +246,7 @@ def _add_pune(client, address):
         "adequacy_decision": "",
         "scc_module": "3",
         "measures": ["C-TRANSPARENCY"],
+        **overrides,
     }
     return client.post(f"{address}/locations", data=form)
 

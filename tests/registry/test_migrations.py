@@ -47,3 +47,23 @@ def test_the_never_reused_ids_migration_keeps_every_row_that_refers_to_the_rebui
     downgrade(revision="73891fad5ce3")
     upgrade()
     assert rows() == [1, 1]
+
+
+def test_the_never_reused_assessment_ids_migration_keeps_the_assessments(
+    app_context, make_subprocessor
+):
+    from flask_migrate import downgrade, upgrade
+
+    from registry import assessments
+    from registry.models import ProcessingLocation, TransferAssessment
+    from transfers.grounds import TransferTool
+
+    india = {"country_code": "IN", "role": "follow_the_sun", "transfer_tool": TransferTool.SCC,
+             "scc_module": 3}  # fmt: skip
+    make_subprocessor(name="Ganges Helpdesk", locations=[india])
+    location = db.session.scalars(sa.select(ProcessingLocation)).one()
+    assessment_id = assessments.start(location, "editor@example.com").id
+    db.session.commit()
+    downgrade(revision="f181ba5a87d9")
+    upgrade()
+    assert db.session.scalars(sa.select(TransferAssessment.id)).all() == [assessment_id]

@@ -1,15 +1,18 @@
 """Names reach email Subjects and feed titles, where a line break cannot go: the forms refuse
-one, and a name stored with one before still makes every email of its notice."""
+one, and a name stored with one before still makes every email of its notice. The other one-line
+fields (an objector's organisation, a city …) refuse control characters too."""
 
 import pytest
+import sqlalchemy as sa
 
 from registry import changes
 from registry.extensions import db
-from registry.models import ChangeKind, Subprocessor
+from registry.models import ChangeKind, Objection, ProcessingLocation, Subprocessor
 from registry.models.accounts import Role
 from tests.mailbox import delivered, text_of
 from tests.registry.test_admin import csrf_token, log_in
-from tests.registry.test_drafts import _draft, editor  # noqa: F401  (a fixture)
+from tests.registry.test_drafts import _add_pune, _draft, editor  # noqa: F401  (a fixture)
+from tests.registry.test_objections import notice_id, object_to  # noqa: F401  (a fixture)
 from tests.registry.test_subscriptions import send_mail, subscribed
 
 BROKEN_NAME = "Nimbus\r\nBcc: everyone@attacker.example\r\nCloud"
@@ -80,3 +83,25 @@ def test_an_editorial_correction_to_a_name_with_a_line_break_is_refused(
     assert ONE_LINE_MESSAGE in response.text
     with app.app_context():
         assert db.session.get(Subprocessor, engaged.id).name == "Nimbus Cloud"
+
+
+def test_an_objection_whose_organisation_holds_a_line_break_is_refused_and_not_stored(
+    app,
+    client,
+    notice_id,  # noqa: F811
+):
+    response = object_to(client, notice_id, organisation="Acme\r\nTelecom SA")
+    assert response.status_code == 400
+    assert ONE_LINE_MESSAGE in response.text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Objection.id))) == 0
+
+
+def test_a_location_whose_city_holds_a_tab_is_refused_and_not_stored(app, editor):  # noqa: F811
+    client, terms = editor
+    address = _draft(client, terms).headers["Location"]
+    response = _add_pune(client, address, city="Pune\tMaharashtra")
+    assert response.status_code == 400
+    assert ONE_LINE_MESSAGE in response.text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ProcessingLocation.id))) == 0

@@ -226,6 +226,68 @@ def test_a_message_whose_lease_ran_out_is_claimed_again(app, smtp, queued, runne
     assert (leased_meanwhile, len(smtp.sink.messages)) == (0, SUBSCRIBERS)
 
 
+class WorkerDied(BaseException):
+    """The worker's process ending mid-batch: nothing after the message in flight runs."""
+
+
+def die_mid_batch(app, runner) -> None:
+    """A round whose worker claims the batch, sends its first message and dies."""
+    from registry import mail
+
+    def dying_transport():
+        transport = real_transport()
+        deliver, sent = transport.send, []
+
+        def send(envelope):
+            if sent:
+                raise WorkerDied()
+            deliver(envelope)
+            sent.append(envelope)
+
+        transport.send = send
+        return transport
+
+    real_transport = mail.transport_from_config
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(mail, "transport_from_config", dying_transport)
+        with pytest.raises(WorkerDied):
+            runner.invoke(args=["worker", "--once"], catch_exceptions=False)
+
+
+def test_a_batch_left_by_a_worker_that_died_waits_while_its_lease_runs(
+    app, smtp, queued, runner, clock
+):
+    smtp.start()
+    die_mid_batch(app, runner)
+    clock.move(seconds=59)
+    work(runner)
+    assert len(smtp.sink.messages) == 1
+
+
+def test_a_batch_left_by_a_worker_that_died_is_sent_by_another_a_minute_later_once(
+    app, smtp, queued, runner, clock
+):
+    smtp.start()
+    die_mid_batch(app, runner)
+    clock.move(seconds=60)
+    work(runner)
+    assert smtp.sink.recipients() == sorted(queued)
+
+
+def test_the_lease_of_a_dead_worker_s_batch_is_outbox_lease_seconds(
+    app, smtp, queued, runner, clock
+):
+    app.config["OUTBOX_LEASE_SECONDS"] = 120
+    smtp.start()
+    die_mid_batch(app, runner)
+    clock.move(seconds=60)
+    work(runner)
+    waited_a_minute = len(smtp.sink.messages)
+    clock.move(seconds=60)
+    work(runner)
+    assert (waited_a_minute, len(smtp.sink.messages)) == (1, SUBSCRIBERS)
+
+
 def test_one_connection_carries_the_whole_batch(app, smtp, queued, runner, monkeypatch):
     import smtplib
 
