@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry import audit, clock
+from registry.domain import DomainError
 from registry.extensions import db
 from registry.models.accounts import ApiToken, Role, User
 
@@ -20,7 +21,7 @@ LONGEST_EMAIL = 254
 _UNKNOWN_USER_HASH = generate_password_hash("no such user", method="scrypt")
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A user cannot be created or changed as asked; the message says why."""
 
 

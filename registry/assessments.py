@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from registry import audit, clock, instants
+from registry.domain import DomainError
 from registry.extensions import db
 from registry.models import (
     AssessmentState,
@@ -45,7 +46,7 @@ from transfers.verdicts import AssessmentOnRecord, TransferFacts, assessment_nee
 ASSESSED_TOOLS = (TransferTool.SCC, TransferTool.BCR)
 
 
-class AssessmentError(ValueError):
+class AssessmentError(DomainError):
     """The step asked for cannot be taken; the message says why."""
 
 

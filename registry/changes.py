@@ -6,7 +6,6 @@ own discretion: only as far as a contract term allows (NOTICE_WINDOW_MIN_DAYS), 
 shortened says so. The change takes effect only once the window has closed.
 """
 
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -14,61 +13,29 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from registry import assessments, audit, clock, outbox
-from registry.drafts import DraftError, LocationValues, build_location, identity_taken
+from registry.drafts import LocationValues, identity_taken
 from registry.extensions import db
 from registry.i18n import current_language
 from registry.models import (
     ChangeKind,
     ChangeNotice,
-    DataCategory,
     MessageKind,
     NoticeState,
-    Purpose,
     Subprocessor,
     SubprocessorStatus,
+)
+from registry.notices.kinds import (
+    KINDS,
+    ChangeError,
+    NewTerms,
+    Proposal,
+    kind_of,
+    open_notice,
+    stored_proposal,
 )
 from registry.public.transfer_records import judged_record
 from registry.transfer_facts import location_facts
 from transfers.reasons import Verdict
-
-# What an announcement of each kind needs of the subprocessor, and what it leaves it as:
-# (status before, status while announced, status once effective, status if withdrawn)
-LIFECYCLE = {
-    ChangeKind.ADDITION: (
-        SubprocessorStatus.PROPOSED,
-        SubprocessorStatus.ANNOUNCED,
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.PROPOSED,
-    ),
-    ChangeKind.REMOVAL: (
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.RETIRED,
-        SubprocessorStatus.ACTIVE,
-    ),
-    # A new location for an engaged subprocessor: it stays active; the location is added.
-    ChangeKind.NEW_LOCATION: (
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.ACTIVE,
-    ),
-    # New purposes or data categories for an engaged subprocessor: it stays active.
-    ChangeKind.NEW_PURPOSE: (
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.ACTIVE,
-    ),
-    # The newcomer goes as an addition does; the one it replaces is retired when it takes effect.
-    ChangeKind.REPLACEMENT: (
-        SubprocessorStatus.PROPOSED,
-        SubprocessorStatus.ANNOUNCED,
-        SubprocessorStatus.ACTIVE,
-        SubprocessorStatus.PROPOSED,
-    ),
-}
-
 
 # The fields an editorial change may correct: wording that identifies the same company at the
 # same place. Anything that changes what is processed, where or by whom needs a notice.
@@ -76,24 +43,10 @@ EDITORIAL_FIELDS = ("name", "address", "website")
 # Who the subprocessor is: another legal name is another legal entity contracting with us, so
 # a replacement with a notice (GDPR Art. 28(2); seed contract clause 3.9), never a correction.
 IDENTITY_FIELDS = ("legal_name",)
-# The vocabularies a new-purpose notice extends, by the key used in `proposed_terms`.
-EXTENDABLE_TERMS = {"purposes": Purpose, "data_categories": DataCategory}
-
-
-class ChangeError(ValueError):
-    """A notice cannot be announced, withdrawn or applied as asked; the message says why."""
 
 
 class NoticeWindowError(ChangeError):
     """The window asked for is shorter than the customers' contracts allow."""
-
-
-@dataclass(frozen=True)
-class NewTerms:
-    """Purposes and data categories, by code, that an engaged subprocessor is to take on."""
-
-    purposes: list[str] = field(default_factory=list)
-    data_categories: list[str] = field(default_factory=list)
 
 
 def announce(
@@ -115,39 +68,24 @@ def announce(
     checked now and added when the change takes effect; new purposes or data categories
     likewise.
     """
-    if kind is ChangeKind.EDITORIAL:
-        raise ChangeError(_("An editorial change is published at once, not announced."))
-    if (kind is ChangeKind.NEW_PURPOSE) != (new_terms is not None):
-        raise ChangeError(_("A notice of new purposes or data categories names them."))
-    if new_terms is not None:
-        _check_new_terms(subprocessor, new_terms)
-    if (kind is ChangeKind.NEW_LOCATION) != (new_location is not None):
-        raise ChangeError(_("A new location notice gives the location."))
-    if new_location is not None:
-        try:
-            build_location(new_location)
-        except DraftError as error:
-            raise ChangeError(str(error)) from None
-    if (kind is ChangeKind.REPLACEMENT) != (replaces is not None):
-        raise ChangeError(_("A replacement names the active subprocessor it replaces."))
-    if replaces is not None and (
-        replaces.status is not SubprocessorStatus.ACTIVE or _open_notice(replaces) is not None
-    ):
-        raise ChangeError(
-            _("%(name)s is not an active subprocessor free of other announced changes.",
-              name=replaces.name)
-        )  # fmt: skip
-    required, announced_status, _effective, _withdrawn = LIFECYCLE[kind]
+    notice_kind = KINDS[kind]
+    proposal = Proposal(replaces=replaces, new_location=new_location, new_terms=new_terms)
+    notice_kind.check(subprocessor, proposal)
     # Lock the rows first: two admins announcing at once must not open two notices.
     _lock(subprocessor, replaces)
-    if subprocessor.status is not required:
+    if subprocessor.status is not notice_kind.needs:
         raise ChangeError(
-            _("%(name)s cannot be announced for this change while it is %(status)s.",
-              name=subprocessor.name, status=subprocessor.status.value)
-        )  # fmt: skip
-    if _open_notice(subprocessor) is not None:
+            _(
+                "%(name)s cannot be announced for this change while it is %(status)s.",
+                name=subprocessor.name,
+                status=subprocessor.status.value,
+            )
+        )
+    if open_notice(subprocessor) is not None:
         raise ChangeError(_("%(name)s already has a change announced.", name=subprocessor.name))
-    _refuse_transfers_without_ground(kind, subprocessor, new_location)
+    _refuse_transfers_without_ground(
+        subprocessor, notice_kind.incoming_locations(subprocessor, proposal)
+    )
     window = _window(window_days)
     # To the second: the deadline shown in any time zone is then the deadline, exactly.
     announced_at = clock.now().replace(microsecond=0)
@@ -158,10 +96,8 @@ def announce(
         kind=kind,
         state=NoticeState.ANNOUNCED,
         subprocessor=subprocessor,
-        replaced_subprocessor=replaces,
-        proposed_location=asdict(new_location) if new_location else None,
-        proposed_terms=asdict(new_terms) if new_terms else None,
-        changes=_changes(kind, subprocessor, replaces, new_location, new_terms),
+        **stored_proposal(proposal),
+        changes=notice_kind.changes(subprocessor, proposal),
         announced_at=announced_at,
         announced_by=actor,
         window_days=window,
@@ -171,7 +107,7 @@ def announce(
         announcement_hash="",
     )
     db.session.add(notice)
-    subprocessor.status = announced_status
+    subprocessor.status = notice_kind.while_announced
     db.session.flush()
     event = audit.record(actor, "notice.announced", "change_notice", notice.id,
                          after=notice_snapshot(notice))  # fmt: skip
@@ -196,7 +132,7 @@ def withdraw(notice: ChangeNotice, actor: str, reason: str) -> None:
     notice.state = NoticeState.WITHDRAWN
     notice.withdrawn_at = clock.now()
     notice.withdrawal_reason = reason.strip()
-    notice.subprocessor.status = LIFECYCLE[notice.kind][3]
+    notice.subprocessor.status = kind_of(notice).after_withdrawal
     audit.record(actor, "notice.withdrawn", "change_notice", notice.id, before=before,
                  after=notice_snapshot(notice))  # fmt: skip
     outbox.fan_out(notice, MessageKind.NOTICE_WITHDRAWN)
@@ -216,15 +152,7 @@ def apply_due(actor: str = "notice worker") -> int:
         before = notice_snapshot(notice)
         notice.state = NoticeState.EFFECTIVE
         notice.effective_at = now
-        notice.subprocessor.status = LIFECYCLE[notice.kind][2]
-        if notice.replaced_subprocessor is not None:
-            notice.replaced_subprocessor.status = SubprocessorStatus.RETIRED
-        if notice.proposed_location is not None:
-            values = LocationValues(**notice.proposed_location)
-            notice.subprocessor.locations.append(build_location(values))
-        for key, codes in (notice.proposed_terms or {}).items():
-            terms = getattr(notice.subprocessor, key)
-            terms.extend(_terms(EXTENDABLE_TERMS[key], codes))
+        kind_of(notice).take_effect(notice)
         audit.record(actor, "notice.effective", "change_notice", notice.id, before=before,
                      after=notice_snapshot(notice))  # fmt: skip
     return len(due)
@@ -310,17 +238,11 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
     }
 
 
-def _refuse_transfers_without_ground(
-    kind: ChangeKind, subprocessor: Subprocessor, new_location: LocationValues | None
-) -> None:
+def _refuse_transfers_without_ground(subprocessor: Subprocessor, locations: list) -> None:
     """A change must not bring in a transfer that has no ground under Chapter V (Art. 44 GDPR):
-    the locations of a new or replacing subprocessor, or the new location, are judged today,
-    with any assessment approved for them. Raises ChangeError with the reasons."""
-    if kind is ChangeKind.NEW_LOCATION:
-        locations = [build_location(new_location)]
-    elif kind in (ChangeKind.ADDITION, ChangeKind.REPLACEMENT):
-        locations = list(subprocessor.locations)
-    else:
+    the locations it brings in are judged today, with any assessment approved for them. Raises
+    ChangeError with the reasons."""
+    if not locations:
         return
     day = clock.today()
     assessed = assessments.on_record(day, sa.select(sa.literal(subprocessor.id)))
@@ -371,40 +293,6 @@ def _lock(*subprocessors: Subprocessor | None) -> None:
             db.session.refresh(subprocessor, with_for_update=True)
 
 
-def _open_notice(subprocessor: Subprocessor) -> ChangeNotice | None:
-    return db.session.scalar(
-        sa.select(ChangeNotice).where(
-            sa.or_(
-                ChangeNotice.subprocessor_id == subprocessor.id,
-                ChangeNotice.replaced_subprocessor_id == subprocessor.id,
-            ),
-            ChangeNotice.state == NoticeState.ANNOUNCED,
-        )
-    )
-
-
-def _check_new_terms(subprocessor: Subprocessor, new_terms: NewTerms) -> None:
-    if not (new_terms.purposes or new_terms.data_categories):
-        raise ChangeError(_("Choose at least one new purpose or data category."))
-    for key, model in EXTENDABLE_TERMS.items():
-        codes = getattr(new_terms, key)
-        held = {term.code for term in getattr(subprocessor, key)}
-        if set(codes) & held:
-            raise ChangeError(
-                _("%(name)s already has: %(codes)s.", name=subprocessor.name,
-                  codes=", ".join(sorted(set(codes) & held)))
-            )  # fmt: skip
-        _terms(model, codes)
-
-
-def _terms(model, codes: list[str]) -> list:
-    found = db.session.scalars(sa.select(model).where(model.code.in_(codes))).all()
-    missing = set(codes) - {term.code for term in found}
-    if missing:
-        raise ChangeError(_("Unknown terms: %(codes)s.", codes=", ".join(sorted(missing))))
-    return sorted(found, key=lambda term: codes.index(term.code))
-
-
 def _check_identity(subprocessor: Subprocessor, corrections: dict[str, str | None]) -> None:
     for name in IDENTITY_FIELDS:
         if name in corrections and _wording(corrections[name]) != getattr(subprocessor, name):
@@ -433,67 +321,6 @@ def _check_wording(subprocessor: Subprocessor, corrected: dict[str, str | None])
     website = corrected.get("website")
     if website and not website.lower().startswith(("https://", "http://")):
         raise ChangeError(_("The website must be an https:// or http:// address."))
-
-
-def _changes(
-    kind: ChangeKind,
-    subprocessor: Subprocessor,
-    replaces: Subprocessor | None,
-    new_location: LocationValues | None,
-    new_terms: NewTerms | None = None,
-) -> list[dict]:
-    """The fields that change, before and after: for an addition they all appear, for a removal
-    they all disappear, for a replacement the old entry's give way to the new one's, for a new
-    location the list of locations grows by one, for new purposes or data categories those
-    lists grow."""
-    if kind is ChangeKind.NEW_PURPOSE:
-        fields = _fields(subprocessor)
-        return [
-            {"field": key, "before": fields[key],
-             "after": fields[key] + [term.name for term in _terms(model, getattr(new_terms, key))]}
-            for key, model in EXTENDABLE_TERMS.items()
-            if getattr(new_terms, key)
-        ]  # fmt: skip
-    if kind is ChangeKind.NEW_LOCATION:
-        locations = _fields(subprocessor)["locations"]
-        added = {
-            "country": new_location.country.upper(),
-            "role": new_location.role,
-            "city": new_location.city or None,
-            "transfer_tool": new_location.transfer_tool,
-        }
-        return [{"field": "locations", "before": locations, "after": [*locations, added]}]
-    if kind is ChangeKind.REPLACEMENT:
-        old, new = _fields(replaces), _fields(subprocessor)
-        return [{"field": name, "before": old[name], "after": new[name]} for name in new]
-    fields = _fields(subprocessor)
-    if kind is ChangeKind.ADDITION:
-        return [{"field": name, "before": None, "after": value} for name, value in fields.items()]
-    return [{"field": name, "before": value, "after": None} for name, value in fields.items()]
-
-
-def _fields(subprocessor: Subprocessor) -> dict:
-    return {
-        "name": subprocessor.name,
-        "legal_name": subprocessor.legal_name,
-        "address": subprocessor.address,
-        "country": subprocessor.country_code,
-        "recipient_category": subprocessor.recipient_category.name,
-        "purposes": [term.name for term in subprocessor.purposes],
-        "services": [term.name for term in subprocessor.services],
-        "data_categories": [term.name for term in subprocessor.data_categories],
-        "data_subject_categories": [term.name for term in subprocessor.data_subject_categories],
-        "locations": [
-            {
-                "country": location.country_code,
-                "role": location.role.value,
-                "city": location.city,
-                "transfer_tool": location.transfer_tool.value if location.transfer_tool else None,
-            }
-            for location in subprocessor.locations
-        ],  # fmt: skip
-        "engaged_by": [entity.name for entity in subprocessor.entities],
-    }
 
 
 def _utc(instant: datetime | None) -> str | None:

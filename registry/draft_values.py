@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from registry.domain import DomainError
 from registry.models import LocationMeasure, LocationRole, ProcessingLocation
 from transfers import adequacy
 from transfers.countries import InvalidCountryCode, country_code
@@ -17,7 +18,7 @@ from transfers.grounds import BcrKind, Derogation, SccDecision, SccModule, Trans
 from transfers.measures import catalogue
 
 
-class DraftError(ValueError):
+class DraftError(DomainError):
     """A draft cannot be saved as given; the message says why and `field`, if known, names the
     form field it is about."""
 

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 
 from registry import audit, clock, instants, labels, outbox
 from registry.accounts import AccountError, normalised_email
+from registry.domain import DomainError
 from registry.extensions import db
 from registry.models import (
-    ChangeKind,
     ChangeNotice,
     MessageKind,
     NoticeState,
@@ -28,6 +28,7 @@ from registry.models import (
     ObjectionOutcome,
     ObjectionState,
 )
+from registry.notices.kinds import kind_of
 
 MAX_CONFIRMATION_EMAILS = 3
 RESEND_AFTER = timedelta(minutes=10)
@@ -40,7 +41,7 @@ NEXT_STATES = {
 }
 
 
-class ObjectionError(ValueError):
+class ObjectionError(DomainError):
     """The objection cannot be taken or moved as asked; the message says why."""
 
 
@@ -177,7 +178,7 @@ def ensure_open(notice: ChangeNotice) -> None:
     """Raise WindowClosed unless `notice` takes objections now, with the reason and deadline."""
     if notice.state is NoticeState.WITHDRAWN:
         raise WindowClosed(_("This change was withdrawn; there is nothing to object to."))
-    if notice.kind is ChangeKind.EDITORIAL:
+    if not kind_of(notice).takes_objections:
         raise WindowClosed(_("This was an editorial correction, published without a notice "
                              "window: it changes nothing to object to."))  # fmt: skip
     if notice.state is NoticeState.EFFECTIVE:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from registry import clock, outbox
 from registry.accounts import AccountError, normalised_email
+from registry.domain import DomainError
 from registry.extensions import db
 from registry.models import MessageKind, Service, Subscriber, SubscriptionState
 
@@ -19,7 +20,7 @@ RESEND_AFTER = timedelta(minutes=10)
 ERASED = "erased@erased.invalid"
 
 
-class SubscriptionError(ValueError):
+class SubscriptionError(DomainError):
     """The address cannot be subscribed as given; the message says why."""
 
 

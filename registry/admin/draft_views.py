@@ -34,6 +34,7 @@ from registry.models import (
     SubprocessorStatus,
 )
 from registry.models.accounts import Role
+from registry.notices.kinds import EXTENDABLE_TERMS
 from transfers import adequacy
 from transfers.countries import by_name, countries_assigned
 from transfers.grounds import SccDecision, SccModule, TransferTool
@@ -233,7 +234,7 @@ def _purpose_form(entry: Subprocessor, formdata=None) -> NewPurposeForm:
     from `formdata` when given."""
     form = NewPurposeForm(prefix="purpose", formdata=formdata)
     language = current_language()
-    for key, model in changes.EXTENDABLE_TERMS.items():
+    for key, model in EXTENDABLE_TERMS.items():
         held = {term.id for term in getattr(entry, key)}
         terms = [t for t in db.session.scalars(sa.select(model)) if t.id not in held]
         terms.sort(key=lambda term: term.label(language))

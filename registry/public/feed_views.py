@@ -23,7 +23,8 @@ from registry import audit
 from registry.extensions import db
 from registry.i18n import current_language
 from registry.links import public_url
-from registry.models import ChangeKind, ChangeNotice
+from registry.models import ChangeNotice
+from registry.notices.kinds import kind_of
 from registry.public import blueprint
 from registry.public.change_views import change_title, notice_record
 from registry.single_line import one_line
@@ -148,7 +149,7 @@ def _events() -> list[FeedEvent]:
     events = []
     for notice in notices:
         record = notice_record(notice)
-        if notice.kind is not ChangeKind.EDITORIAL:  # published and in effect at once
+        if kind_of(notice).takes_objections:  # an editorial one is in effect when published
             events.append(FeedEvent("announced", notice.announced_at, record))
         if notice.withdrawn_at is not None:
             events.append(FeedEvent("withdrawn", notice.withdrawn_at, record))

@@ -1,0 +1,1 @@
+"""Change notices: what each kind of notice asks, records and does (`kinds`)."""
