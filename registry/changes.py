@@ -48,6 +48,8 @@ IDENTITY_FIELDS = ("legal_name",)
 class NoticeWindowError(ChangeError):
     """The window asked for is shorter than the customers' contracts allow."""
 
+    field = "window_days"
+
 
 def announce(
     kind: ChangeKind,

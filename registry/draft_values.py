@@ -22,10 +22,6 @@ class DraftError(DomainError):
     """A draft cannot be saved as given; the message says why and `field`, if known, names the
     form field it is about."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 @dataclass(frozen=True)
 class ImporterValues:

@@ -10,12 +10,14 @@ conflict: 409, with nothing stored and nothing already stored lost.
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Conflict
 
 from registry.database import writing
+from registry.domain import DomainError
 from registry.extensions import db
 
 T = TypeVar("T")
@@ -46,6 +48,28 @@ def committed(work: Callable[[], T]) -> T:
         return _commit(work)
     except IntegrityError as error:
         raise WriteConflict() from error
+
+
+def into_form(work: Callable[[], T], *forms: FlaskForm, field: str) -> T | None:
+    """Commit `work` as `committed` does. A refusal (DomainError) stores nothing and becomes an
+    error on the form field it names, looked up in `forms` in turn, or else on the first form's
+    `field`. Returns what `work` returned, or None if it was refused: the form has the error
+    to show."""
+    try:
+        return committed(work)
+    except DomainError as error:
+        named = [form[error.field] for form in forms if error.field and error.field in form]
+        (named or [forms[0][field]])[0].errors.append(str(error))
+        return None
+
+
+def or_conflict(work: Callable[[], T]) -> T:
+    """Commit `work` as `committed` does. A refusal (DomainError) stores nothing and answers
+    409 with its message."""
+    try:
+        return committed(work)
+    except DomainError as error:
+        abort(409, description=str(error))
 
 
 def refused_as_duplicate(error: IntegrityError) -> WriteConflict:

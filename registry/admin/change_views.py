@@ -40,18 +40,18 @@ def announce(subprocessor_id: int, kind: str):
         if replaces is None:
             form.replaces.errors.append(_("Choose the subprocessor it replaces."))
             return _overview_page(form, WithdrawForm(), status=400)
-    try:
-        notice = writes.committed(
-            lambda: changes.announce(
-                change_kind,
-                subprocessor,
-                current_user.email,
-                window_days=form.window_days.data,
-                replaces=replaces,
-            )
-        )
-    except changes.ChangeError as error:
-        form.window_days.errors.append(str(error))
+    notice = writes.into_form(
+        lambda: changes.announce(
+            change_kind,
+            subprocessor,
+            current_user.email,
+            window_days=form.window_days.data,
+            replaces=replaces,
+        ),
+        form,
+        field="window_days",
+    )
+    if notice is None:
         return _overview_page(form, WithdrawForm(), status=400)
     flash(_("Announced. Objections are open until %(deadline)s.",
             deadline=notice.objection_deadline.strftime("%Y-%m-%d %H:%M UTC")))  # fmt: skip
@@ -65,10 +65,12 @@ def withdraw(notice_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         return _overview_page(AnnounceForm(), form, status=400)
-    try:
-        writes.committed(lambda: changes.withdraw(notice, current_user.email, form.reason.data))
-    except changes.ChangeError as error:
-        form.reason.errors.append(str(error))
+    writes.into_form(
+        lambda: changes.withdraw(notice, current_user.email, form.reason.data),
+        form,
+        field="reason",
+    )
+    if form.errors:
         return _overview_page(AnnounceForm(), form, status=400)
     flash(_("The change is withdrawn; the withdrawal is published."))
     return redirect(url_for("admin.changes_overview"))
@@ -124,10 +126,14 @@ def deliveries(notice_id: int):
 def resend_failed(notice_id: int):
     notice = db.get_or_404(ChangeNotice, notice_id)
     if ConfirmForm().validate_on_submit():
-        queued = outbox.resend_failed(notice.id)
-        audit.record(current_user.email, "notice.emails_resent", "change_notice", notice.id,
-                     after={"queued_again": queued})  # fmt: skip
-        db.session.commit()
+        queued = writes.committed(lambda: _resend_failed(notice))
         flash(ngettext("%(num)d email is queued again.", "%(num)d emails are queued again.",
                        queued))  # fmt: skip
     return redirect(url_for("admin.deliveries", notice_id=notice.id))
+
+
+def _resend_failed(notice: ChangeNotice) -> int:
+    queued = outbox.resend_failed(notice.id)
+    audit.record(current_user.email, "notice.emails_resent", "change_notice", notice.id,
+                 after={"queued_again": queued})  # fmt: skip
+    return queued

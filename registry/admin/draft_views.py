@@ -66,11 +66,10 @@ def create_subprocessor():
     form = _draft_form()
     if form.validate_on_submit():
         values = _draft_values(form)
-        try:
-            subprocessor = writes.committed(lambda: drafts.create_draft(values, current_user.email))
-        except drafts.DraftError as error:
-            form[error.field or "name"].errors.append(str(error))
-        else:
+        subprocessor = writes.into_form(
+            lambda: drafts.create_draft(values, current_user.email), form, field="name"
+        )
+        if subprocessor is not None:
             return redirect(url_for("admin.subprocessor", subprocessor_id=subprocessor.id))
     page = render_template(
         "admin/subprocessor_new.html", form=form, importer_fields=IMPORTER_FIELDS
@@ -90,11 +89,10 @@ def add_location(subprocessor_id: int):
     form = _location_form()
     if form.validate_on_submit():
         values = _location_values(form)
-        try:
-            writes.committed(lambda: drafts.add_location(entry, values, current_user.email))
-        except drafts.DraftError as error:
-            form[error.field or "country"].errors.append(str(error))
-        else:
+        writes.into_form(
+            lambda: drafts.add_location(entry, values, current_user.email), form, field="country"
+        )
+        if not form.errors:
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
     return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400, form=form)
 
@@ -212,13 +210,13 @@ def record_importer_facts(subprocessor_id: int):
     entry = db.get_or_404(Subprocessor, subprocessor_id)
     form = _importer_form(entry, formdata=request.form)
     if form.validate_on_submit():
-        try:
-            drafts.record_importer_facts(entry, _importer_values(form), current_user.email)
-        except drafts.DraftError as error:
-            db.session.rollback()
-            form[error.field or "dpf_certified"].errors.append(str(error))
-        else:
-            db.session.commit()
+        values = _importer_values(form)
+        writes.into_form(
+            lambda: drafts.record_importer_facts(entry, values, current_user.email),
+            form,
+            field="dpf_certified",
+        )
+        if not form.errors:
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
     entry = db.get_or_404(Subprocessor, subprocessor_id)
     return _subprocessor_page(entry, status=400, importer_form=form)
@@ -279,14 +277,13 @@ def record_ground_facts(subprocessor_id: int, location_id: int):
         abort(404)
     form = _ground_facts_form(location, formdata=request.form)
     if form.validate_on_submit():
-        try:
-            values = drafts.LocationValues("", "", **_ground_fact_values(form))
-            drafts.record_ground_facts(entry, location_id, values, current_user.email)
-        except drafts.DraftError as error:
-            db.session.rollback()
-            form[error.field or "scc_decision"].errors.append(str(error))
-        else:
-            db.session.commit()
+        values = drafts.LocationValues("", "", **_ground_fact_values(form))
+        writes.into_form(
+            lambda: drafts.record_ground_facts(entry, location_id, values, current_user.email),
+            form,
+            field="scc_decision",
+        )
+        if not form.errors:
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
     entry = db.get_or_404(Subprocessor, subprocessor_id)
     facts_forms = {loc.id: _ground_facts_form(loc) for loc in entry.locations} | {location_id: form}
@@ -337,18 +334,19 @@ def announce_location(subprocessor_id: int):
     form = _location_form(prefix="new")
     notice_form = AnnounceForm(prefix="notice", meta={"csrf": False})  # the location form's token
     if form.validate_on_submit() and notice_form.validate():
-        try:
-            notice = changes.announce(
-                ChangeKind.NEW_LOCATION, entry, current_user.email,
+        notice = writes.into_form(
+            lambda: changes.announce(
+                ChangeKind.NEW_LOCATION,
+                entry,
+                current_user.email,
                 window_days=notice_form.window_days.data,
                 new_location=_location_values(form),
-            )  # fmt: skip
-        except changes.NoticeWindowError as error:
-            notice_form.window_days.errors.append(str(error))
-        except changes.ChangeError as error:
-            form.country.errors.append(str(error))
-        else:
-            db.session.commit()
+            ),
+            form,
+            notice_form,
+            field="country",
+        )
+        if notice is not None:
             return redirect(url_for("public.change", notice_id=notice.id))
     return _subprocessor_page(entry, status=400, new_location_form=form, notice_form=notice_form)
 
@@ -403,13 +401,11 @@ def edit_draft(subprocessor_id: int):
     entry = db.get_or_404(Subprocessor, subprocessor_id)
     form = _draft_form(prefix="draft")
     if form.validate_on_submit():
-        try:
-            drafts.update_draft(entry, _draft_values(form), current_user.email)
-        except drafts.DraftError as error:
-            db.session.rollback()
-            form[error.field or "name"].errors.append(str(error))
-        else:
-            db.session.commit()
+        values = _draft_values(form)
+        writes.into_form(
+            lambda: drafts.update_draft(entry, values, current_user.email), form, field="name"
+        )
+        if not form.errors:
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
     return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
                               draft_form=form)  # fmt: skip
@@ -425,12 +421,10 @@ def remove_location(subprocessor_id: int, location_id: int):
     if not ConfirmForm().validate_on_submit():
         return _subprocessor_page(entry, status=400)
     try:
-        drafts.remove_location(entry, location_id, current_user.email)
+        writes.committed(lambda: drafts.remove_location(entry, location_id, current_user.email))
     except drafts.DraftError as error:
-        db.session.rollback()
         flash(str(error))
         return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400)
-    db.session.commit()
     return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
 
 
@@ -442,20 +436,18 @@ def announce_purpose(subprocessor_id: int):
     form = _purpose_form(entry, formdata=request.form)
     if form.validate_on_submit():
         new_terms = changes.NewTerms(form.purposes.data, form.data_categories.data)
-        try:
-            notice = changes.announce(
-                ChangeKind.NEW_PURPOSE, entry, current_user.email,
+        notice = writes.into_form(
+            lambda: changes.announce(
+                ChangeKind.NEW_PURPOSE,
+                entry,
+                current_user.email,
                 window_days=form.window_days.data,
                 new_terms=new_terms,
-            )  # fmt: skip
-        except changes.NoticeWindowError as error:
-            db.session.rollback()
-            form.window_days.errors.append(str(error))
-        except changes.ChangeError as error:
-            db.session.rollback()
-            form.purposes.errors.append(str(error))
-        else:
-            db.session.commit()
+            ),
+            form,
+            field="purposes",
+        )
+        if notice is not None:
             return redirect(url_for("public.change", notice_id=notice.id))
     return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
                               purpose_form=form)  # fmt: skip
@@ -470,14 +462,14 @@ def publish_editorial(subprocessor_id: int):
     if form.validate_on_submit():
         fields = (*changes.EDITORIAL_FIELDS, *changes.IDENTITY_FIELDS)
         corrections = {name: form[name].data for name in fields}
-        try:
-            notice = changes.publish_editorial(entry, corrections, form.reason.data,
-                                               current_user.email)  # fmt: skip
-        except changes.ChangeError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error))
-        else:
-            db.session.commit()
+        notice = writes.into_form(
+            lambda: changes.publish_editorial(
+                entry, corrections, form.reason.data, current_user.email
+            ),
+            form,
+            field="reason",
+        )
+        if notice is not None:
             return redirect(url_for("public.change", notice_id=notice.id))
     return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
                               editorial_form=form)  # fmt: skip

@@ -41,12 +41,12 @@ def triage_objection(objection_id: int):
         return _objection_page(found, form, status=400)
     state = ObjectionState(form.state.data)
     outcome = ObjectionOutcome(form.outcome.data) if form.outcome.data else None
-    try:
-        writes.committed(
-            lambda: objections.triage(found, current_user.email, state, outcome, form.note.data)
-        )
-    except objections.ObjectionError as error:
-        form.state.errors.append(str(error))
+    writes.into_form(
+        lambda: objections.triage(found, current_user.email, state, outcome, form.note.data),
+        form,
+        field="state",
+    )
+    if form.errors:
         return _objection_page(db.get_or_404(Objection, objection_id), form, status=400)
     flash(_("The objection is now: %(state)s.", state=labels.OBJECTION_STATES[found.state]))
     return redirect(url_for("admin.objection", objection_id=found.id))

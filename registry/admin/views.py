@@ -188,15 +188,14 @@ def users():
 def create_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
-            user = writes.committed(
-                lambda: accounts.create_user(
-                    form.email.data, form.password.data, Role(form.role.data), current_user.email
-                )
-            )
-        except accounts.AccountError as error:
-            form.email.errors.append(str(error))
-        else:
+        user = writes.into_form(
+            lambda: accounts.create_user(
+                form.email.data, form.password.data, Role(form.role.data), current_user.email
+            ),
+            form,
+            field="email",
+        )
+        if user is not None:
             role = labels.ROLES[user.role]
             flash(_("%(email)s can now log in as %(role)s.", email=user.email, role=role))
             return redirect(url_for("admin.users"))
@@ -216,8 +215,7 @@ def deactivate_user(user_id: int):
     if user.id == current_user.id:
         flash(_("You cannot deactivate yourself; ask another admin."))
         return redirect(url_for("admin.users"))
-    accounts.deactivate_user(user, current_user.email)
-    db.session.commit()
+    writes.committed(lambda: accounts.deactivate_user(user, current_user.email))
     flash(_("%(email)s can no longer log in.", email=user.email))
     return redirect(url_for("admin.users"))
 

@@ -74,10 +74,7 @@ def confirm_objection(token: str):
     objection = _objection_from(tokens.Purpose.CONFIRM_OBJECTION, token)
     form = ConfirmObjectionForm(obj=objection)
     if objection.state is ObjectionState.UNCONFIRMED and form.validate_on_submit():
-        try:
-            writes.committed(lambda: objections.confirm(objection, form.values(objection)))
-        except objections.ObjectionError as error:
-            abort(409, description=str(error))
+        writes.or_conflict(lambda: objections.confirm(objection, form.values(objection)))
     if objection.state is not ObjectionState.UNCONFIRMED:
         state_token = tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id)
         return redirect(url_for("public.objection_state", token=state_token, confirmed=1))

@@ -26,13 +26,12 @@ def subscribe():
     form = subscribe_form()
     if form.validate_on_submit():
         services = [int(value) for value in form.services.data]
-        try:
-            writes.committed(
-                lambda: subscriptions.subscribe(form.email.data, form.language.data, services)
-            )
-        except subscriptions.SubscriptionError as error:
-            form.email.errors.append(str(error))
-        else:
+        writes.into_form(
+            lambda: subscriptions.subscribe(form.email.data, form.language.data, services),
+            form,
+            field="email",
+        )
+        if not form.errors:
             return redirect(url_for("public.subscription_sent"))
     status = 400 if form.errors else 200
     return render_template("public/subscribe.html", form=form), status
