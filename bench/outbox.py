@@ -87,7 +87,8 @@ def _seed(environment: dict, count: int) -> float:
 import time
 from flask_migrate import upgrade
 import sqlalchemy as sa
-from registry import changes, clock, create_app
+from registry import clock, create_app
+from registry.notices import changes
 from registry.demo import load_demo
 from registry.extensions import db
 from registry.models import ChangeKind, Subprocessor, SubprocessorStatus, Subscriber

@@ -1,15 +1,18 @@
-"""The time, from one place, so that tests can move it.
+"""The time, from one place, so that tests can move it, and how its instants read.
 
 `now()` is an aware UTC datetime; `today()` is the day it is in the organisation's time zone
 (ORG_TIMEZONE), the one "today" of public pages, the API, verdicts, review dates, the worker and
 the CLI. Tests set `app.config["CLOCK"]` to a callable returning the instant they want; nothing
-sleeps.
+sleeps. Instants are shown in the organisation's time zone in the reader's language, and in
+UTC as ISO 8601.
 """
 
+import time
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
+from flask_babel import format_date, format_time
 
 
 def now() -> datetime:
@@ -22,3 +25,31 @@ def now() -> datetime:
 def today() -> date:
     """The day `now()` falls on in the organisation's time zone (needs an application context)."""
     return now().astimezone(ZoneInfo(current_app.config["ORG_TIMEZONE"])).date()
+
+
+def machine_seconds() -> float:
+    """Seconds since the epoch by the machine's own clock, for what libraries count by it
+    themselves (the rate limiter's windows), which the test clock does not move."""
+    return time.time()
+
+
+def utc_text(instant: datetime) -> str:
+    """ISO 8601 in UTC with a Z, to the second: 2026-12-02T09:00:00Z."""
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def local_text(instant: datetime) -> str:
+    """The date and time in the organisation's time zone, in the reader's language, naming the
+    zone: “2. Dezember 2026, 10:00 (Europe/Luxembourg)”."""
+    zone = current_app.config["ORG_TIMEZONE"]
+    return f"{format_date(instant, 'long')}, {format_time(instant, 'HH:mm')} ({zone})"
+
+
+def local_and_utc(instant: datetime) -> str:
+    """The local text followed by the UTC instant, for messages."""
+    return f"{local_text(instant)} = {utc_text(instant)}"
+
+
+def local_date(instant: datetime) -> date:
+    """The day `instant` falls on in the organisation's time zone."""
+    return instant.astimezone(ZoneInfo(current_app.config["ORG_TIMEZONE"])).date()

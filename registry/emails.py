@@ -13,11 +13,11 @@ from datetime import datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from registry import clock, instants, mail, tokens
+from registry import clock, mail, tokens
 from registry.extensions import db
 from registry.links import public_url
 from registry.models import ChangeNotice, MessageKind, Objection, Subscriber
-from registry.public.change_views import change_title, notice_record
+from registry.notices.records import change_title, notice_record
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def objection_confirmation(objection_id: int, language: str) -> Written:
         notice=notice,
         notice_url=public_url("public.change", notice_id=notice["id"], lang=language),
         confirm_url="%%CONFIRM_URL%%",
-        valid_until=instants.local_text(clock.now() + tokens.Purpose.CONFIRM_OBJECTION.lifetime),
+        valid_until=clock.local_text(clock.now() + tokens.Purpose.CONFIRM_OBJECTION.lifetime),
     )
     subject = _("Confirm your objection: %(change)s", change=change_title(notice))
     return Written(mail.Content(subject, text, html), ("CONFIRM_URL",))
@@ -111,7 +111,7 @@ def objection_acknowledgement(objection_id: int, language: str) -> Written:
         objection=objection,
         notice=notice,
         notice_url=public_url("public.change", notice_id=notice["id"], lang=language),
-        confirmed_at=instants.local_text(objection.confirmed_at),
+        confirmed_at=clock.local_text(objection.confirmed_at),
         state_url="%%STATE_URL%%",
     )
     subject = _("Your objection is recorded: %(change)s", change=change_title(notice))
@@ -124,7 +124,7 @@ def subscription_confirmation(subscriber_id: int, language: str) -> Written:
         "subscription_confirmation",
         services=[service.label(language) for service in subscriber.services],
         confirm_url="%%CONFIRM_URL%%",
-        valid_until=instants.local_text(clock.now() + tokens.Purpose.CONFIRM_SUBSCRIPTION.lifetime),
+        valid_until=clock.local_text(clock.now() + tokens.Purpose.CONFIRM_SUBSCRIPTION.lifetime),
     )
     subject = _("Confirm your subscription to the changes of %(organisation)s",
                 organisation=mail.organisation())  # fmt: skip

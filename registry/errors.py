@@ -1,7 +1,5 @@
 """Errors as the reader expects them: a page for people, JSON with the status for the API."""
 
-import time
-
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -9,6 +7,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from registry import clock
 from registry.extensions import limiter
 from registry.writes import refused_as_duplicate
 
@@ -115,7 +114,7 @@ def _too_many():
     if limit is None:
         return _l("Too many requests came from here. Wait a little and try again.")
     # The limiter rounds the reset up to the next whole second: 61 s is still "1 minute".
-    minutes = max(1, round((limit.reset_at - time.time()) / 60))
+    minutes = max(1, round((limit.reset_at - clock.machine_seconds()) / 60))
     return lazy_ngettext(
         "Too many requests came from here. Try again in %(num)d minute.",
         "Too many requests came from here. Try again in %(num)d minutes.",

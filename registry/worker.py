@@ -23,9 +23,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from registry import changes, clock, emails, mail, outbox
+from registry import clock, emails, mail, outbox
 from registry.extensions import db
 from registry.models import ChangeNotice, DeliveryState, MessageKind, NoticeState, OutboxMessage
+from registry.notices import changes
 
 log = logging.getLogger(__name__)
 

@@ -1,21 +1,19 @@
-"""The admin area's pages: thin views over `registry.accounts` and the audit trail."""
+"""The admin area's own pages: logging in and out, the dashboard, the users."""
 
-import csv
-import io
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from registry import accounts, audit, clock, labels, writes
+from registry import accounts, clock, labels, writes
 from registry.admin import blueprint, login_limits, requires
-from registry.admin.forms import AuditFilterForm, ConfirmForm, LoginForm, NewUserForm
-from registry.assessment_records import transfers_to_assess
+from registry.admin.forms import ConfirmForm, LoginForm, NewUserForm
+from registry.assessments.records import transfers_to_assess
 from registry.extensions import db, limiter
 from registry.models import (
     AuditEvent,
@@ -29,12 +27,9 @@ from registry.models import (
     User,
 )
 from registry.models.accounts import Role
-from registry.public.export import spreadsheet_safe
-from registry.public.records import RegisterFilter, published_records
+from registry.register.records import RegisterFilter, published_records
 
-AUDIT_PAGE_SIZE = 100
 DUE_SOON_DAYS = 30  # what the dashboard counts as "soon": reviews due, changes taking effect
-MAX_AUDIT_PAGE = 1_000_000
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -133,43 +128,6 @@ def dashboard():
     )
 
 
-@blueprint.get("/audit")
-def audit_trail():
-    form = AuditFilterForm(request.args)
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_AUDIT_PAGE)
-    query = _audit_query(form).order_by(AuditEvent.id.desc())
-    events = db.session.scalars(
-        query.limit(AUDIT_PAGE_SIZE + 1).offset((page - 1) * AUDIT_PAGE_SIZE)
-    ).all()
-    return render_template(
-        "admin/audit.html",
-        form=form,
-        events=events[:AUDIT_PAGE_SIZE],
-        page=page,
-        more=len(events) > AUDIT_PAGE_SIZE,
-    )
-
-
-@blueprint.get("/audit.csv")
-def audit_csv():
-    """The trail as evidence: every matching event, oldest first, with its hashes."""
-    form = AuditFilterForm(request.args)
-    events = db.session.scalars(
-        _audit_query(form).order_by(AuditEvent.id).execution_options(yield_per=1000)
-    )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(audit.CSV_HEADER)
-    with events:
-        for event in events:
-            writer.writerow([spreadsheet_safe(value) for value in audit.csv_row(event)])
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=audit-trail.csv"},
-    )
-
-
 @blueprint.get("/users")
 @requires(Role.ADMIN)
 def users():
@@ -218,15 +176,6 @@ def deactivate_user(user_id: int):
     writes.committed(lambda: accounts.deactivate_user(user, current_user.email))
     flash(_("%(email)s can no longer log in.", email=user.email))
     return redirect(url_for("admin.users"))
-
-
-def _audit_query(form: AuditFilterForm) -> sa.Select:
-    query = sa.select(AuditEvent)
-    if form.action.data:
-        query = query.where(AuditEvent.action == form.action.data.strip())
-    if form.actor.data:
-        query = query.where(AuditEvent.actor.contains(form.actor.data.strip(), autoescape=True))
-    return query
 
 
 def _safe_next(target: str | None) -> str:

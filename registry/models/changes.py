@@ -65,7 +65,8 @@ class ChangeNotice(db.Model):
     state: Mapped[NoticeState] = mapped_column(enum_by_value(NoticeState, "notice_state"))
     subprocessor_id: Mapped[int] = mapped_column(sa.ForeignKey("subprocessor.id"), index=True)
     replaced_subprocessor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subprocessor.id"))
-    # For a new location: the location as `registry.drafts.LocationValues`, added when in effect.
+    # For a new location: the location as `registry.register.values.LocationValues`, added when
+    # in effect.
     proposed_location: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     # For new purposes or data categories: {"purposes": [codes], "data_categories": [codes]}.
     proposed_terms: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))

@@ -3,8 +3,8 @@
 A kind says what an announcement of it needs (the subprocessor's status, and the one proposal it
 carries: the subprocessor replaced, a new location or new terms), which locations it brings in
 (judged before it is announced), what its public record lists as changing, and what it does to
-the register when it takes effect or is withdrawn. `registry.changes` runs the steps common to
-every kind (the window, the audit trail, the emails) and calls the kind for the rest.
+the register when it takes effect or is withdrawn. `registry.notices.changes` runs the steps
+common to every kind (the window, the audit trail, the emails) and calls the kind for the rest.
 
 Adding a kind: a class here, its member in `ChangeKind` with a migration, its label in
 `registry.labels`, and tests.
@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry.domain import DomainError
-from registry.draft_values import DraftError, LocationValues, build_location
 from registry.extensions import db
 from registry.models import (
     ChangeKind,
@@ -28,6 +27,7 @@ from registry.models import (
     Subprocessor,
     SubprocessorStatus,
 )
+from registry.register.values import DraftError, LocationValues, build_location
 
 ACTIVE, PROPOSED = SubprocessorStatus.ACTIVE, SubprocessorStatus.PROPOSED
 ANNOUNCED, RETIRED = SubprocessorStatus.ANNOUNCED, SubprocessorStatus.RETIRED

@@ -1,5 +1,7 @@
 """The public side: the register as a page, a CSV file and a JSON API; no login."""
 
+from importlib import import_module
+
 from flask import Blueprint
 
 blueprint = Blueprint("public", __name__)
@@ -9,12 +11,15 @@ from registry.public import access  # noqa: E402
 blueprint.before_request(access.read_api_token)
 blueprint.after_request(access.private_to_caller)
 
-from registry.public import (  # noqa: E402, F401
-    change_views,
-    feed_views,
-    objection_views,
-    subscription_views,
-    transfer_views,
-    verdict_views,
-    views,
+# Each area's public pages, whose routes land on this blueprint when imported.
+VIEW_MODULES = (
+    "registry.notices.feeds",
+    "registry.notices.views",
+    "registry.objections.views",
+    "registry.public.verdict_views",
+    "registry.register.transfer_views",
+    "registry.register.views",
+    "registry.subscriptions.views",
 )
+for module in VIEW_MODULES:
+    import_module(module)

@@ -4,21 +4,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    EmailField,
-    HiddenField,
-    SelectField,
-    SelectMultipleField,
     StringField,
-    TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Optional
 
-from registry.accounts import LONGEST_EMAIL
-from registry.form_validators import Length, SingleLine
-from registry.objections import ObjectionValues
 from registry.public.parameters import BadParameter, read_country
-from registry.public.records import RegisterFilter
+from registry.register.records import RegisterFilter
 
 FILTERS = ("country", "category", "service")
 
@@ -99,75 +90,3 @@ class RegisterFilterForm(FlaskForm):
     def first_error(self) -> str:
         """The first thing wrong with the filters, for answers that carry one message."""
         return next(message for messages in self.errors.values() for message in messages)
-
-
-class ObjectionForm(FlaskForm):
-    """A customer's objection to an announced change."""
-
-    organisation = StringField(
-        _l("Organisation (the customer)"),
-        validators=[DataRequired(), Length(max=200), SingleLine()],
-    )
-    customer_reference = StringField(
-        _l("Customer or contract reference"),
-        validators=[DataRequired(), Length(max=100), SingleLine()],
-    )
-    contact_name = StringField(
-        _l("Your name"), validators=[DataRequired(), Length(max=200), SingleLine()]
-    )
-    contact_email = EmailField(
-        _l("Your email address"),
-        validators=[DataRequired(), Length(max=LONGEST_EMAIL)],
-        description=_l("We send a link to this address: the objection counts once you confirm."),
-    )
-    grounds = TextAreaField(
-        _l("Grounds for the objection"),
-        validators=[DataRequired(), Length(max=10000)],
-        description=_l("Why the change is not acceptable to you, e.g. the country or the data."),
-    )
-    # From a notice email's link: proves the subscriber's address, for that notice only.
-    subscriber = HiddenField()
-
-    def values(self) -> ObjectionValues:
-        return ObjectionValues(
-            organisation=self.organisation.data,
-            customer_reference=self.customer_reference.data,
-            contact_name=self.contact_name.data,
-            contact_email=self.contact_email.data,
-            grounds=self.grounds.data,
-        )
-
-
-class ConfirmObjectionForm(FlaskForm):
-    """The objection as its contact confirms it. Only here, reached from the mailbox, can the
-    wording of a pending objection change: anyone may have typed the address in the objection
-    form. A link alone changes nothing, since mail scanners open links."""
-
-    organisation = ObjectionForm.organisation
-    contact_name = ObjectionForm.contact_name
-    grounds = ObjectionForm.grounds
-
-    def values(self, objection) -> ObjectionValues:
-        return ObjectionValues(
-            organisation=self.organisation.data,
-            customer_reference=objection.customer_reference,
-            contact_name=self.contact_name.data,
-            contact_email=objection.contact_email,
-            grounds=self.grounds.data,
-        )
-
-
-class SubscribeForm(FlaskForm):
-    """Subscribing to the email notices; the view fills the languages and services."""
-
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=LONGEST_EMAIL)])
-    language = SelectField(_l("Language of the emails"))
-    services = SelectMultipleField(
-        _l("Only changes touching these services (optional)"),
-        validators=[Optional()],
-        description=_l("Choose none to hear of every change."),
-    )
-
-
-class ButtonForm(FlaskForm):
-    """A button that carries the CSRF token and nothing else."""

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from registry import clock
-from registry.public.transfer_records import Judgement
+from registry.register.transfer_records import Judgement
 from transfers import adequacy
 from transfers.adequacy import UnknownDecision
 from transfers.countries import MalformedCountryCode, UnknownCountryCode, country_code

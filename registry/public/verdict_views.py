@@ -8,8 +8,8 @@ from registry.errors import json_error
 from registry.extensions import csrf, limiter
 from registry.i18n import current_language
 from registry.public import blueprint
-from registry.public.transfer_records import judged_record
 from registry.public.verdict_requests import BadField, read_request
+from registry.register.transfer_records import judged_record
 from transfers.measures import USE_CASES_BY_ROLE, catalogue
 
 MAX_BODY = 256 * 1024

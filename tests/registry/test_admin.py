@@ -167,7 +167,7 @@ def limiter_clock(monkeypatch):
     import limits.storage.memory
     import limits.strategies
 
-    from registry import errors
+    from registry import clock
 
     class Clock:
         offset = 0.0
@@ -182,7 +182,7 @@ def limiter_clock(monkeypatch):
             return getattr(time, name)
 
     moved = Clock()
-    for module in (limits.storage.memory, limits.strategies, flask_limiter._extension, errors):
+    for module in (limits.storage.memory, limits.strategies, flask_limiter._extension, clock):
         monkeypatch.setattr(module, "time", moved)
     return moved
 

@@ -6,10 +6,11 @@ import hmac
 import pytest
 import sqlalchemy as sa
 
-from registry import audit, changes
+from registry import audit
 from registry.extensions import db
 from registry.models import AuditEvent, ChangeKind, ChangeNotice, Subprocessor
 from registry.models.audit import AuditHead
+from registry.notices import changes
 
 
 @pytest.fixture

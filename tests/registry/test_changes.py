@@ -7,10 +7,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from registry import changes
 from registry.extensions import db
 from registry.models import AuditEvent, ChangeKind, ChangeNotice, Subprocessor
 from registry.models.accounts import Role
+from registry.notices import changes
 
 
 @pytest.fixture
@@ -349,7 +349,7 @@ def test_a_replacement_naming_no_valid_subprocessor_is_refused_in_the_page(
 def test_a_new_location_is_announced_and_added_only_once_in_effect(
     client, make_subprocessor, announce, clock, apply_due
 ):
-    from registry.drafts import LocationValues
+    from registry.register.drafts import LocationValues
 
     subprocessor_id = make_subprocessor(name="Harbourline", locations=[("IE", "storage")]).id
     new = LocationValues(country="US", role="support_access", transfer_tool="scc", scc_module=3)
@@ -368,7 +368,7 @@ def _countries(client) -> list[str]:
 
 
 def test_a_new_location_whose_ground_does_not_fit_is_refused(make_subprocessor, announce):
-    from registry.drafts import LocationValues
+    from registry.register.drafts import LocationValues
 
     subprocessor_id = make_subprocessor(name="Harbourline").id
     wrong = LocationValues(country="US", role="processing", transfer_tool="bcr", scc_module=3)
@@ -649,7 +649,7 @@ def test_an_addition_whose_transfer_has_no_valid_ground_stores_no_notice(
 def test_a_new_location_without_a_ground_is_refused_and_stores_no_notice(
     app, make_subprocessor, announce
 ):
-    from registry.drafts import LocationValues
+    from registry.register.drafts import LocationValues
 
     engaged = make_subprocessor(status="active")
     no_ground = LocationValues(country="IN", role="storage", city=None, transfer_tool=None)

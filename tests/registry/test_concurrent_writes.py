@@ -7,7 +7,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from registry import audit, changes
+from registry import audit
 from registry.extensions import db
 from registry.models import (
     AuditEvent,
@@ -26,6 +26,7 @@ from registry.models import (
     Subscriber,
 )
 from registry.models.accounts import Role, User
+from registry.notices import changes
 from tests.registry.test_admin import csrf_token, log_in
 
 AT_ONCE = 4

@@ -268,7 +268,7 @@ def test_the_same_location_added_twice_to_a_draft_is_refused_in_the_page(editor,
 def test_a_duplicate_location_only_the_database_sees_is_a_409_and_loses_nothing(
     editor, app, monkeypatch
 ):
-    from registry import drafts
+    from registry.register import drafts
     from tests.registry.test_write_conflicts import CONFLICT
 
     client, terms = editor

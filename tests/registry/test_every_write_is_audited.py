@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from registry import accounts, assessments, changes, drafts, objections
+from registry import accounts, assessments, objections
 from registry.demo import load_demo
 from registry.extensions import db
 from registry.models import (
@@ -21,6 +21,8 @@ from registry.models import (
     User,
 )
 from registry.models.accounts import Role
+from registry.notices import changes
+from registry.register import drafts
 from transfers import laws
 from transfers.grounds import TransferTool
 

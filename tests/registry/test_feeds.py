@@ -4,9 +4,9 @@ with a stable id, in the reader's language, and answering conditional requests w
 import feedparser
 import pytest
 
-from registry import changes
 from registry.extensions import db
 from registry.models import ChangeKind, Subprocessor
+from registry.notices import changes
 
 FEEDS = ["/feeds/changes.rss", "/feeds/changes.atom"]
 

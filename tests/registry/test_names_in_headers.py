@@ -5,10 +5,10 @@ fields (an objector's organisation, a city …) refuse control characters too.""
 import pytest
 import sqlalchemy as sa
 
-from registry import changes
 from registry.extensions import db
 from registry.models import ChangeKind, Objection, ProcessingLocation, Subprocessor
 from registry.models.accounts import Role
+from registry.notices import changes
 from tests.mailbox import delivered, text_of
 from tests.registry.test_admin import csrf_token, log_in
 from tests.registry.test_drafts import _add_pune, _draft, editor  # noqa: F401  (a fixture)

@@ -5,10 +5,11 @@ acknowledgement."""
 import pytest
 import sqlalchemy as sa
 
-from registry import changes, objections
+from registry import objections
 from registry.extensions import db
 from registry.models import AuditEvent, ChangeKind, Objection, Subprocessor
 from registry.models.accounts import Role
+from registry.notices import changes
 from tests.mailbox import delivered, link_in
 from tests.registry.test_admin import csrf_token, log_in
 

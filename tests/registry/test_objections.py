@@ -4,9 +4,9 @@ contact confirms by email, never twice, and each step on the audit trail."""
 import pytest
 import sqlalchemy as sa
 
-from registry import changes
 from registry.extensions import db
 from registry.models import AuditEvent, ChangeKind, Objection, Subprocessor
+from registry.notices import changes
 from tests.mailbox import delivered, html_of, link_in, text_of
 from tests.registry.test_admin import csrf_token
 from tests.web import client_from

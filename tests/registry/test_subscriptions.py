@@ -6,7 +6,6 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from registry import changes
 from registry.extensions import db
 from registry.models import (
     AuditEvent,
@@ -18,6 +17,7 @@ from registry.models import (
     Subscriber,
 )
 from registry.models.accounts import Role
+from registry.notices import changes
 from tests.mailbox import delivered, html_of, link_in, text_of
 from tests.registry.test_admin import csrf_token
 from tests.web import client_from

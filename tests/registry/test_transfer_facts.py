@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from registry import assessments
+from registry.assessments import facts as assessment_facts
 from registry.extensions import db
 from registry.models import (
     AuditEvent,
@@ -251,9 +251,9 @@ def test_an_assessment_fingerprint_is_unchanged_while_the_new_facts_are_empty(
 ):
     entry = make_subprocessor(locations=[INDIA_SCC])
     location = db.session.get(Subprocessor, entry.id).locations[0]
-    mapped, ground = assessments.register_facts(location)
+    mapped, ground = assessment_facts.register_facts(location)
     before = _fingerprint_before_the_upgrade(mapped, _ground_before_the_upgrade(location))
-    assert assessments.fingerprint(mapped, ground) == before
+    assert assessment_facts.fingerprint(mapped, ground) == before
 
 
 def test_an_assessment_fingerprint_changes_once_a_new_fact_is_recorded(
@@ -261,9 +261,9 @@ def test_an_assessment_fingerprint_changes_once_a_new_fact_is_recorded(
 ):
     entry = make_subprocessor(locations=[{**INDIA_SCC, "scc_decision": "2010/87/EU"}])
     location = db.session.get(Subprocessor, entry.id).locations[0]
-    mapped, ground = assessments.register_facts(location)
+    mapped, ground = assessment_facts.register_facts(location)
     before = _fingerprint_before_the_upgrade(mapped, _ground_before_the_upgrade(location))
-    assert assessments.fingerprint(mapped, ground) != before
+    assert assessment_facts.fingerprint(mapped, ground) != before
 
 
 def test_the_demo_relies_on_the_dpf_only_with_a_dated_entry(runner, team):

@@ -179,7 +179,7 @@ def test_every_reason_has_words_in_every_language(app):
 
 
 def test_the_map_is_the_same_bytes_each_time_it_is_drawn(client, make_subprocessor):
-    from registry.public.world_map import world_map
+    from registry.register.world_map import world_map
 
     make_subprocessor(locations=[INDIA_SCC])
     first = client.get("/transfers/map.svg").headers["ETag"]

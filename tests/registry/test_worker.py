@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from registry import changes, objections
+from registry import objections
 from registry.extensions import db
 from registry.models import ChangeKind, DeliveryState, MessageKind, OutboxMessage, Subprocessor
+from registry.notices import changes
 from tests.smtp import SmtpServer, free_port
 
 SUBSCRIBERS = 5

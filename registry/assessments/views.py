@@ -8,11 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from registry import assessments, audit, evidence, labels, writes
+from registry import assessments, audit, labels, writes
 from registry.admin import blueprint, requires
-from registry.admin.assessment_forms import RISK_FACTOR_LABELS, assessment_form, field_name
 from registry.admin.forms import ConfirmForm, SendBackForm
-from registry.assessment_records import (
+from registry.assessments import evidence
+from registry.assessments import facts as assessment_facts
+from registry.assessments.forms import RISK_FACTOR_LABELS, assessment_form, field_name
+from registry.assessments.records import (
     assessment_document,
     differences,
     percent,
@@ -43,9 +45,9 @@ def _overview(problems=()) -> str:
 
 @blueprint.post("/evidence.zip")
 def evidence_pack():
-    """Everything an auditor asks for, in one file (see `registry.evidence`). It holds personal
-    data (objectors' contacts), so each export is itself on the audit trail, which the pack
-    then includes."""
+    """Everything an auditor asks for, in one file (see `registry.assessments.evidence`). It
+    holds personal data (objectors' contacts), so each export is itself on the audit trail,
+    which the pack then includes."""
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.assessments_overview"))
     writes.committed(lambda: audit.record(current_user.email, "evidence.exported", "register"))
@@ -200,7 +202,7 @@ def _submit(found: TransferAssessment):
 
 def _report(found: TransferAssessment, problems=(), send_back_form=None) -> str:
     language = str(get_locale())
-    versions = assessments.series(found.location)
+    versions = assessment_facts.series(found.location)
     previous = next((v for v in versions if v.version == found.version - 1), None)
     return render_template(
         "admin/assessment.html",

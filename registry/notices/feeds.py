@@ -25,8 +25,8 @@ from registry.i18n import current_language
 from registry.links import public_url
 from registry.models import ChangeNotice
 from registry.notices.kinds import kind_of
+from registry.notices.records import change_title, notice_record
 from registry.public import blueprint
-from registry.public.change_views import change_title, notice_record
 from registry.single_line import one_line
 
 FEED_LENGTH = 50

@@ -1,7 +1,7 @@
 """What a form gives for a draft, and a processing location built from it once checked.
 
-`build_location` is shared by drafts (`registry.drafts`) and new-location notices
-(`registry.changes`), so a location is checked the same way whichever way it comes in.
+`build_location` is shared by drafts (`registry.register.drafts`) and new-location notices
+(`registry.notices.changes`), so a location is checked the same way whichever way it comes in.
 """
 
 from dataclasses import dataclass, field
@@ -60,7 +60,7 @@ class DraftValues:
 @dataclass(frozen=True)
 class LocationValues:
     """A location as a form gives it. Days are ISO 8601 text, so that a notice can keep the
-    values as JSON until the location is added (`registry.changes`)."""
+    values as JSON until the location is added (`registry.notices.changes`)."""
 
     country: str
     role: str

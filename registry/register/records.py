@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from registry import assessments, clock
+from registry import clock
+from registry.assessments import facts as assessment_facts
 from registry.extensions import db
 from registry.labels import LOCATION_ROLES
 from registry.models import (
@@ -20,9 +21,9 @@ from registry.models import (
     SubprocessorStatus,
     VocabularyTerm,
 )
-from registry.public.fact_records import ground_record, importer_record
-from registry.public.transfer_records import Judgement, transfer_record
-from registry.transfer_facts import IMPORTER_COLUMNS, LOCATION_COLUMNS, location_facts
+from registry.register.fact_records import ground_record, importer_record
+from registry.register.facts import IMPORTER_COLUMNS, LOCATION_COLUMNS, location_facts
+from registry.register.transfer_records import Judgement, transfer_record
 from transfers.countries import alphabetical_key, country_name, is_eea
 from transfers.verdicts import TransferFacts
 
@@ -177,7 +178,7 @@ def _locations(
         .order_by(ProcessingLocation.id)
     )
     measures = _measures(matching)
-    assessed = assessments.on_record(judgement.day, matching)
+    assessed = assessment_facts.on_record(judgement.day, matching)
     # Many locations share their facts (the same country, ground and measures): judge each once.
     judged: dict[TransferFacts, dict] = {}
     grouped: dict[int, list[dict]] = {}

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from flask_babel import force_locale, format_percent
 from sqlalchemy.orm import selectinload
 
-from registry import assessments, clock, instants, labels
+from registry import clock, labels
+from registry.assessments import facts as assessment_facts
 from registry.extensions import db
 from registry.models import (
     AssessmentState,
@@ -22,7 +23,7 @@ from registry.models import (
     SubprocessorStatus,
     TransferAssessment,
 )
-from registry.public.transfer_records import Judgement, transfer_record
+from registry.register.transfer_records import Judgement, transfer_record
 from transfers import laws
 from transfers.countries import country_name
 from transfers.measures import catalogue
@@ -42,7 +43,7 @@ def assessment_document(assessment: TransferAssessment, language: str) -> dict:
     """Everything the assessment says, step by step, with the risk computed from its inputs and
     every law and measure named as the catalogues name them; JSON-ready."""
     with force_locale(language):
-        figure = assessments.risk_figure(assessment)
+        figure = assessment_facts.risk_figure(assessment)
         mapped = assessment.mapped
         location = mapped["location"]
         return {
@@ -52,7 +53,7 @@ def assessment_document(assessment: TransferAssessment, language: str) -> dict:
             "state": assessment.state.value,
             "state_name": str(labels.ASSESSMENT_STATES[assessment.state]),
             "author": assessment.author,
-            "created_at": instants.utc_text(assessment.created_at),
+            "created_at": clock.utc_text(assessment.created_at),
             "submitted_by": assessment.submitted_by,
             "submitted_at": _instant(assessment.submitted_at),
             "review_comment": assessment.review_comment,
@@ -138,7 +139,7 @@ def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
         sa.select(ProcessingLocation)
         .join(ProcessingLocation.subprocessor)
         .where(
-            ProcessingLocation.transfer_tool.in_(assessments.ASSESSED_TOOLS),
+            ProcessingLocation.transfer_tool.in_(assessment_facts.ASSESSED_TOOLS),
             Subprocessor.status != SubprocessorStatus.RETIRED,
         )
         .options(
@@ -146,7 +147,9 @@ def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
         )  # fmt: skip
         .order_by(Subprocessor.name, ProcessingLocation.id)
     ).all()
-    locations = [location for location in locations if assessments.needs_assessment(location, on)]
+    locations = [
+        location for location in locations if assessment_facts.needs_assessment(location, on)
+    ]
     versions: dict[int, list[TransferAssessment]] = {}
     for version in db.session.scalars(
         sa.select(TransferAssessment)
@@ -154,13 +157,13 @@ def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
         .order_by(TransferAssessment.version.desc())
     ):
         versions.setdefault(version.location_id, []).append(version)
-    on_record = assessments.on_record(on)
+    on_record = assessment_facts.on_record(on)
     listed = []
     for location in locations:
         series = versions.get(location.id, [])
         approved = next((v for v in series if v.state is AssessmentState.APPROVED), None)
         open_version = next((v for v in series if not v.settled), None)
-        facts = assessments.transfer_facts(location, on_record.get(location.id))
+        facts = assessment_facts.transfer_facts(location, on_record.get(location.id))
         record = transfer_record(facts, Judgement(on), language)
         listed.append(
             {
@@ -315,7 +318,7 @@ def _role(role: str) -> str:
 
 
 def _instant(value) -> str | None:
-    return instants.utc_text(value) if value else None
+    return clock.utc_text(value) if value else None
 
 
 def _day(value: date | None) -> str | None:

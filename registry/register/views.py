@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from registry.errors import json_error
 from registry.i18n import current_language
 from registry.models import RecipientCategory, Service
-from registry.public import access, blueprint, records
-from registry.public.change_views import upcoming_changes
-from registry.public.export import register_csv
+from registry.notices.records import upcoming_changes
+from registry.public import access, blueprint
 from registry.public.forms import FILTERS, RegisterFilterForm
+from registry.register import records
+from registry.register.export import register_csv
 from transfers.countries import by_name
 
 

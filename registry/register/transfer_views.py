@@ -9,10 +9,11 @@ from flask import Response, render_template, request, url_for
 from registry import clock, labels
 from registry.errors import json_error
 from registry.i18n import current_language
-from registry.public import access, blueprint, records
+from registry.public import access, blueprint
 from registry.public.parameters import BadParameter, read_country, read_judgement
-from registry.public.transfer_records import Judgement, decision_record, verdict_counts
-from registry.public.world_map import world_map
+from registry.register import records
+from registry.register.transfer_records import Judgement, decision_record, verdict_counts
+from registry.register.world_map import world_map
 from transfers import adequacy
 from transfers.adequacy import CountryStatus
 from transfers.countries import (

@@ -1,5 +1,5 @@
 """Drafting the register: new subprocessors and their locations, invisible to the public until a
-change notice announces them (`registry.changes`). Every write is on the audit trail."""
+change notice announces them (`registry.notices.changes`). Every write is on the audit trail."""
 
 import enum
 from dataclasses import replace
@@ -9,14 +9,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from registry import audit
-from registry.draft_values import (
-    DraftError,
-    DraftValues,
-    ImporterValues,
-    LocationValues,
-    build_location,
-    country,
-)
 from registry.extensions import db
 from registry.models import (
     DataCategory,
@@ -29,6 +21,14 @@ from registry.models import (
     Subprocessor,
     SubprocessorStatus,
     TransferAssessment,
+)
+from registry.register.values import (
+    DraftError,
+    DraftValues,
+    ImporterValues,
+    LocationValues,
+    build_location,
+    country,
 )
 from transfers.importers import DpfScope
 

@@ -8,7 +8,7 @@ expire; following one shows a page with a button, since mail scanners open links
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from registry import instants, labels, objections, tokens, writes
+from registry import clock, labels, objections, tokens, writes
 from registry.accounts import AccountError, normalised_email
 from registry.extensions import db, limiter
 from registry.http_guards import form_accepted
@@ -20,9 +20,9 @@ from registry.models import (
     Subscriber,
     SubscriptionState,
 )
+from registry.notices.records import notice_record
+from registry.objections.forms import ConfirmObjectionForm, ObjectionForm
 from registry.public import blueprint
-from registry.public.change_views import notice_record
-from registry.public.forms import ConfirmObjectionForm, ObjectionForm
 
 
 @blueprint.route("/changes/<int(max=2147483647):notice_id>/object", methods=["GET", "POST"])
@@ -99,8 +99,10 @@ def objection_state(token: str):
         "public/objection.html",
         objection=objection,
         notice=notice_record(objection.notice),
-        submitted_at=instants.both(objection.submitted_at),
-        confirmed_at=instants.both(objection.confirmed_at) if objection.confirmed_at else None,
+        submitted_at=clock.local_and_utc(objection.submitted_at),
+        confirmed_at=clock.local_and_utc(objection.confirmed_at)
+        if objection.confirmed_at
+        else None,
         state_name=labels.OBJECTION_STATES[objection.state],
         outcome_name=labels.OBJECTION_OUTCOMES.get(objection.outcome),
         just_confirmed=request.args.get("confirmed") == "1",

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional
 
 from registry.form_validators import Length, SingleLine
-from registry.transfer_facts import IMPORTER_COLUMNS
+from registry.register.facts import IMPORTER_COLUMNS
 
 
 class ImporterForm(FlaskForm):

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from registry import audit, clock, instants, labels, outbox
+from registry import audit, clock, labels, outbox
 from registry.accounts import AccountError, normalised_email
 from registry.domain import DomainError
 from registry.extensions import db
@@ -185,15 +185,15 @@ def ensure_open(notice: ChangeNotice) -> None:
         raise WindowClosed(
             _("This change took effect on %(effective)s; its objection window closed on "
               "%(deadline)s. Write to %(dpo)s about any concern.",
-              effective=instants.both(notice.effective_at),
-              deadline=instants.both(notice.objection_deadline),
+              effective=clock.local_and_utc(notice.effective_at),
+              deadline=clock.local_and_utc(notice.objection_deadline),
               dpo=current_app.config["DPO_EMAIL"])
         )  # fmt: skip
     if clock.now() >= notice.objection_deadline:
         raise WindowClosed(
             _("The objection window for this change closed on %(deadline)s. Objections to it "
               "can no longer be taken; write to %(dpo)s about any concern.",
-              deadline=instants.both(notice.objection_deadline),
+              deadline=clock.local_and_utc(notice.objection_deadline),
               dpo=current_app.config["DPO_EMAIL"])
         )  # fmt: skip
 

@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 
-from registry import audit, clock, instants, labels
-from registry.assessment_records import assessment_document, percent
+from registry import audit, clock, labels
+from registry.assessments.records import assessment_document, percent
 from registry.extensions import db
 from registry.models import AuditEvent, ChangeNotice, Objection, TransferAssessment
-from registry.public.change_views import notice_record
-from registry.public.export import register_csv, spreadsheet_safe
-from registry.public.records import RegisterFilter, published_records
+from registry.notices.records import notice_record
+from registry.register.export import register_csv, spreadsheet_safe
+from registry.register.records import RegisterFilter, published_records
 
 OBJECTION_COLUMNS = ("id", "notice_id", "state", "organisation", "customer_reference",
                      "contact_name", "contact_email", "grounds", "submitted_at", "confirmed_at",
@@ -68,7 +68,7 @@ def evidence_pack() -> io.BytesIO:
         add("audit/verification.json", _json({"checked": report.checked, "intact": report.intact,
                                               "broken_at": report.broken_at,
                                               "problem": report.problem}))  # fmt: skip
-        add("manifest.json", _json({"generated_at": instants.utc_text(clock.now()),
+        add("manifest.json", _json({"generated_at": clock.utc_text(clock.now()),
                                     "files": manifest}))  # fmt: skip
     pack.seek(0)
     return pack

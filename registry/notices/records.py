@@ -1,40 +1,14 @@
-"""Announced changes in public: /changes, a page per notice with its proof, and the API."""
+"""What a change notice looks like to a reader: one record that the public pages, the API,
+the feeds, the emails and the evidence pack all show."""
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort, render_template
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from registry import audit, clock, instants, labels
+from registry import clock, labels
 from registry.extensions import db
 from registry.models import ChangeNotice, NoticeState
-from registry.public import blueprint
-from registry.public.subscription_views import subscribe_form
-
-
-@blueprint.get("/changes")
-def changes():
-    notices = [notice_record(notice) for notice in _notices()]
-    groups = {state: [n for n in notices if n["state"] == state.value] for state in NoticeState}
-    return render_template(
-        "public/changes.html", groups=groups, form=subscribe_form(), checkpoint=audit.checkpoint()
-    )
-
-
-@blueprint.get("/changes/<int(max=2147483647):notice_id>")
-def change(notice_id: int):
-    notice = db.session.get(ChangeNotice, notice_id)
-    if notice is None:
-        abort(404, description=_("There is no change notice with number %(id)s.", id=notice_id))
-    return render_template("public/change.html", notice=notice_record(notice))
-
-
-@blueprint.get("/api/v1/changes")
-def api_changes():
-    notices = [notice_record(notice) for notice in _notices()]
-    return {"count": len(notices), "changes": notices}
 
 
 def upcoming_changes() -> list[dict]:
@@ -104,7 +78,7 @@ def change_title(notice: dict) -> str:
     return f"{notice['kind_name']}: {subject}"
 
 
-def _notices() -> list[ChangeNotice]:
+def all_notices() -> list[ChangeNotice]:
     query = (
         sa.select(ChangeNotice)
         .options(
@@ -119,4 +93,4 @@ def _notices() -> list[ChangeNotice]:
 def _instant(name: str, instant: datetime | None) -> dict:
     if instant is None:
         return {name: None, f"{name}_local": None}
-    return {name: instants.utc_text(instant), f"{name}_local": instants.local_text(instant)}
+    return {name: clock.utc_text(instant), f"{name}_local": clock.local_text(instant)}

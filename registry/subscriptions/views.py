@@ -17,7 +17,7 @@ from registry.i18n import current_language
 from registry.links import public_url
 from registry.models import Service, Subscriber, SubscriptionState
 from registry.public import blueprint
-from registry.public.forms import ButtonForm, SubscribeForm
+from registry.subscriptions.forms import ButtonForm, SubscribeForm
 
 
 @blueprint.route("/subscribe", methods=["GET", "POST"])

@@ -8,8 +8,8 @@ from registry import clock
 from registry.admin import blueprint
 from registry.i18n import current_language
 from registry.public.parameters import BadParameter, read_judgement
-from registry.public.records import published_transfers
-from registry.public.transfer_records import Judgement, verdict_counts
+from registry.register.records import published_transfers
+from registry.register.transfer_records import Judgement, verdict_counts
 from transfers import adequacy
 
 

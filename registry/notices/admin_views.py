@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from registry import audit, changes, labels, outbox, writes
+from registry import audit, labels, outbox, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, ConfirmForm, WithdrawForm
 from registry.extensions import db
 from registry.models import ChangeKind, ChangeNotice, Subprocessor, SubprocessorStatus
 from registry.models.accounts import Role
+from registry.notices import changes
 
 
 @blueprint.get("/changes")

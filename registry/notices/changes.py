@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from registry import assessments, audit, clock, outbox
-from registry.drafts import LocationValues, identity_taken
+from registry import audit, clock, outbox
+from registry.assessments import facts as assessment_facts
 from registry.extensions import db
 from registry.i18n import current_language
 from registry.models import (
@@ -33,8 +33,9 @@ from registry.notices.kinds import (
     open_notice,
     stored_proposal,
 )
-from registry.public.transfer_records import judged_record
-from registry.transfer_facts import location_facts
+from registry.register.drafts import LocationValues, identity_taken
+from registry.register.facts import location_facts
+from registry.register.transfer_records import judged_record
 from transfers.reasons import Verdict
 
 # The fields an editorial change may correct: wording that identifies the same company at the
@@ -247,7 +248,7 @@ def _refuse_transfers_without_ground(subprocessor: Subprocessor, locations: list
     if not locations:
         return
     day = clock.today()
-    assessed = assessments.on_record(day, sa.select(sa.literal(subprocessor.id)))
+    assessed = assessment_facts.on_record(day, sa.select(sa.literal(subprocessor.id)))
     reasons = []
     for location in locations:
         measures = [measure.code for measure in location.measures]
