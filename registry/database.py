@@ -130,14 +130,22 @@ def country_code_check(column: str) -> sa.CheckConstraint:
     )
 
 
+# Every enum column is this wide, whatever its members, so that a new, longer member changes
+# only the column's CHECK, never its type.
+ENUM_LENGTH = 32
+
+
 def enum_by_value(enum_class: type[enum.Enum], name: str) -> sa.Enum:
     """A column type that stores an enum by its value, checked by the database."""
+    longest = max(len(member.value) for member in enum_class)
+    if longest > ENUM_LENGTH:
+        raise ValueError(f"{enum_class.__name__} has a value longer than {ENUM_LENGTH}")
     return sa.Enum(
         enum_class,
         name=name,
         native_enum=False,
         create_constraint=True,
-        length=max(len(member.value) for member in enum_class),
+        length=ENUM_LENGTH,
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )

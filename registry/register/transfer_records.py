@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from flask_babel import force_locale, format_date, gettext, ngettext
 
-from registry import labels
+from registry import labels, reason_words
 from transfers.adequacy import AdequacyDecision, UnknownDecision, decision
 from transfers.countries import country_name
 from transfers.grounds import TransferGround, TransferTool
@@ -83,7 +83,7 @@ def _words(language: str) -> dict[str, dict]:
         "kinds": labels.MEASURE_KINDS,
         "effectiveness": labels.EFFECTIVENESS,
         "verdicts": labels.VERDICTS,
-        "reasons": labels.REASONS,
+        "reasons": reason_words.REASONS,
     }
     with force_locale(language):
         return {

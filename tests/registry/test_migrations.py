@@ -67,3 +67,35 @@ def test_the_never_reused_assessment_ids_migration_keeps_the_assessments(
     downgrade(revision="f181ba5a87d9")
     upgrade()
     assert db.session.scalars(sa.select(TransferAssessment.id)).all() == [assessment_id]
+
+
+def test_every_enum_column_has_the_one_fixed_width():
+    from registry.database import ENUM_LENGTH
+
+    widths = {
+        f"{table.name}.{column.name}": column.type.length
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, sa.Enum)
+    }
+    assert set(widths.values()) == {ENUM_LENGTH}
+
+
+def test_the_fixed_width_migration_keeps_the_allowed_values_checked(app_context):
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="3c2e8f0d7a41")
+    upgrade()
+    insert = sa.text(
+        "INSERT INTO subscriber (email, language, state, subscribed_at, confirmation_requests) "
+        "VALUES ('dpo@customer.example', 'en', 'not-a-state', CURRENT_TIMESTAMP, 1)"
+    )
+    with db.engine.connect() as connection:
+        try:
+            connection.execute(insert)
+        except sa.exc.IntegrityError:
+            refused = True
+        else:
+            refused = False
+        connection.rollback()
+    assert refused

@@ -172,7 +172,7 @@ def test_the_map_is_sent_gzipped_to_clients_that_accept_it(client, make_subproce
 
 
 def test_every_reason_has_words_in_every_language(app):
-    from registry.labels import REASONS as WORDS
+    from registry.reason_words import REASONS as WORDS
     from transfers.reasons import REASONS
 
     assert set(WORDS) == set(REASONS)
@@ -239,7 +239,7 @@ def test_a_past_day_offers_the_decisions_then_in_force_for_a_what_if(client):
 
 
 def test_the_translatable_reasons_say_what_the_rules_say(app):
-    from registry.labels import REASONS as WORDS
+    from registry.reason_words import REASONS as WORDS
     from transfers.reasons import REASONS
 
     with app.test_request_context("/?lang=en"):
