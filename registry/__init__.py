@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import config
+from registry.database import IdConverter
 from registry.errors import register_error_handlers
 from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
 from registry.http_guards import register_http_guards
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    app.url_map.converters["id"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column
+from werkzeug.routing import IntegerConverter
 
 
 def database_url(url: str) -> str:
@@ -128,6 +129,18 @@ def country_code_check(column: str) -> sa.CheckConstraint:
     return sa.CheckConstraint(
         f"length({column}) = 2 AND upper({column}) = {column}", name=f"{column}_alpha2"
     )
+
+
+# The largest id an INTEGER primary key holds on both databases.
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a row's id, from 1 to LARGEST_ID, so that an id no column can
+    hold is a 404 before any query."""
+
+    def __init__(self, url_map) -> None:
+        super().__init__(url_map, min=1, max=LARGEST_ID)
 
 
 # Every enum column is this wide, whatever its members, so that a new, longer member changes

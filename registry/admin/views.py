@@ -164,7 +164,7 @@ def create_user():
     return page, 400
 
 
-@blueprint.post("/users/<int(max=2147483647):user_id>/deactivate")
+@blueprint.post("/users/<id:user_id>/deactivate")
 @requires(Role.ADMIN)
 def deactivate_user(user_id: int):
     if not ConfirmForm().validate_on_submit():

@@ -58,7 +58,7 @@ def evidence_pack():
                      download_name=evidence.pack_name(), max_age=0)  # fmt: skip
 
 
-@blueprint.post("/transfers/<int(max=2147483647):location_id>/assessments")
+@blueprint.post("/transfers/<id:location_id>/assessments")
 @requires(Role.EDITOR)
 def start_assessment(location_id: int):
     location = _location(location_id)
@@ -71,18 +71,18 @@ def start_assessment(location_id: int):
     return redirect(url_for("admin.edit_assessment", assessment_id=assessment.id))
 
 
-@blueprint.get("/assessments/<int(max=2147483647):assessment_id>")
+@blueprint.get("/assessments/<id:assessment_id>")
 def assessment(assessment_id: int):
     found = _assessment(assessment_id)
     return _report(found, send_back_form=SendBackForm())
 
 
-@blueprint.get("/assessments/<int(max=2147483647):assessment_id>.json")
+@blueprint.get("/assessments/<id:assessment_id>.json")
 def assessment_json(assessment_id: int):
     return jsonify(assessment_document(_assessment(assessment_id), "en"))
 
 
-@blueprint.route("/assessments/<int(max=2147483647):assessment_id>/edit",
+@blueprint.route("/assessments/<id:assessment_id>/edit",
                  methods=["GET", "POST"])  # fmt: skip
 @requires(Role.EDITOR)
 def edit_assessment(assessment_id: int):
@@ -113,7 +113,7 @@ def edit_assessment(assessment_id: int):
     return _edit_page(found, assessment_form(country, found))
 
 
-@blueprint.post("/assessments/<int(max=2147483647):assessment_id>/submit")
+@blueprint.post("/assessments/<id:assessment_id>/submit")
 @requires(Role.EDITOR)
 def submit_assessment(assessment_id: int):
     found = _assessment(assessment_id)
@@ -122,7 +122,7 @@ def submit_assessment(assessment_id: int):
     return _submit(found)
 
 
-@blueprint.post("/assessments/<int(max=2147483647):assessment_id>/send-back")
+@blueprint.post("/assessments/<id:assessment_id>/send-back")
 @requires(Role.ADMIN)
 def send_back_assessment(assessment_id: int):
     found = _assessment(assessment_id)
@@ -140,7 +140,7 @@ def send_back_assessment(assessment_id: int):
     return redirect(url_for("admin.assessment", assessment_id=found.id))
 
 
-@blueprint.post("/assessments/<int(max=2147483647):assessment_id>/approve")
+@blueprint.post("/assessments/<id:assessment_id>/approve")
 @requires(Role.ADMIN)
 def approve_assessment(assessment_id: int):
     found = _assessment(assessment_id)
@@ -156,7 +156,7 @@ def approve_assessment(assessment_id: int):
     return redirect(url_for("admin.assessment", assessment_id=found.id))
 
 
-@blueprint.post("/assessments/<int(max=2147483647):assessment_id>/discard")
+@blueprint.post("/assessments/<id:assessment_id>/discard")
 @requires(Role.EDITOR)
 def discard_assessment(assessment_id: int):
     found = _assessment(assessment_id)
@@ -172,7 +172,7 @@ def discard_assessment(assessment_id: int):
     return redirect(url_for("admin.assessments_overview"))
 
 
-@blueprint.post("/assessments/<int(max=2147483647):assessment_id>/revise")
+@blueprint.post("/assessments/<id:assessment_id>/revise")
 @requires(Role.EDITOR)
 def revise_assessment(assessment_id: int):
     found = _assessment(assessment_id)

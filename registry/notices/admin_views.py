@@ -20,7 +20,7 @@ def changes_overview():
     return _overview_page(AnnounceForm(), WithdrawForm())
 
 
-@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/announce/<kind>")
+@blueprint.post("/subprocessors/<id:subprocessor_id>/announce/<kind>")
 @requires(Role.ADMIN)
 def announce(subprocessor_id: int, kind: str):
     subprocessor = db.get_or_404(Subprocessor, subprocessor_id)
@@ -59,7 +59,7 @@ def announce(subprocessor_id: int, kind: str):
     return redirect(url_for("public.change", notice_id=notice.id))
 
 
-@blueprint.post("/changes/<int(max=2147483647):notice_id>/withdraw")
+@blueprint.post("/changes/<id:notice_id>/withdraw")
 @requires(Role.ADMIN)
 def withdraw(notice_id: int):
     notice = db.get_or_404(ChangeNotice, notice_id)
@@ -106,7 +106,7 @@ def subprocessors_in(status: SubprocessorStatus) -> list[Subprocessor]:
     return list(db.session.scalars(query.order_by(Subprocessor.name)))
 
 
-@blueprint.get("/changes/<int(max=2147483647):notice_id>/deliveries")
+@blueprint.get("/changes/<id:notice_id>/deliveries")
 def deliveries(notice_id: int):
     notice = db.get_or_404(ChangeNotice, notice_id)
     counts = outbox.delivery_counts(notice.id)
@@ -122,7 +122,7 @@ def deliveries(notice_id: int):
     )
 
 
-@blueprint.post("/changes/<int(max=2147483647):notice_id>/resend-failed")
+@blueprint.post("/changes/<id:notice_id>/resend-failed")
 @requires(Role.ADMIN)
 def resend_failed(notice_id: int):
     notice = db.get_or_404(ChangeNotice, notice_id)

@@ -20,7 +20,7 @@ def changes():
     )
 
 
-@blueprint.get("/changes/<int(max=2147483647):notice_id>")
+@blueprint.get("/changes/<id:notice_id>")
 def change(notice_id: int):
     notice = db.session.get(ChangeNotice, notice_id)
     if notice is None:

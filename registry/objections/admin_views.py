@@ -27,12 +27,12 @@ def objections_overview():
                            states=labels.OBJECTION_STATES)  # fmt: skip
 
 
-@blueprint.get("/objections/<int(max=2147483647):objection_id>")
+@blueprint.get("/objections/<id:objection_id>")
 def objection(objection_id: int):
     return _objection_page(db.get_or_404(Objection, objection_id), TriageForm())
 
 
-@blueprint.post("/objections/<int(max=2147483647):objection_id>/triage")
+@blueprint.post("/objections/<id:objection_id>/triage")
 @requires(Role.ADMIN)
 def triage_objection(objection_id: int):
     found = db.get_or_404(Objection, objection_id)

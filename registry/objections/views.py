@@ -25,7 +25,7 @@ from registry.objections.forms import ConfirmObjectionForm, ObjectionForm
 from registry.public import blueprint
 
 
-@blueprint.route("/changes/<int(max=2147483647):notice_id>/object", methods=["GET", "POST"])
+@blueprint.route("/changes/<id:notice_id>/object", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"], deduct_when=form_accepted)
 def object_to_change(notice_id: int):
     notice = _notice(notice_id)
@@ -63,7 +63,7 @@ def object_to_change(notice_id: int):
                            closed=None, known=subscriber is not None), status  # fmt: skip
 
 
-@blueprint.get("/changes/<int(max=2147483647):notice_id>/object/sent")
+@blueprint.get("/changes/<id:notice_id>/object/sent")
 def objection_sent(notice_id: int):
     return render_template("public/objection_sent.html", notice=notice_record(_notice(notice_id)))
 

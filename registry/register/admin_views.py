@@ -58,12 +58,12 @@ def create_subprocessor():
     return page, 400
 
 
-@blueprint.get("/subprocessors/<int(max=2147483647):subprocessor_id>")
+@blueprint.get("/subprocessors/<id:subprocessor_id>")
 def subprocessor(subprocessor_id: int):
     return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id))
 
 
-@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/locations")
+@blueprint.post("/subprocessors/<id:subprocessor_id>/locations")
 @requires(Role.EDITOR)
 def add_location(subprocessor_id: int):
     entry = db.get_or_404(Subprocessor, subprocessor_id)
@@ -113,7 +113,7 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
     return page, status
 
 
-@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/importer")
+@blueprint.post("/subprocessors/<id:subprocessor_id>/importer")
 @requires(Role.EDITOR)
 def record_importer_facts(subprocessor_id: int):
     """Record what a subprocessor of any status is as an importer (the DPF List as checked)."""
@@ -132,10 +132,7 @@ def record_importer_facts(subprocessor_id: int):
     return _subprocessor_page(entry, status=400, importer_form=form)
 
 
-@blueprint.post(
-    "/subprocessors/<int(max=2147483647):subprocessor_id>/locations/"
-    "<int(max=2147483647):location_id>/facts"
-)
+@blueprint.post("/subprocessors/<id:subprocessor_id>/locations/<id:location_id>/facts")
 @requires(Role.EDITOR)
 def record_ground_facts(subprocessor_id: int, location_id: int):
     """Record the details of a location's ground (signature, BCRs, an occasional derogation)."""
@@ -160,7 +157,7 @@ def record_ground_facts(subprocessor_id: int, location_id: int):
     return _subprocessor_page(entry, status=400, facts_forms=facts_forms)
 
 
-@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/announce-location")
+@blueprint.post("/subprocessors/<id:subprocessor_id>/announce-location")
 @requires(Role.ADMIN)
 def announce_location(subprocessor_id: int):
     """Announce a new processing location for an engaged subprocessor (a material change)."""
@@ -185,7 +182,7 @@ def announce_location(subprocessor_id: int):
     return _subprocessor_page(entry, status=400, new_location_form=form, notice_form=notice_form)
 
 
-@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/edit")
+@blueprint.post("/subprocessors/<id:subprocessor_id>/edit")
 @requires(Role.EDITOR)
 def edit_draft(subprocessor_id: int):
     """Change a proposed subprocessor's fields; it stays a draft, invisible to the public."""
@@ -202,10 +199,7 @@ def edit_draft(subprocessor_id: int):
                               draft_form=form)  # fmt: skip
 
 
-@blueprint.post(
-    "/subprocessors/<int(max=2147483647):subprocessor_id>/locations/"
-    "<int(max=2147483647):location_id>/remove"
-)
+@blueprint.post("/subprocessors/<id:subprocessor_id>/locations/<id:location_id>/remove")
 @requires(Role.EDITOR)
 def remove_location(subprocessor_id: int, location_id: int):
     entry = db.get_or_404(Subprocessor, subprocessor_id)
@@ -219,7 +213,7 @@ def remove_location(subprocessor_id: int, location_id: int):
     return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
 
 
-@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/announce-purpose")
+@blueprint.post("/subprocessors/<id:subprocessor_id>/announce-purpose")
 @requires(Role.ADMIN)
 def announce_purpose(subprocessor_id: int):
     """Announce new purposes or data categories for an engaged subprocessor."""
@@ -244,7 +238,7 @@ def announce_purpose(subprocessor_id: int):
                               purpose_form=form)  # fmt: skip
 
 
-@blueprint.post("/subprocessors/<int(max=2147483647):subprocessor_id>/editorial")
+@blueprint.post("/subprocessors/<id:subprocessor_id>/editorial")
 @requires(Role.ADMIN)
 def publish_editorial(subprocessor_id: int):
     """Publish a wording fix to an engaged subprocessor's entry at once, with no window."""

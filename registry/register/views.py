@@ -107,7 +107,7 @@ def _country_choices(form: RegisterFilterForm) -> list[tuple[str, str]]:
     return by_name(codes, current_language())
 
 
-@blueprint.get("/subprocessors/<int(max=2147483647):subprocessor_id>")
+@blueprint.get("/subprocessors/<id:subprocessor_id>")
 def subprocessor(subprocessor_id: int):
     found = records.published_records(
         records.RegisterFilter(subprocessor_id=subprocessor_id), current_language()

@@ -122,15 +122,15 @@ def test_each_role_gets_what_it_may_on_every_admin_route(
 def test_every_admin_route_is_in_the_matrix(app):
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     listed = {
-        address.replace("/users/1/", "/users/<int(max=2147483647):user_id>/")
+        address.replace("/users/1/", "/users/<id:user_id>/")
         .replace("/subprocessors/1/announce/addition",
-                 "/subprocessors/<int(max=2147483647):subprocessor_id>/announce/<kind>")
-        .replace("/changes/1/", "/changes/<int(max=2147483647):notice_id>/")
-        .replace("/locations/1/", "/locations/<int(max=2147483647):location_id>/")
-        .replace("/subprocessors/1", "/subprocessors/<int(max=2147483647):subprocessor_id>")
-        .replace("/objections/1", "/objections/<int(max=2147483647):objection_id>")
-        .replace("/transfers/1/", "/transfers/<int(max=2147483647):location_id>/")
-        .replace("/assessments/1", "/assessments/<int(max=2147483647):assessment_id>")
+                 "/subprocessors/<id:subprocessor_id>/announce/<kind>")
+        .replace("/changes/1/", "/changes/<id:notice_id>/")
+        .replace("/locations/1/", "/locations/<id:location_id>/")
+        .replace("/subprocessors/1", "/subprocessors/<id:subprocessor_id>")
+        .replace("/objections/1", "/objections/<id:objection_id>")
+        .replace("/transfers/1/", "/transfers/<id:location_id>/")
+        .replace("/assessments/1", "/assessments/<id:assessment_id>")
         for _, address, _ in ROUTES
     } | {"/admin/login"}  # fmt: skip
     assert routes == listed
