@@ -63,13 +63,20 @@ def _fan_out_and_deliver(count: int, port: int) -> None:
         flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
         # The worker's start (imports, app) is timed apart from its round.
         started = time.perf_counter()
-        subprocess.run([*flask, "--help"], env=environment, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [*flask, "--help"], env=environment, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+        )
         start_up = time.perf_counter() - started
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        result = subprocess.run([*flask, "worker", "--once"], env=environment, cwd=ROOT,
-                                check=True, capture_output=True, text=True)  # fmt: skip
+        result = subprocess.run(
+            [*flask, "worker", "--once"],
+            env=environment,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         elapsed = time.perf_counter() - started - start_up
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(
@@ -115,8 +122,14 @@ with app.app_context():
     db.session.commit()
     print(time.perf_counter() - started)
 """
-    result = subprocess.run([sys.executable, "-c", code], env=environment, cwd=ROOT, check=True,
-                            capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return float(result.stdout.strip().splitlines()[-1])
 
 
@@ -133,8 +146,10 @@ def _bare_loop(count: int, port: int) -> None:
         for number in range(count):
             connection.sendmail("dpo@mixvoip.com", [f"subscriber{number}@customer.example"], data)
         elapsed = time.perf_counter() - started
-    print(f"outbox: bare smtplib loop (not pipelined), {count} pre-built messages over one "
-          f"connection: {count / elapsed:,.0f} messages/s")  # fmt: skip
+    print(
+        f"outbox: bare smtplib loop (not pipelined), {count} pre-built messages over one "
+        f"connection: {count / elapsed:,.0f} messages/s"
+    )
 
 
 def _start_sink(port: int) -> subprocess.Popen:

@@ -131,11 +131,21 @@ def _location(code: str, role):
 
 def _serve(environment: dict, port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
         cwd=ROOT,
         env=environment,
-    )  # fmt: skip
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -178,8 +188,11 @@ def _wrk(url: str) -> None:
     output = subprocess.run(
         ["wrk", "-t2", "-c4", "-d5s", "--latency", url], capture_output=True, text=True, check=True
     ).stdout
-    figures = {line.split()[0]: line.split()[1] for line in output.splitlines() if line.strip()
-               and line.split()[0] in ("50%", "90%", "Requests/sec:")}  # fmt: skip
+    figures = {
+        line.split()[0]: line.split()[1]
+        for line in output.splitlines()
+        if line.strip() and line.split()[0] in ("50%", "90%", "Requests/sec:")
+    }
     print(
         f"  {url.split(':', 2)[2].split('/', 1)[1]:<26} {figures.get('Requests/sec:', '?'):>8} "
         f"requests/s, median {figures.get('50%', '?')}, p90 {figures.get('90%', '?')}"

@@ -26,14 +26,18 @@ GROUNDS = [
     TransferGround(TransferTool.ADEQUACY, adequacy_decision="2023/1795"),
     TransferGround(TransferTool.SCC, scc_module=SccModule.PROCESSOR_TO_PROCESSOR),
     TransferGround(TransferTool.BCR),
-    TransferGround(TransferTool.DEROGATION, derogation=Derogation.LEGAL_CLAIMS,
-                   derogation_justification="A claim"),
-]  # fmt: skip
+    TransferGround(
+        TransferTool.DEROGATION,
+        derogation=Derogation.LEGAL_CLAIMS,
+        derogation_justification="A claim",
+    ),
+]
 
 
 # An approved assessment, due for review in a year.
-ASSESSED = AssessmentOnRecord(Conclusion.ACCEPTABLE_WITH_MEASURES, date(2026, 3, 1),
-                              next_review=date(2027, 3, 1))  # fmt: skip
+ASSESSED = AssessmentOnRecord(
+    Conclusion.ACCEPTABLE_WITH_MEASURES, date(2026, 3, 1), next_review=date(2027, 3, 1)
+)
 
 
 def main() -> None:
@@ -64,8 +68,10 @@ def main() -> None:
                 judge(entry, today, assume_ended)
             rounds.append(time.perf_counter() - started)
         median = statistics.median(rounds)
-        print(f"  {label:<22} median of 5 rounds {median * 1000:8.1f} ms "
-              f"({median / count * 1e6:.1f} µs a transfer)")  # fmt: skip
+        print(
+            f"  {label:<22} median of 5 rounds {median * 1000:8.1f} ms "
+            f"({median / count * 1e6:.1f} µs a transfer)"
+        )
 
 
 if __name__ == "__main__":

@@ -33,9 +33,11 @@ def create_user(email: str, password: str, role: Role, actor: str) -> User:
     address = normalised_email(email)
     if len(password) < MINIMUM_PASSWORD_LENGTH:
         raise AccountError(
-            _("The password must have at least %(count)d characters.",
-              count=MINIMUM_PASSWORD_LENGTH)
-        )  # fmt: skip
+            _(
+                "The password must have at least %(count)d characters.",
+                count=MINIMUM_PASSWORD_LENGTH,
+            )
+        )
     if user_by_email(address) is not None:
         raise AccountError(_("There is already a user %(email)s.", email=address))
     user = User(

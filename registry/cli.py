@@ -143,9 +143,12 @@ def notices_apply_due() -> None:
 @with_appcontext
 @click.option("--once", is_flag=True, help="Do one round and stop (for cron).")
 @click.option(
-    "--interval", type=click.FloatRange(min=0.1), default=5.0, show_default=True,
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
     help="Seconds between rounds when there is nothing to do.",
-)  # fmt: skip
+)
 def worker(once: bool, interval: float) -> None:
     """Make due changes effective and deliver queued emails; runs until stopped (SIGTERM)."""
     if once:

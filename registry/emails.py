@@ -55,8 +55,14 @@ class Links:
     def __init__(self) -> None:
         self._addresses: dict[tuple, str] = {}
 
-    def url(self, endpoint: str, purpose: tokens.Purpose, signed: int | list, token_argument:
-            str = "token", **values) -> str:  # fmt: skip
+    def url(
+        self,
+        endpoint: str,
+        purpose: tokens.Purpose,
+        signed: int | list,
+        token_argument: str = "token",
+        **values,
+    ) -> str:
         """The address of `endpoint` with `signed` signed for `purpose` in `token_argument`."""
         key = (endpoint, token_argument, *values.items())
         address = self._addresses.get(key)
@@ -80,12 +86,14 @@ class Composer:
         if template is None:
             with force_locale(message.language):
                 written = WRITERS[message.kind](message.subject_id, message.language)
-            template = mail.Template(written.content, message.language, written.markers,
-                                     written.headers)  # fmt: skip
+            template = mail.Template(
+                written.content, message.language, written.markers, written.headers
+            )
             self._templates[key] = template
         values = LINKS[message.kind](message, self._links) if message.kind in LINKS else {}
-        return template.fill(message.recipient, template.message_id(message.key,
-                             message.queued_at), values)  # fmt: skip
+        return template.fill(
+            message.recipient, template.message_id(message.key, message.queued_at), values
+        )
 
 
 def objection_confirmation(objection_id: int, language: str) -> Written:
@@ -126,8 +134,10 @@ def subscription_confirmation(subscriber_id: int, language: str) -> Written:
         confirm_url="%%CONFIRM_URL%%",
         valid_until=clock.local_text(clock.now() + tokens.Purpose.CONFIRM_SUBSCRIPTION.lifetime),
     )
-    subject = _("Confirm your subscription to the changes of %(organisation)s",
-                organisation=mail.organisation())  # fmt: skip
+    subject = _(
+        "Confirm your subscription to the changes of %(organisation)s",
+        organisation=mail.organisation(),
+    )
     return Written(mail.Content(subject, text, html), ("CONFIRM_URL",))
 
 
@@ -146,11 +156,13 @@ def notice_email(kind: MessageKind):
         )
         subjects = {
             MessageKind.NOTICE_ANNOUNCED: _("Announced: %(change)s", change=change_title(notice)),
-            MessageKind.NOTICE_REMINDER: _("Reminder, objections until %(deadline)s: %(change)s",
-                                           deadline=notice["objection_deadline_local"],
-                                           change=change_title(notice)),
+            MessageKind.NOTICE_REMINDER: _(
+                "Reminder, objections until %(deadline)s: %(change)s",
+                deadline=notice["objection_deadline_local"],
+                change=change_title(notice),
+            ),
             MessageKind.NOTICE_WITHDRAWN: _("Withdrawn: %(change)s", change=change_title(notice)),
-        }  # fmt: skip
+        }
         headers = {
             "List-Unsubscribe": "<%%UNSUBSCRIBE_URL%%>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -174,36 +186,49 @@ WRITERS: dict[MessageKind, Callable[[int, str], Written]] = {
 def _notice_links(message: Outgoing, links: Links) -> dict[str, str]:
     return {
         "OBJECT_URL": links.url(
-            "public.object_to_change", tokens.Purpose.SUBSCRIBER_OBJECTION,
-            [message.subscriber_id, message.subject_id], token_argument="subscriber",
-            notice_id=message.subject_id, lang=message.language,
-        ),
-        "UNSUBSCRIBE_URL": links.url(
-            "public.unsubscribe", tokens.Purpose.UNSUBSCRIBE, message.subscriber_id,
+            "public.object_to_change",
+            tokens.Purpose.SUBSCRIBER_OBJECTION,
+            [message.subscriber_id, message.subject_id],
+            token_argument="subscriber",
+            notice_id=message.subject_id,
             lang=message.language,
         ),
-    }  # fmt: skip
+        "UNSUBSCRIBE_URL": links.url(
+            "public.unsubscribe",
+            tokens.Purpose.UNSUBSCRIBE,
+            message.subscriber_id,
+            lang=message.language,
+        ),
+    }
 
 
 # The per-recipient links of each kind of message.
 LINKS: dict[MessageKind, Callable[[Outgoing, Links], dict[str, str]]] = {
     MessageKind.OBJECTION_CONFIRMATION: lambda m, links: {
-        "CONFIRM_URL": links.url("public.confirm_objection", tokens.Purpose.CONFIRM_OBJECTION,
-                                 m.subject_id, lang=m.language)
+        "CONFIRM_URL": links.url(
+            "public.confirm_objection",
+            tokens.Purpose.CONFIRM_OBJECTION,
+            m.subject_id,
+            lang=m.language,
+        )
     },
     MessageKind.OBJECTION_ACKNOWLEDGEMENT: lambda m, links: {
-        "STATE_URL": links.url("public.objection_state", tokens.Purpose.OBJECTION_STATE,
-                               m.subject_id, lang=m.language)
+        "STATE_URL": links.url(
+            "public.objection_state", tokens.Purpose.OBJECTION_STATE, m.subject_id, lang=m.language
+        )
     },
     MessageKind.SUBSCRIPTION_CONFIRMATION: lambda m, links: {
-        "CONFIRM_URL": links.url("public.confirm_subscription",
-                                 tokens.Purpose.CONFIRM_SUBSCRIPTION, m.subject_id,
-                                 lang=m.language)
+        "CONFIRM_URL": links.url(
+            "public.confirm_subscription",
+            tokens.Purpose.CONFIRM_SUBSCRIPTION,
+            m.subject_id,
+            lang=m.language,
+        )
     },
     MessageKind.NOTICE_ANNOUNCED: _notice_links,
     MessageKind.NOTICE_REMINDER: _notice_links,
     MessageKind.NOTICE_WITHDRAWN: _notice_links,
-}  # fmt: skip
+}
 
 
 def _get(model, row_id: int):

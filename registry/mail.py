@@ -58,8 +58,13 @@ class Template:
     MESSAGE_ID = "<message-id@placeholder.invalid>"
     DATE = "Thu, 01 Jan 1970 00:00:00 +0000"
 
-    def __init__(self, content: Content, language: str, markers: tuple[str, ...] = (),
-                 headers: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        content: Content,
+        language: str,
+        markers: tuple[str, ...] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
         config = current_app.config
         self.sender = config["MAIL_FROM"]
         self.domain = self.sender.rpartition("@")[2]
@@ -102,10 +107,16 @@ class Template:
     def _split(cls, data: bytes, markers: tuple[str, ...]) -> list[tuple[bytes, str | None]]:
         """The message as literal pieces and named slots: the first To, Message-ID and Date
         placeholders (the headers), and every marker, each in its plain and HTML form."""
-        once = {cls.TO.encode(): "To", cls.MESSAGE_ID.encode(): "Message-ID",
-                cls.DATE.encode(): "Date"}  # fmt: skip
-        every = {f"%%{marker}{form}%%".encode(): f"{marker}{form}"
-                 for marker in markers for form in ("", "|html")}  # fmt: skip
+        once = {
+            cls.TO.encode(): "To",
+            cls.MESSAGE_ID.encode(): "Message-ID",
+            cls.DATE.encode(): "Date",
+        }
+        every = {
+            f"%%{marker}{form}%%".encode(): f"{marker}{form}"
+            for marker in markers
+            for form in ("", "|html")
+        }
         pattern = re.compile(b"|".join(map(re.escape, [*once, *every])))
         pieces, start = [], 0
         for found in pattern.finditer(data):
@@ -185,9 +196,14 @@ class SmtpTransport:
     """
 
     def __init__(
-        self, host: str, port: int, security: str = "starttls", username: str | None = None,
-        password: str | None = None, timeout: float = 30,
-    ) -> None:  # fmt: skip
+        self,
+        host: str,
+        port: int,
+        security: str = "starttls",
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30,
+    ) -> None:
         self.host, self.port, self.security = host, port, security
         self.username, self.password, self.timeout = username, password, timeout
         self._connection: smtplib.SMTP | None = None
@@ -206,8 +222,10 @@ class SmtpTransport:
         except smtplib.SMTPSenderRefused as error:
             # Our own address refused: nothing in this batch can go; try again later.
             self.close()
-            raise DeliveryError(f"{error.smtp_code} {_text(error.smtp_error)} (sender "
-                                f"{envelope.sender})", connection_lost=True) from None  # fmt: skip
+            raise DeliveryError(
+                f"{error.smtp_code} {_text(error.smtp_error)} (sender {envelope.sender})",
+                connection_lost=True,
+            ) from None
         except smtplib.SMTPResponseException as error:
             raise self._refused(error.smtp_code, error.smtp_error) from None
         except (smtplib.SMTPException, OSError) as error:
@@ -231,8 +249,9 @@ class SmtpTransport:
         except smtplib.SMTPResponseException as error:
             self.close()
             answer = f"{error.smtp_code} {_text(error.smtp_error)}"
-            raise DeliveryError(f"{answer} (connecting to {self.host}:{self.port})",
-                                connection_lost=True) from None  # fmt: skip
+            raise DeliveryError(
+                f"{answer} (connecting to {self.host}:{self.port})", connection_lost=True
+            ) from None
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise self._lost(error) from None

@@ -23,9 +23,13 @@ from registry.models import (
 
 
 def enqueue(
-    kind: MessageKind, key: str, recipient: str, language: str, subject_id: int,
+    kind: MessageKind,
+    key: str,
+    recipient: str,
+    language: str,
+    subject_id: int,
     subscriber_id: int | None = None,
-) -> bool:  # fmt: skip
+) -> bool:
     """Queue one message unless one with the same `key` already is; True if this call queued it.
 
     The key makes a retried request or a double click send nothing twice, even when two
@@ -75,8 +79,18 @@ def fan_out(notice: ChangeNotice, kind: MessageKind) -> int:
         sa.literal(now, UTCDateTime()),
         sa.literal(0),
     ).where(Subscriber.state == SubscriptionState.CONFIRMED, wants)
-    columns = ["kind", "key", "recipient", "language", "subject_id", "subscriber_id", "state",
-               "queued_at", "next_attempt_at", "attempts"]  # fmt: skip
+    columns = [
+        "kind",
+        "key",
+        "recipient",
+        "language",
+        "subject_id",
+        "subscriber_id",
+        "state",
+        "queued_at",
+        "next_attempt_at",
+        "attempts",
+    ]
     statement = _insert().from_select(columns, rows).on_conflict_do_nothing(index_elements=["key"])
     return db.session.execute(statement).rowcount
 
@@ -88,7 +102,7 @@ def cancel_for_subscriber(subscriber_id: int) -> None:
         .where(
             OutboxMessage.subscriber_id == subscriber_id,
             OutboxMessage.state == DeliveryState.QUEUED,
-        )  # fmt: skip
+        )
         .values(state=DeliveryState.FAILED, last_error="unsubscribed before it was sent")
         .execution_options(synchronize_session=False)
     )
@@ -122,7 +136,7 @@ def failures(notice_id: int) -> list[OutboxMessage]:
             OutboxMessage.subject_id == notice_id,
             OutboxMessage.kind.in_(NOTICE_KINDS),
             OutboxMessage.state == DeliveryState.FAILED,
-        )  # fmt: skip
+        )
         .order_by(OutboxMessage.id)
     )
     return list(db.session.scalars(query))
@@ -148,7 +162,7 @@ def resend_failed(notice_id: int) -> int:
             next_attempt_at=clock.now(),
             lease_token=None,
             leased_until=None,
-        )  # fmt: skip
+        )
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
@@ -161,9 +175,11 @@ def _insert():
 
 
 def queued_since(
-    kind: MessageKind, since: datetime, subject_id: int | None = None,
+    kind: MessageKind,
+    since: datetime,
+    subject_id: int | None = None,
     recipient: str | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """How many messages of `kind` were queued after `since`, about one row or to one address:
     what the confirmation emails' throttles count."""
     query = sa.select(sa.func.count()).where(

@@ -28,10 +28,8 @@ def send(connection: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> 
     """
     options = f" size={len(data)}" if connection.has_extn("size") else ""
     envelope = (
-        f"mail FROM:{_quoted(sender)}{options}\r\n"
-        f"rcpt TO:{_quoted(recipient)}\r\n"
-        "data\r\n"
-    ).encode("ascii")  # fmt: skip
+        f"mail FROM:{_quoted(sender)}{options}\r\nrcpt TO:{_quoted(recipient)}\r\ndata\r\n"
+    ).encode("ascii")
     connection.send(envelope)
     # RFC 2920 §3.1: every answer of the group is read and checked, in order.
     mail = connection.getreply()

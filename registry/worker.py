@@ -143,8 +143,13 @@ class _Ledger:
         """Set `values` on the message if `token` still holds its lease, give the lease up, and
         commit; the number of rows changed (0: another worker took the message over)."""
         sql, positions, processors = self._statement(frozenset(values))
-        parameters = {"message": message_id, "token": token, "lease_token": None,
-                      "leased_until": None, **values}  # fmt: skip
+        parameters = {
+            "message": message_id,
+            "token": token,
+            "lease_token": None,
+            "leased_until": None,
+            **values,
+        }
         for name, process in processors.items():
             if parameters[name] is not None:
                 parameters[name] = process(parameters[name])
@@ -167,12 +172,17 @@ class _Ledger:
             table = OutboxMessage.__table__
             statement = (
                 sa.update(table)
-                .where(table.c.id == sa.bindparam("message", type_=table.c.id.type),
-                       table.c.lease_token == sa.bindparam("token",
-                                                           type_=table.c.lease_token.type))
-                .values(**{name: sa.bindparam(name, type_=table.c[name].type)
-                           for name in {"lease_token", "leased_until", *columns}})
-            )  # fmt: skip
+                .where(
+                    table.c.id == sa.bindparam("message", type_=table.c.id.type),
+                    table.c.lease_token == sa.bindparam("token", type_=table.c.lease_token.type),
+                )
+                .values(
+                    **{
+                        name: sa.bindparam(name, type_=table.c[name].type)
+                        for name in {"lease_token", "leased_until", *columns}
+                    }
+                )
+            )
             dialect = self.connection.dialect
             compiled = statement.compile(dialect=dialect)
             processors = {
@@ -234,13 +244,19 @@ def _claim(size: int) -> tuple[str, list[emails.Outgoing]]:
     db.session.commit()
     rows = db.session.execute(
         sa.select(
-            OutboxMessage.id, OutboxMessage.kind, OutboxMessage.key, OutboxMessage.queued_at,
-            OutboxMessage.recipient, OutboxMessage.language, OutboxMessage.subject_id,
-            OutboxMessage.subscriber_id, OutboxMessage.attempts,
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.key,
+            OutboxMessage.queued_at,
+            OutboxMessage.recipient,
+            OutboxMessage.language,
+            OutboxMessage.subject_id,
+            OutboxMessage.subscriber_id,
+            OutboxMessage.attempts,
         )
         .where(OutboxMessage.lease_token == token)
         .order_by(OutboxMessage.id)
-    ).all()  # fmt: skip
+    ).all()
     db.session.commit()
     return token, [emails.Outgoing(*row) for row in rows]
 
@@ -284,8 +300,14 @@ def _deliver(claim: _Claim, batch, transport, composer, done: Round, stop) -> No
             transport.close()
             _record_failure(claim, message, f"could not be sent: {error!r}", done)
             continue
-        _update(claim, message, state=DeliveryState.SENT, sent_at=clock.now(),
-                message_id=envelope.message_id, attempts=message.attempts + 1)  # fmt: skip
+        _update(
+            claim,
+            message,
+            state=DeliveryState.SENT,
+            sent_at=clock.now(),
+            message_id=envelope.message_id,
+            attempts=message.attempts + 1,
+        )
         done.sent += 1
 
 
@@ -315,14 +337,20 @@ def _record_retry(claim: _Claim, message: emails.Outgoing, answer: str, done: Ro
     if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         _record_failure(claim, message, f"gave up after {attempts} attempts: {answer}", done)
         return
-    _update(claim, message, attempts=attempts, last_error=answer,
-            next_attempt_at=clock.now() + retry_delay(attempts))  # fmt: skip
+    _update(
+        claim,
+        message,
+        attempts=attempts,
+        last_error=answer,
+        next_attempt_at=clock.now() + retry_delay(attempts),
+    )
     done.retrying += 1
 
 
 def _record_failure(claim: _Claim, message: emails.Outgoing, answer: str, done: Round) -> None:
-    _update(claim, message, state=DeliveryState.FAILED, attempts=message.attempts + 1,
-            last_error=answer)  # fmt: skip
+    _update(
+        claim, message, state=DeliveryState.FAILED, attempts=message.attempts + 1, last_error=answer
+    )
     done.failed += 1
 
 

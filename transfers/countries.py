@@ -16,15 +16,45 @@ import pycountry
 # Sources: https://european-union.europa.eu/principles-countries-history/eu-countries_en;
 # https://www.efta.int/eea/enlargement-of-the-eea; Agreement on the EEA, OJ L 1, 3.1.1994, p. 3.
 EEA_MEMBERSHIP: dict[str, tuple[date | None, date | None]] = {
-    **{code: (None, None) for code in (
-        "AT", "BE", "DE", "DK", "ES", "FI", "FR", "GR", "IE", "IT", "LU", "NL", "PT", "SE",
-        "IS", "LI", "NO",
-    )},
+    **{
+        code: (None, None)
+        for code in (
+            "AT",
+            "BE",
+            "DE",
+            "DK",
+            "ES",
+            "FI",
+            "FR",
+            "GR",
+            "IE",
+            "IT",
+            "LU",
+            "NL",
+            "PT",
+            "SE",
+            "IS",
+            "LI",
+            "NO",
+        )
+    },
     # Acts of Accession of 2003 (OJ L 236, 23.9.2003), of 2005 (OJ L 157, 21.6.2005) and of 2012
     # (OJ L 112, 24.4.2012).
-    **{code: (date(2004, 5, 1), None) for code in (
-        "CY", "CZ", "EE", "HU", "LT", "LV", "MT", "PL", "SI", "SK",
-    )},
+    **{
+        code: (date(2004, 5, 1), None)
+        for code in (
+            "CY",
+            "CZ",
+            "EE",
+            "HU",
+            "LT",
+            "LV",
+            "MT",
+            "PL",
+            "SI",
+            "SK",
+        )
+    },
     "BG": (date(2007, 1, 1), None),
     "RO": (date(2007, 1, 1), None),
     "HR": (date(2013, 7, 1), None),
@@ -43,7 +73,7 @@ EEA_MEMBERSHIP: dict[str, tuple[date | None, date | None]] = {
     # Saint-Barthélemy left the Union for the status of an overseas country or territory on
     # 1 January 2012 (European Council Decision 2010/718/EU).
     "BL": (None, date(2012, 1, 1)),
-}  # fmt: skip
+}
 
 # Not EEA members, but for a while not third countries either: from the end of the transition
 # period until the UK's adequacy decision, transfers to the United Kingdom were not transfers to

@@ -92,7 +92,7 @@ def start(location: ProcessingLocation, actor: str) -> TransferAssessment:
             _(
                 "Only a transfer under SCCs or BCRs to a country without adequacy needs an impact "
                 "assessment."
-            )  # fmt: skip
+            )
         )
     versions = series(location)
     open_version = next((v for v in versions if not v.settled), None)
@@ -101,7 +101,7 @@ def start(location: ProcessingLocation, actor: str) -> TransferAssessment:
             _(
                 "Version %(version)d of this assessment is still open; finish it first.",
                 version=open_version.version,
-            )  # fmt: skip
+            )
         )
     now = clock.now()
     mapped, ground = register_facts(location)
@@ -125,8 +125,13 @@ def start(location: ProcessingLocation, actor: str) -> TransferAssessment:
         _prefill(assessment, location)
     db.session.add(assessment)
     _flush_or_conflict()
-    audit.record(actor, "assessment.started", "transfer_assessment", assessment.id,
-                 after=snapshot(assessment))  # fmt: skip
+    audit.record(
+        actor,
+        "assessment.started",
+        "transfer_assessment",
+        assessment.id,
+        after=snapshot(assessment),
+    )
     return assessment
 
 
@@ -147,8 +152,13 @@ def update(assessment: TransferAssessment, values: AssessmentValues, actor: str)
     _refresh_facts(assessment)
     assessment.updated_at = clock.now()
     db.session.flush()
-    audit.record(actor, "assessment.updated", "transfer_assessment", assessment.id,
-                 **_changed(before, snapshot(assessment)))  # fmt: skip
+    audit.record(
+        actor,
+        "assessment.updated",
+        "transfer_assessment",
+        assessment.id,
+        **_changed(before, snapshot(assessment)),
+    )
 
 
 def submit(assessment: TransferAssessment, actor: str) -> None:
@@ -165,9 +175,14 @@ def submit(assessment: TransferAssessment, actor: str) -> None:
     assessment.submitted_by, assessment.submitted_at = actor, clock.now()
     assessment.review_comment = None
     db.session.flush()
-    audit.record(actor, "assessment.submitted", "transfer_assessment", assessment.id,
-                 before={"state": "draft"}, after={"state": "in_review",
-                 "facts_fingerprint": assessment.facts_fingerprint})  # fmt: skip
+    audit.record(
+        actor,
+        "assessment.submitted",
+        "transfer_assessment",
+        assessment.id,
+        before={"state": "draft"},
+        after={"state": "in_review", "facts_fingerprint": assessment.facts_fingerprint},
+    )
 
 
 def send_back(assessment: TransferAssessment, actor: str, comment: str) -> None:
@@ -181,9 +196,14 @@ def send_back(assessment: TransferAssessment, actor: str, comment: str) -> None:
     assessment.state = AssessmentState.DRAFT
     assessment.review_comment = comment.strip()
     db.session.flush()
-    audit.record(actor, "assessment.sent_back", "transfer_assessment", assessment.id,
-                 before={"state": "in_review"},
-                 after={"state": "draft", "review_comment": assessment.review_comment})  # fmt: skip
+    audit.record(
+        actor,
+        "assessment.sent_back",
+        "transfer_assessment",
+        assessment.id,
+        before={"state": "in_review"},
+        after={"state": "draft", "review_comment": assessment.review_comment},
+    )
 
 
 def discard(assessment: TransferAssessment, actor: str) -> None:
@@ -196,8 +216,7 @@ def discard(assessment: TransferAssessment, actor: str) -> None:
     before = snapshot(assessment)
     db.session.delete(assessment)
     db.session.flush()
-    audit.record(actor, "assessment.discarded", "transfer_assessment", assessment.id,
-                 before=before)  # fmt: skip
+    audit.record(actor, "assessment.discarded", "transfer_assessment", assessment.id, before=before)
 
 
 def contributors(assessment: TransferAssessment) -> set[str]:
@@ -208,7 +227,7 @@ def contributors(assessment: TransferAssessment) -> set[str]:
             AuditEvent.subject_id == str(assessment.id),
             AuditEvent.action.in_(
                 ("assessment.started", "assessment.updated", "assessment.submitted")
-            ),  # fmt: skip
+            ),
         )
     )
     return {assessment.author, *filter(None, [assessment.submitted_by]), *actors}
@@ -235,28 +254,40 @@ def approve(assessment: TransferAssessment, actor: str) -> None:
             _(
                 "The catalogue's laws of this country changed after this version was sent for "
                 "review; send it back so that its author can check step 3 again."
-            )  # fmt: skip
+            )
         )
     if fingerprint(mapped, ground) != assessment.facts_fingerprint:
         raise AssessmentError(
             _(
                 "The register changed after this version was sent for review; send it back so "
                 "that its author can check step 1 and step 2 again."
-            )  # fmt: skip
+            )
         )
     now = clock.now()
     for earlier in series(location):
         if earlier.state is AssessmentState.APPROVED:
             earlier.state, earlier.superseded_at = AssessmentState.SUPERSEDED, now
             after = {"state": "superseded", "by_version": assessment.version}
-            audit.record(actor, "assessment.superseded", "transfer_assessment", earlier.id,
-                         before={"state": "approved"}, after=after)  # fmt: skip
+            audit.record(
+                actor,
+                "assessment.superseded",
+                "transfer_assessment",
+                earlier.id,
+                before={"state": "approved"},
+                after=after,
+            )
     assessment.state = AssessmentState.APPROVED
     assessment.approved_by, assessment.approved_at = actor, now
     assessment.next_review_on = add_months(clock.local_date(now), assessment.review_interval_months)
     _flush_or_conflict()
-    audit.record(actor, "assessment.approved", "transfer_assessment", assessment.id,
-                 before={"state": "in_review"}, after=snapshot(assessment))  # fmt: skip
+    audit.record(
+        actor,
+        "assessment.approved",
+        "transfer_assessment",
+        assessment.id,
+        before={"state": "in_review"},
+        after=snapshot(assessment),
+    )
 
 
 def snapshot(assessment: TransferAssessment) -> dict:
@@ -327,7 +358,7 @@ def _check(values: AssessmentValues, location: ProcessingLocation) -> None:
                 _(
                     "%(law)s is marked as not reaching the transfer: it takes no probabilities.",
                     law=law_title(path["law"]),
-                )  # fmt: skip
+                )
             )
     if not 1 <= values.review_interval_months <= LONGEST_REVIEW_INTERVAL:
         raise AssessmentError(

@@ -25,9 +25,20 @@ from registry.notices.records import notice_record
 from registry.register.export import register_csv, spreadsheet_safe
 from registry.register.records import RegisterFilter, published_records
 
-OBJECTION_COLUMNS = ("id", "notice_id", "state", "organisation", "customer_reference",
-                     "contact_name", "contact_email", "grounds", "submitted_at", "confirmed_at",
-                     "outcome", "resolved_at")  # fmt: skip
+OBJECTION_COLUMNS = (
+    "id",
+    "notice_id",
+    "state",
+    "organisation",
+    "customer_reference",
+    "contact_name",
+    "contact_email",
+    "grounds",
+    "submitted_at",
+    "confirmed_at",
+    "outcome",
+    "resolved_at",
+)
 
 
 def evidence_pack() -> io.BytesIO:
@@ -52,8 +63,10 @@ def evidence_pack() -> io.BytesIO:
             sa.select(TransferAssessment).order_by(TransferAssessment.id)
         ):
             document = assessment_document(assessment, "en")
-            stem = (f"assessments/{assessment.id:05d}-location-{assessment.location_id}"
-                    f"-v{assessment.version}")  # fmt: skip
+            stem = (
+                f"assessments/{assessment.id:05d}-location-{assessment.location_id}"
+                f"-v{assessment.version}"
+            )
             add(f"{stem}.json", _json(document))
             add(f"{stem}.html", _standalone_report(assessment, document))
         trail_name = "audit/audit-trail.csv"
@@ -65,11 +78,20 @@ def evidence_pack() -> io.BytesIO:
                 trail.write(data)
         manifest[trail_name] = digest.hexdigest()
         report = chain.report()
-        add("audit/verification.json", _json({"checked": report.checked, "intact": report.intact,
-                                              "broken_at": report.broken_at,
-                                              "problem": report.problem}))  # fmt: skip
-        add("manifest.json", _json({"generated_at": clock.utc_text(clock.now()),
-                                    "files": manifest}))  # fmt: skip
+        add(
+            "audit/verification.json",
+            _json(
+                {
+                    "checked": report.checked,
+                    "intact": report.intact,
+                    "broken_at": report.broken_at,
+                    "problem": report.problem,
+                }
+            ),
+        )
+        add(
+            "manifest.json", _json({"generated_at": clock.utc_text(clock.now()), "files": manifest})
+        )
     pack.seek(0)
     return pack
 

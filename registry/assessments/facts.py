@@ -82,7 +82,7 @@ def missing_parts(assessment: TransferAssessment) -> list[str]:
                     "Step 4: %(measure)s is not recorded for this transfer in the register; record "
                     "it there, or leave it out here.",
                     measure=entry["code"],
-                )  # fmt: skip
+                )
             )
     if assessment.ground.get("tool") == TransferTool.SCC and assessment.scc_signed_on is None:
         missing.append(_("Step 5: the day the SCCs were signed."))
@@ -91,7 +91,7 @@ def missing_parts(assessment: TransferAssessment) -> list[str]:
             _(
                 "Step 5: the supervisory authority's authorisation (Art. 46(3)(a) GDPR), since "
                 "the measures modify the clauses."
-            )  # fmt: skip
+            )
         )
     given = {path["law"] for path in assessment.risk_paths}
     for finding in assessment.law_findings:
@@ -181,7 +181,7 @@ def register_facts(location: ProcessingLocation) -> tuple[dict, dict]:
         "locations": sorted(
             (_place(each) for each in subprocessor.locations),
             key=lambda place: (place["country"], place["role"], place["city"] or ""),
-        ),  # fmt: skip
+        ),
     }
     ground = {
         "tool": location.transfer_tool.value if location.transfer_tool else None,
@@ -246,8 +246,9 @@ def add_months(day: date, months: int) -> date:
     """`day` moved by `months` months, on the month's last day where it has fewer days."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))  # fmt: skip
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def access_paths(entries) -> list[AccessPath]:

@@ -40,34 +40,48 @@ def _finite(form, field):
         raise StopValidation(_l("Give a percentage from 0 to 100."))
 
 
-PERCENT = [Optional(), _finite,
-           NumberRange(min=0, max=100, message=_l("Give a percentage from 0 to 100."))]  # fmt: skip
+PERCENT = [
+    Optional(),
+    _finite,
+    NumberRange(min=0, max=100, message=_l("Give a percentage from 0 to 100.")),
+]
 
 
 class AssessmentForm(FlaskForm):
     """The fields every assessment has; `assessment_form` adds those of the country's laws and
     of the measures."""
 
-    data_format = TextAreaField(_l("Format of the data transferred"), [Length(max=LONG_TEXT)],
-                                description=_l("In clear, pseudonymised, encrypted in transit or "
-                                               "at rest, and who holds the keys."))  # fmt: skip
+    data_format = TextAreaField(
+        _l("Format of the data transferred"),
+        [Length(max=LONG_TEXT)],
+        description=_l(
+            "In clear, pseudonymised, encrypted in transit or at rest, and who holds the keys."
+        ),
+    )
     onward_transfers = TextAreaField(_l("Onward transfers"), [Length(max=LONG_TEXT)])
-    access_from = TextAreaField(_l("Who accesses the data, and from where"),
-                                [Length(max=LONG_TEXT)])  # fmt: skip
+    access_from = TextAreaField(
+        _l("Who accesses the data, and from where"), [Length(max=LONG_TEXT)]
+    )
     practice_findings = TextAreaField(
-        _l("Practice of the authorities and the importer's experience"), [Length(max=LONG_TEXT)],
-        description=_l("Documented requests the importer received, transparency reports, "
-                       "published practice (EDPB Recommendations 01/2020, Step 3)."),
-    )  # fmt: skip
+        _l("Practice of the authorities and the importer's experience"),
+        [Length(max=LONG_TEXT)],
+        description=_l(
+            "Documented requests the importer received, transparency reports, "
+            "published practice (EDPB Recommendations 01/2020, Step 3)."
+        ),
+    )
     scc_signed_on = DateField(_l("SCCs signed on"), [Optional()])
     docking_clause = BooleanField(_l("The SCCs include the docking clause (clause 7)"))
     modifies_clauses = BooleanField(
         _l("The supplementary measures contradict or modify the SCCs or BCRs"),
-        description=_l("Then the transfer no longer relies on them as adopted and needs the "
-                       "supervisory authority's authorisation (Art. 46(3)(a) GDPR)."),
-    )  # fmt: skip
-    authorisation = TextAreaField(_l("The supervisory authority's authorisation"),
-                                  [Length(max=LONG_TEXT)])  # fmt: skip
+        description=_l(
+            "Then the transfer no longer relies on them as adopted and needs the "
+            "supervisory authority's authorisation (Art. 46(3)(a) GDPR)."
+        ),
+    )
+    authorisation = TextAreaField(
+        _l("The supervisory authority's authorisation"), [Length(max=LONG_TEXT)]
+    )
     procedural_notes = TextAreaField(_l("Other procedural steps"), [Length(max=LONG_TEXT)])
     review_interval_months = IntegerField(
         _l("Review every (months)"),
@@ -87,13 +101,19 @@ class AssessmentForm(FlaskForm):
         findings, paths, chosen = [], [], []
         for entry in laws.laws_of(country):
             name = field_name(entry.code)
-            findings.append({"law": entry.code, "applies": self[f"{name}_applies"].data,
-                             "finding": _text(self[f"{name}_finding"])})  # fmt: skip
+            findings.append(
+                {
+                    "law": entry.code,
+                    "applies": self[f"{name}_applies"].data,
+                    "finding": _text(self[f"{name}_finding"]),
+                }
+            )
             reaches = self[f"{name}_applies"].data
             if entry.access and reaches and self[f"{name}_request"].data is not None:
-                paths.append({"law": entry.code} | {
-                    factor: float(self[f"{name}_{factor}"].data) / 100 for factor in FACTORS
-                })  # fmt: skip
+                paths.append(
+                    {"law": entry.code}
+                    | {factor: float(self[f"{name}_{factor}"].data) / 100 for factor in FACTORS}
+                )
         for code in catalogue():
             name = field_name(code)
             if self[name].data:
@@ -191,10 +211,20 @@ RISK_FACTOR_LABELS = (
 
 
 def _fill(form: AssessmentForm, assessment) -> None:
-    for name in ("data_format", "onward_transfers", "access_from", "practice_findings",
-                 "scc_signed_on", "docking_clause", "modifies_clauses", "authorisation",
-                 "procedural_notes",
-                 "review_interval_months", "risk_years", "reasoning"):  # fmt: skip
+    for name in (
+        "data_format",
+        "onward_transfers",
+        "access_from",
+        "practice_findings",
+        "scc_signed_on",
+        "docking_clause",
+        "modifies_clauses",
+        "authorisation",
+        "procedural_notes",
+        "review_interval_months",
+        "risk_years",
+        "reasoning",
+    ):
         form[name].data = getattr(assessment, name)
     form.conclusion.data = assessment.conclusion.value if assessment.conclusion else ""
     for finding in assessment.law_findings:

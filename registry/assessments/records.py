@@ -31,12 +31,25 @@ from transfers.risk import FACTORS, Conclusion
 
 # The fields a difference between versions names, with the step they belong to.
 COMPARED = (
-    ("data_format", 1), ("onward_transfers", 1), ("access_from", 1), ("law_findings", 3),
-    ("practice_findings", 3), ("measures", 4), ("scc_signed_on", 5), ("docking_clause", 5),
-    ("modifies_clauses", 5), ("authorisation", 5), ("procedural_notes", 5),
-    ("review_interval_months", 6), ("risk_years", 0), ("risk_paths", 0), ("conclusion", 0),
-    ("reasoning", 0), ("mapped", 1), ("ground", 2),
-)  # fmt: skip
+    ("data_format", 1),
+    ("onward_transfers", 1),
+    ("access_from", 1),
+    ("law_findings", 3),
+    ("practice_findings", 3),
+    ("measures", 4),
+    ("scc_signed_on", 5),
+    ("docking_clause", 5),
+    ("modifies_clauses", 5),
+    ("authorisation", 5),
+    ("procedural_notes", 5),
+    ("review_interval_months", 6),
+    ("risk_years", 0),
+    ("risk_paths", 0),
+    ("conclusion", 0),
+    ("reasoning", 0),
+    ("mapped", 1),
+    ("ground", 2),
+)
 
 
 def assessment_document(assessment: TransferAssessment, language: str) -> dict:
@@ -78,7 +91,7 @@ def assessment_document(assessment: TransferAssessment, language: str) -> dict:
                         "role_name": _role(place["role"]),
                     }
                     for place in mapped["locations"]
-                ],  # fmt: skip
+                ],
                 "data_format": assessment.data_format,
                 "onward_transfers": assessment.onward_transfers,
                 "access_from": assessment.access_from,
@@ -144,7 +157,7 @@ def transfers_to_assess(language: str, on: date | None = None) -> list[dict]:
         )
         .options(
             selectinload(ProcessingLocation.subprocessor), selectinload(ProcessingLocation.measures)
-        )  # fmt: skip
+        )
         .order_by(Subprocessor.name, ProcessingLocation.id)
     ).all()
     locations = [
@@ -223,8 +236,11 @@ def _finding(finding: dict, language: str) -> dict:
             "secondary": entry.secondary,
             "unconfirmed": entry.unconfirmed,
         }
-    return {"law": finding["law"], "applies": finding["applies"],
-            "finding": finding["finding"]} | described  # fmt: skip
+    return {
+        "law": finding["law"],
+        "applies": finding["applies"],
+        "finding": finding["finding"],
+    } | described
 
 
 def _measure(entry: dict, language: str) -> dict:

@@ -54,8 +54,13 @@ def evidence_pack():
     evidence.read_one_moment()
     pack = evidence.evidence_pack()
     db.session.rollback()  # it only read
-    return send_file(pack, mimetype="application/zip", as_attachment=True,
-                     download_name=evidence.pack_name(), max_age=0)  # fmt: skip
+    return send_file(
+        pack,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=evidence.pack_name(),
+        max_age=0,
+    )
 
 
 @blueprint.post("/transfers/<id:location_id>/assessments")
@@ -82,8 +87,7 @@ def assessment_json(assessment_id: int):
     return jsonify(assessment_document(_assessment(assessment_id), "en"))
 
 
-@blueprint.route("/assessments/<id:assessment_id>/edit",
-                 methods=["GET", "POST"])  # fmt: skip
+@blueprint.route("/assessments/<id:assessment_id>/edit", methods=["GET", "POST"])
 @requires(Role.EDITOR)
 def edit_assessment(assessment_id: int):
     found = _assessment(assessment_id)
@@ -149,10 +153,12 @@ def approve_assessment(assessment_id: int):
     try:
         writes.committed(lambda: assessments.approve(found, current_user.email))
     except assessments.AssessmentError as error:
-        return _report(_assessment(assessment_id), problems=[str(error)],
-                       send_back_form=SendBackForm()), 409  # fmt: skip
-    flash(_("Version %(version)d is approved; the transfer relies on it now.",
-            version=found.version))  # fmt: skip
+        return _report(
+            _assessment(assessment_id), problems=[str(error)], send_back_form=SendBackForm()
+        ), 409
+    flash(
+        _("Version %(version)d is approved; the transfer relies on it now.", version=found.version)
+    )
     return redirect(url_for("admin.assessment", assessment_id=found.id))
 
 
@@ -166,8 +172,9 @@ def discard_assessment(assessment_id: int):
     try:
         writes.committed(lambda: assessments.discard(found, current_user.email))
     except assessments.AssessmentError as error:
-        return _report(_assessment(assessment_id), problems=[str(error)],
-                       send_back_form=SendBackForm()), 409  # fmt: skip
+        return _report(
+            _assessment(assessment_id), problems=[str(error)], send_back_form=SendBackForm()
+        ), 409
     flash(_("Version %(version)d is discarded.", version=version))
     return redirect(url_for("admin.assessments_overview"))
 
@@ -181,8 +188,9 @@ def revise_assessment(assessment_id: int):
     try:
         revision = writes.committed(lambda: assessments.start(found.location, current_user.email))
     except assessments.AssessmentError as error:
-        return _report(_assessment(assessment_id), problems=[str(error)],
-                       send_back_form=SendBackForm()), 409  # fmt: skip
+        return _report(
+            _assessment(assessment_id), problems=[str(error)], send_back_form=SendBackForm()
+        ), 409
     return redirect(url_for("admin.edit_assessment", assessment_id=revision.id))
 
 
@@ -191,11 +199,13 @@ def _submit(found: TransferAssessment):
         writes.committed(lambda: assessments.submit(found, current_user.email))
     except assessments.AssessmentIncomplete as error:
         found = _assessment(found.id)
-        return _edit_page(found, assessment_form(found.location.country_code, found),
-                          missing=error.missing), 409  # fmt: skip
+        return _edit_page(
+            found, assessment_form(found.location.country_code, found), missing=error.missing
+        ), 409
     except assessments.AssessmentError as error:
-        return _report(_assessment(found.id), problems=[str(error)],
-                       send_back_form=SendBackForm()), 409  # fmt: skip
+        return _report(
+            _assessment(found.id), problems=[str(error)], send_back_form=SendBackForm()
+        ), 409
     flash(_("Version %(version)d is sent for review.", version=found.version))
     return redirect(url_for("admin.assessment", assessment_id=found.id))
 

@@ -211,15 +211,34 @@ def _check_announcements(report: ChainReport) -> ChainReport:
 
 
 # The trail as CSV evidence (/admin/audit.csv and the evidence pack): one row per event.
-CSV_HEADER = ("id", "occurred_at_utc", "actor", "action", "subject_type", "subject_id",
-              "before", "after", "previous_hash", "hash")  # fmt: skip
+CSV_HEADER = (
+    "id",
+    "occurred_at_utc",
+    "actor",
+    "action",
+    "subject_type",
+    "subject_id",
+    "before",
+    "after",
+    "previous_hash",
+    "hash",
+)
 
 
 def csv_row(event: AuditEvent) -> list[str]:
     """An event as a CSV row, values as text (before and after as JSON)."""
-    return [str(event.id), event.occurred_at.isoformat(), event.actor, event.action,
-            event.subject_type, event.subject_id or "", _json_text(event.before),
-            _json_text(event.after), event.previous_hash, event.hash]  # fmt: skip
+    return [
+        str(event.id),
+        event.occurred_at.isoformat(),
+        event.actor,
+        event.action,
+        event.subject_type,
+        event.subject_id or "",
+        _json_text(event.before),
+        _json_text(event.after),
+        event.previous_hash,
+        event.hash,
+    ]
 
 
 def _json_text(values: dict | None) -> str:

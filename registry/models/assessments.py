@@ -57,14 +57,22 @@ class TransferAssessment(db.Model):
             "(state = 'superseded') = (superseded_at IS NOT NULL)", name="superseded_when"
         ),
         # One version open and one approved per transfer, whatever two requests do at once.
-        sa.Index("uq_transfer_assessment_open_version", "location_id", unique=True,
-                 sqlite_where=sa.text("state IN ('draft', 'in_review')"),
-                 postgresql_where=sa.text("state IN ('draft', 'in_review')")),
-        sa.Index("uq_transfer_assessment_approved_version", "location_id", unique=True,
-                 sqlite_where=sa.text("state = 'approved'"),
-                 postgresql_where=sa.text("state = 'approved'")),
+        sa.Index(
+            "uq_transfer_assessment_open_version",
+            "location_id",
+            unique=True,
+            sqlite_where=sa.text("state IN ('draft', 'in_review')"),
+            postgresql_where=sa.text("state IN ('draft', 'in_review')"),
+        ),
+        sa.Index(
+            "uq_transfer_assessment_approved_version",
+            "location_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'approved'"),
+            postgresql_where=sa.text("state = 'approved'"),
+        ),
         NEVER_REUSED_IDS,  # in the admin area's links and the audit trail
-    )  # fmt: skip
+    )
 
     id: Mapped[int_pk]
     # An assessment is evidence: the location it assessed cannot be deleted under it.

@@ -26,8 +26,11 @@ class MessageKind(enum.StrEnum):
     NOTICE_WITHDRAWN = "notice_withdrawn"
 
 
-NOTICE_KINDS = {MessageKind.NOTICE_ANNOUNCED, MessageKind.NOTICE_REMINDER,
-                MessageKind.NOTICE_WITHDRAWN}  # fmt: skip
+NOTICE_KINDS = {
+    MessageKind.NOTICE_ANNOUNCED,
+    MessageKind.NOTICE_REMINDER,
+    MessageKind.NOTICE_WITHDRAWN,
+}
 
 
 class DeliveryState(enum.StrEnum):

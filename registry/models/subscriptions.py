@@ -20,7 +20,7 @@ subscriber_service = sa.Table(
     db.metadata,
     sa.Column(
         "subscriber_id", sa.ForeignKey("subscriber.id", ondelete="CASCADE"), primary_key=True
-    ),  # fmt: skip
+    ),
     sa.Column("service_id", sa.ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
 )
 

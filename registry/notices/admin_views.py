@@ -54,8 +54,12 @@ def announce(subprocessor_id: int, kind: str):
     )
     if notice is None:
         return _overview_page(form, WithdrawForm(), status=400)
-    flash(_("Announced. Objections are open until %(deadline)s.",
-            deadline=notice.objection_deadline.strftime("%Y-%m-%d %H:%M UTC")))  # fmt: skip
+    flash(
+        _(
+            "Announced. Objections are open until %(deadline)s.",
+            deadline=notice.objection_deadline.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    )
     return redirect(url_for("public.change", notice_id=notice.id))
 
 
@@ -128,13 +132,19 @@ def resend_failed(notice_id: int):
     notice = db.get_or_404(ChangeNotice, notice_id)
     if ConfirmForm().validate_on_submit():
         queued = writes.committed(lambda: _resend_failed(notice))
-        flash(ngettext("%(num)d email is queued again.", "%(num)d emails are queued again.",
-                       queued))  # fmt: skip
+        flash(
+            ngettext("%(num)d email is queued again.", "%(num)d emails are queued again.", queued)
+        )
     return redirect(url_for("admin.deliveries", notice_id=notice.id))
 
 
 def _resend_failed(notice: ChangeNotice) -> int:
     queued = outbox.resend_failed(notice.id)
-    audit.record(current_user.email, "notice.emails_resent", "change_notice", notice.id,
-                 after={"queued_again": queued})  # fmt: skip
+    audit.record(
+        current_user.email,
+        "notice.emails_resent",
+        "change_notice",
+        notice.id,
+        after={"queued_again": queued},
+    )
     return queued

@@ -112,8 +112,9 @@ def announce(
     db.session.add(notice)
     subprocessor.status = notice_kind.while_announced
     db.session.flush()
-    event = audit.record(actor, "notice.announced", "change_notice", notice.id,
-                         after=notice_snapshot(notice))  # fmt: skip
+    event = audit.record(
+        actor, "notice.announced", "change_notice", notice.id, after=notice_snapshot(notice)
+    )
     notice.announcement_hash = event.hash
     outbox.fan_out(notice, MessageKind.NOTICE_ANNOUNCED)
     return notice
@@ -136,8 +137,14 @@ def withdraw(notice: ChangeNotice, actor: str, reason: str) -> None:
     notice.withdrawn_at = clock.now()
     notice.withdrawal_reason = reason.strip()
     notice.subprocessor.status = kind_of(notice).after_withdrawal
-    audit.record(actor, "notice.withdrawn", "change_notice", notice.id, before=before,
-                 after=notice_snapshot(notice))  # fmt: skip
+    audit.record(
+        actor,
+        "notice.withdrawn",
+        "change_notice",
+        notice.id,
+        before=before,
+        after=notice_snapshot(notice),
+    )
     outbox.fan_out(notice, MessageKind.NOTICE_WITHDRAWN)
 
 
@@ -156,8 +163,14 @@ def apply_due(actor: str = "notice worker") -> int:
         notice.state = NoticeState.EFFECTIVE
         notice.effective_at = now
         kind_of(notice).take_effect(notice)
-        audit.record(actor, "notice.effective", "change_notice", notice.id, before=before,
-                     after=notice_snapshot(notice))  # fmt: skip
+        audit.record(
+            actor,
+            "notice.effective",
+            "change_notice",
+            notice.id,
+            before=before,
+            after=notice_snapshot(notice),
+        )
     return len(due)
 
 
@@ -170,20 +183,28 @@ def publish_editorial(
     Raises ChangeError. The caller commits."""
     _lock(subprocessor)
     if subprocessor.status is not SubprocessorStatus.ACTIVE:
-        raise ChangeError(_("Only an active subprocessor's entry is corrected this way; edit a "
-                            "proposed one as a draft."))  # fmt: skip
+        raise ChangeError(
+            _(
+                "Only an active subprocessor's entry is corrected this way; edit a "
+                "proposed one as a draft."
+            )
+        )
     if not reason.strip():
-        raise ChangeError(_("Say why the correction changes nothing of substance: it is "
-                            "published with it."))  # fmt: skip
+        raise ChangeError(
+            _("Say why the correction changes nothing of substance: it is published with it.")
+        )
     _check_identity(subprocessor, corrections)
-    corrections = {name: value for name, value in corrections.items()
-                   if name not in IDENTITY_FIELDS}  # fmt: skip
+    corrections = {
+        name: value for name, value in corrections.items() if name not in IDENTITY_FIELDS
+    }
     unknown = set(corrections) - set(EDITORIAL_FIELDS)
     if unknown:
         raise ChangeError(
-            _("Only the wording of %(fields)s is corrected without a notice window.",
-              fields=", ".join(EDITORIAL_FIELDS))
-        )  # fmt: skip
+            _(
+                "Only the wording of %(fields)s is corrected without a notice window.",
+                fields=", ".join(EDITORIAL_FIELDS),
+            )
+        )
     corrected = {}
     for name, value in corrections.items():
         value = _wording(value)
@@ -200,7 +221,7 @@ def publish_editorial(
         changes=[
             {"field": name, "before": getattr(subprocessor, name), "after": value}
             for name, value in corrected.items()
-        ],  # fmt: skip
+        ],
         announced_at=now,
         announced_by=actor,
         window_days=0,
@@ -214,8 +235,9 @@ def publish_editorial(
     for name, value in corrected.items():
         setattr(subprocessor, name, value)
     db.session.flush()
-    event = audit.record(actor, "notice.editorial", "change_notice", notice.id,
-                         after=notice_snapshot(notice))  # fmt: skip
+    event = audit.record(
+        actor, "notice.editorial", "change_notice", notice.id, after=notice_snapshot(notice)
+    )
     notice.announcement_hash = event.hash
     return notice
 
@@ -281,13 +303,20 @@ def _window(window_days: int | None) -> int:
         return window
     if shortest == contractual:
         raise NoticeWindowError(
-            _("The notice window cannot be shorter than the %(days)d days the customers' "
-              "contracts give them to object.", days=contractual)
-        )  # fmt: skip
+            _(
+                "The notice window cannot be shorter than the %(days)d days the customers' "
+                "contracts give them to object.",
+                days=contractual,
+            )
+        )
     raise NoticeWindowError(
-        _("The customers' contracts allow a notice window of %(shortest)d days at the "
-          "shortest, not %(days)d.", shortest=shortest, days=window)
-    )  # fmt: skip
+        _(
+            "The customers' contracts allow a notice window of %(shortest)d days at the "
+            "shortest, not %(days)d.",
+            shortest=shortest,
+            days=window,
+        )
+    )
 
 
 def _lock(*subprocessors: Subprocessor | None) -> None:
@@ -300,10 +329,13 @@ def _check_identity(subprocessor: Subprocessor, corrections: dict[str, str | Non
     for name in IDENTITY_FIELDS:
         if name in corrections and _wording(corrections[name]) != getattr(subprocessor, name):
             raise ChangeError(
-                _("A new legal name means another company contracts with us: announce a "
-                  "replacement instead. Draft a new subprocessor under the new legal name, then "
-                  "announce it as the replacement of %(name)s.", name=subprocessor.name)
-            )  # fmt: skip
+                _(
+                    "A new legal name means another company contracts with us: announce a "
+                    "replacement instead. Draft a new subprocessor under the new legal name, then "
+                    "announce it as the replacement of %(name)s.",
+                    name=subprocessor.name,
+                )
+            )
 
 
 def _wording(value: str | None) -> str | None:
@@ -316,9 +348,13 @@ def _check_wording(subprocessor: Subprocessor, corrected: dict[str, str | None])
             raise ChangeError(_("A subprocessor keeps a name."))
         if identity_taken(corrected["name"], subprocessor.legal_name, other_than=subprocessor):
             raise ChangeError(
-                _("There is already a subprocessor named %(name)s with the legal name "
-                  "%(legal_name)s.", name=corrected["name"], legal_name=subprocessor.legal_name)
-            )  # fmt: skip
+                _(
+                    "There is already a subprocessor named %(name)s with the legal name "
+                    "%(legal_name)s.",
+                    name=corrected["name"],
+                    legal_name=subprocessor.legal_name,
+                )
+            )
     if "address" in corrected and corrected["address"] is None:
         raise ChangeError(_("The address cannot be left empty."))
     website = corrected.get("website")

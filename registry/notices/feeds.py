@@ -171,8 +171,9 @@ def _notice_url(event: FeedEvent) -> str:
 
 
 def _entry_html(event: FeedEvent) -> str:
-    html = render_template("public/_feed_entry.html", event=event, notice=event.notice,
-                           notice_url=_notice_url(event))  # fmt: skip
+    html = render_template(
+        "public/_feed_entry.html", event=event, notice=event.notice, notice_url=_notice_url(event)
+    )
     # XML 1.0 has no place for the other C0 control characters, which a stored text may hold.
     return NOT_IN_XML.sub(" ", html)
 
@@ -182,8 +183,10 @@ def _last_modified(events: list[FeedEvent]) -> datetime:
 
 
 def _feed_title() -> str:
-    return _("Changes to the subprocessors of %(organisation)s",
-             organisation=current_app.config["ORG_NAME"])  # fmt: skip
+    return _(
+        "Changes to the subprocessors of %(organisation)s",
+        organisation=current_app.config["ORG_NAME"],
+    )
 
 
 def _feed_description() -> str:

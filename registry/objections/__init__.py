@@ -84,9 +84,14 @@ def submit(
     if objection is not None and objection.state is not ObjectionState.UNCONFIRMED:
         return objection  # already counted: nothing changes, nothing is sent
     if objection is None:
-        objection = Objection(notice=notice, state=ObjectionState.UNCONFIRMED,
-                              customer_reference=reference, contact_email=email,
-                              submitted_at=clock.now(), confirmation_requests=0)  # fmt: skip
+        objection = Objection(
+            notice=notice,
+            state=ObjectionState.UNCONFIRMED,
+            customer_reference=reference,
+            contact_email=email,
+            submitted_at=clock.now(),
+            confirmation_requests=0,
+        )
         db.session.add(objection)
         _reword(objection, values)
         objection.language = language
@@ -139,10 +144,21 @@ def confirm(objection: Objection, revised: ObjectionValues | None = None) -> boo
     objection.state = ObjectionState.OPEN
     objection.confirmed_at = clock.now()
     key = f"objection_acknowledgement:{objection.id}"
-    outbox.enqueue(MessageKind.OBJECTION_ACKNOWLEDGEMENT, key, objection.contact_email,
-                   objection.language, objection.id)  # fmt: skip
-    audit.record(objection.contact_email, "objection.confirmed", "objection", objection.id,
-                 before=before, after=objection_snapshot(objection))  # fmt: skip
+    outbox.enqueue(
+        MessageKind.OBJECTION_ACKNOWLEDGEMENT,
+        key,
+        objection.contact_email,
+        objection.language,
+        objection.id,
+    )
+    audit.record(
+        objection.contact_email,
+        "objection.confirmed",
+        "objection",
+        objection.id,
+        before=before,
+        after=objection_snapshot(objection),
+    )
     return True
 
 
@@ -158,9 +174,12 @@ def triage(
     db.session.refresh(objection, with_for_update=True)
     if state not in NEXT_STATES.get(objection.state, set()):
         raise ObjectionError(
-            _("An objection in the state “%(now)s” cannot move to “%(next)s”.",
-              now=labels.OBJECTION_STATES[objection.state], next=labels.OBJECTION_STATES[state])
-        )  # fmt: skip
+            _(
+                "An objection in the state “%(now)s” cannot move to “%(next)s”.",
+                now=labels.OBJECTION_STATES[objection.state],
+                next=labels.OBJECTION_STATES[state],
+            )
+        )
     if (state is ObjectionState.RESOLVED) != (outcome is not None):
         raise ObjectionError(_("A resolved objection names its outcome, and only then."))
     before = objection_snapshot(objection)
@@ -170,8 +189,14 @@ def triage(
         objection.resolved_at = clock.now()
     if (note or "").strip():
         objection.note = note.strip()
-    audit.record(actor, "objection.triaged", "objection", objection.id, before=before,
-                 after=objection_snapshot(objection))  # fmt: skip
+    audit.record(
+        actor,
+        "objection.triaged",
+        "objection",
+        objection.id,
+        before=before,
+        after=objection_snapshot(objection),
+    )
 
 
 def ensure_open(notice: ChangeNotice) -> None:
@@ -179,23 +204,31 @@ def ensure_open(notice: ChangeNotice) -> None:
     if notice.state is NoticeState.WITHDRAWN:
         raise WindowClosed(_("This change was withdrawn; there is nothing to object to."))
     if not kind_of(notice).takes_objections:
-        raise WindowClosed(_("This was an editorial correction, published without a notice "
-                             "window: it changes nothing to object to."))  # fmt: skip
+        raise WindowClosed(
+            _(
+                "This was an editorial correction, published without a notice "
+                "window: it changes nothing to object to."
+            )
+        )
     if notice.state is NoticeState.EFFECTIVE:
         raise WindowClosed(
-            _("This change took effect on %(effective)s; its objection window closed on "
-              "%(deadline)s. Write to %(dpo)s about any concern.",
-              effective=clock.local_and_utc(notice.effective_at),
-              deadline=clock.local_and_utc(notice.objection_deadline),
-              dpo=current_app.config["DPO_EMAIL"])
-        )  # fmt: skip
+            _(
+                "This change took effect on %(effective)s; its objection window closed on "
+                "%(deadline)s. Write to %(dpo)s about any concern.",
+                effective=clock.local_and_utc(notice.effective_at),
+                deadline=clock.local_and_utc(notice.objection_deadline),
+                dpo=current_app.config["DPO_EMAIL"],
+            )
+        )
     if clock.now() >= notice.objection_deadline:
         raise WindowClosed(
-            _("The objection window for this change closed on %(deadline)s. Objections to it "
-              "can no longer be taken; write to %(dpo)s about any concern.",
-              deadline=clock.local_and_utc(notice.objection_deadline),
-              dpo=current_app.config["DPO_EMAIL"])
-        )  # fmt: skip
+            _(
+                "The objection window for this change closed on %(deadline)s. Objections to it "
+                "can no longer be taken; write to %(dpo)s about any concern.",
+                deadline=clock.local_and_utc(notice.objection_deadline),
+                dpo=current_app.config["DPO_EMAIL"],
+            )
+        )
 
 
 def awaiting_confirmation_beside(objection: Objection) -> list[Objection]:
@@ -256,5 +289,10 @@ def _may_send_confirmation(objection: Objection) -> bool:
 
 def _queue_confirmation(objection: Objection) -> None:
     key = f"objection_confirmation:{objection.id}:{objection.confirmation_requests}"
-    outbox.enqueue(MessageKind.OBJECTION_CONFIRMATION, key, objection.contact_email,
-                   objection.language, objection.id)  # fmt: skip
+    outbox.enqueue(
+        MessageKind.OBJECTION_CONFIRMATION,
+        key,
+        objection.contact_email,
+        objection.language,
+        objection.id,
+    )

@@ -23,8 +23,7 @@ def objections_overview():
     )
     everything = db.session.scalars(query).all()
     groups = {state: [o for o in everything if o.state is state] for state in ObjectionState}
-    return render_template("admin/objections.html", groups=groups,
-                           states=labels.OBJECTION_STATES)  # fmt: skip
+    return render_template("admin/objections.html", groups=groups, states=labels.OBJECTION_STATES)
 
 
 @blueprint.get("/objections/<id:objection_id>")

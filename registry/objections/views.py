@@ -34,8 +34,9 @@ def object_to_change(notice_id: int):
     except objections.WindowClosed as closed:
         # Nothing is stored: the page says why, with the deadline.
         status = 409 if request.method == "POST" else 200
-        page = render_template("public/object.html", notice=notice_record(notice),
-                               closed=str(closed), form=None)  # fmt: skip
+        page = render_template(
+            "public/object.html", notice=notice_record(notice), closed=str(closed), form=None
+        )
         return page, status
     form = ObjectionForm()
     if not form.is_submitted():
@@ -47,20 +48,25 @@ def object_to_change(notice_id: int):
         try:
             objection = _submit(notice, form, subscriber)
         except objections.WindowClosed as closed:  # the deadline passed while the form was open
-            page = render_template("public/object.html", notice=notice_record(notice),
-                                   closed=str(closed), form=None)  # fmt: skip
+            page = render_template(
+                "public/object.html", notice=notice_record(notice), closed=str(closed), form=None
+            )
             return page, 409
         except objections.ObjectionError as error:
             form.contact_email.errors.append(str(error))
         else:
             if objection.state is not ObjectionState.UNCONFIRMED:
                 state_token = tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id)
-                return redirect(url_for("public.objection_state", token=state_token,
-                                        confirmed=1))  # fmt: skip
+                return redirect(url_for("public.objection_state", token=state_token, confirmed=1))
             return redirect(url_for("public.objection_sent", notice_id=notice.id))
     status = 400 if form.errors else 200
-    return render_template("public/object.html", notice=notice_record(notice), form=form,
-                           closed=None, known=subscriber is not None), status  # fmt: skip
+    return render_template(
+        "public/object.html",
+        notice=notice_record(notice),
+        form=form,
+        closed=None,
+        known=subscriber is not None,
+    ), status
 
 
 @blueprint.get("/changes/<id:notice_id>/object/sent")
@@ -150,13 +156,28 @@ def _objection_from(purpose: tokens.Purpose, token: str) -> Objection:
         objection_id = tokens.read(purpose, token)
     except tokens.TokenExpired:
         if purpose is tokens.Purpose.CONFIRM_OBJECTION:
-            abort(400, description=_("This confirmation link has expired. Submit the objection "
-                                     "again from the notice's page to get a new one."))  # fmt: skip
-        abort(400, description=_("This link has expired. Write to the data protection officer "
-                                 "for the state of your objection."))  # fmt: skip
+            abort(
+                400,
+                description=_(
+                    "This confirmation link has expired. Submit the objection "
+                    "again from the notice's page to get a new one."
+                ),
+            )
+        abort(
+            400,
+            description=_(
+                "This link has expired. Write to the data protection officer "
+                "for the state of your objection."
+            ),
+        )
     except tokens.TokenInvalid:
-        abort(404, description=_("This link is not one we sent, or it was cut short. "
-                                 "Copy the whole address from the email."))  # fmt: skip
+        abort(
+            404,
+            description=_(
+                "This link is not one we sent, or it was cut short. "
+                "Copy the whole address from the email."
+            ),
+        )
     objection = db.session.get(Objection, objection_id) if isinstance(objection_id, int) else None
     if objection is None:
         abort(404, description=_("This objection no longer exists."))

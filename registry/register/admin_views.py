@@ -195,8 +195,9 @@ def edit_draft(subprocessor_id: int):
         )
         if not form.errors:
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
-    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
-                              draft_form=form)  # fmt: skip
+    return _subprocessor_page(
+        db.get_or_404(Subprocessor, subprocessor_id), status=400, draft_form=form
+    )
 
 
 @blueprint.post("/subprocessors/<id:subprocessor_id>/locations/<id:location_id>/remove")
@@ -234,8 +235,9 @@ def announce_purpose(subprocessor_id: int):
         )
         if notice is not None:
             return redirect(url_for("public.change", notice_id=notice.id))
-    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
-                              purpose_form=form)  # fmt: skip
+    return _subprocessor_page(
+        db.get_or_404(Subprocessor, subprocessor_id), status=400, purpose_form=form
+    )
 
 
 @blueprint.post("/subprocessors/<id:subprocessor_id>/editorial")
@@ -256,5 +258,6 @@ def publish_editorial(subprocessor_id: int):
         )
         if notice is not None:
             return redirect(url_for("public.change", notice_id=notice.id))
-    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400,
-                              editorial_form=form)  # fmt: skip
+    return _subprocessor_page(
+        db.get_or_404(Subprocessor, subprocessor_id), status=400, editorial_form=form
+    )

@@ -54,8 +54,13 @@ def create_draft(values: DraftValues, actor: str) -> Subprocessor:
     _fill(subprocessor, values)
     db.session.add(subprocessor)
     db.session.flush()
-    audit.record(actor, "subprocessor.drafted", "subprocessor", subprocessor.id,
-                 after=draft_snapshot(subprocessor))  # fmt: skip
+    audit.record(
+        actor,
+        "subprocessor.drafted",
+        "subprocessor",
+        subprocessor.id,
+        after=draft_snapshot(subprocessor),
+    )
     return subprocessor
 
 
@@ -65,8 +70,14 @@ def update_draft(subprocessor: Subprocessor, values: DraftValues, actor: str) ->
     before = draft_snapshot(subprocessor)
     _fill(subprocessor, values)
     db.session.flush()
-    audit.record(actor, "subprocessor.draft_edited", "subprocessor", subprocessor.id,
-                 before=before, after=draft_snapshot(subprocessor))  # fmt: skip
+    audit.record(
+        actor,
+        "subprocessor.draft_edited",
+        "subprocessor",
+        subprocessor.id,
+        before=before,
+        after=draft_snapshot(subprocessor),
+    )
 
 
 def remove_location(subprocessor: Subprocessor, location_id: int, actor: str) -> None:
@@ -85,8 +96,14 @@ def remove_location(subprocessor: Subprocessor, location_id: int, actor: str) ->
     before = draft_snapshot(subprocessor)
     subprocessor.locations.remove(location)
     db.session.flush()
-    audit.record(actor, "subprocessor.location_removed", "subprocessor", subprocessor.id,
-                 before=before, after=draft_snapshot(subprocessor))  # fmt: skip
+    audit.record(
+        actor,
+        "subprocessor.location_removed",
+        "subprocessor",
+        subprocessor.id,
+        before=before,
+        after=draft_snapshot(subprocessor),
+    )
 
 
 def _ensure_draft(subprocessor: Subprocessor) -> None:
@@ -101,9 +118,13 @@ def _fill(subprocessor: Subprocessor, values: DraftValues) -> None:
     name, legal_name = values.name.strip(), values.legal_name.strip()
     if identity_taken(name, legal_name, other_than=subprocessor):
         raise DraftError(
-            _("There is already a subprocessor named %(name)s with the legal name "
-              "%(legal_name)s.", name=name, legal_name=legal_name)
-        )  # fmt: skip
+            _(
+                "There is already a subprocessor named %(name)s with the legal name "
+                "%(legal_name)s.",
+                name=name,
+                legal_name=legal_name,
+            )
+        )
     website = (values.website or "").strip() or None
     if website and not website.lower().startswith(("https://", "http://")):
         raise DraftError(_("The website must be an https:// or http:// address."))
@@ -116,8 +137,9 @@ def _fill(subprocessor: Subprocessor, values: DraftValues) -> None:
     subprocessor.purposes = _many(Purpose, values.purpose_ids)
     subprocessor.services = _many(Service, values.service_ids)
     subprocessor.data_categories = _many(DataCategory, values.data_category_ids)
-    subprocessor.data_subject_categories = _many(DataSubjectCategory,
-                                                 values.data_subject_category_ids)  # fmt: skip
+    subprocessor.data_subject_categories = _many(
+        DataSubjectCategory, values.data_subject_category_ids
+    )
     subprocessor.entities = _many(Entity, values.entity_ids)
     _fill_importer(subprocessor, values.importer)
 
@@ -221,8 +243,14 @@ def add_location(subprocessor: Subprocessor, values: LocationValues, actor: str)
     before = draft_snapshot(subprocessor)
     subprocessor.locations.append(location)
     db.session.flush()
-    audit.record(actor, "subprocessor.location_added", "subprocessor", subprocessor.id,
-                 before=before, after=draft_snapshot(subprocessor))  # fmt: skip
+    audit.record(
+        actor,
+        "subprocessor.location_added",
+        "subprocessor",
+        subprocessor.id,
+        before=before,
+        after=draft_snapshot(subprocessor),
+    )
 
 
 def draft_snapshot(subprocessor: Subprocessor) -> dict:
@@ -255,7 +283,7 @@ def draft_snapshot(subprocessor: Subprocessor) -> dict:
                 **{name: _plain(getattr(location, name)) for name in LOCATION_FACTS},
             }
             for location in subprocessor.locations
-        ],  # fmt: skip
+        ],
     }
 
 

@@ -60,33 +60,43 @@ def draft_form(prefix: str = "", entry: Subprocessor | None = None) -> DraftSubp
 
 def draft_data(entry: Subprocessor) -> dict:
     return {
-        "name": entry.name, "legal_name": entry.legal_name, "address": entry.address,
-        "country": entry.country_code, "website": entry.website,
+        "name": entry.name,
+        "legal_name": entry.legal_name,
+        "address": entry.address,
+        "country": entry.country_code,
+        "website": entry.website,
         "recipient_category": str(entry.recipient_category_id),
         "purposes": [str(term.id) for term in entry.purposes],
         "services": [str(term.id) for term in entry.services],
         "data_categories": [str(term.id) for term in entry.data_categories],
         "data_subject_categories": [str(term.id) for term in entry.data_subject_categories],
         "entities": [str(entity.id) for entity in entry.entities],
-        "dpf_certified": entry.dpf_certified, "subject_to_pipeda": entry.subject_to_pipeda,
+        "dpf_certified": entry.dpf_certified,
+        "subject_to_pipeda": entry.subject_to_pipeda,
         "dpf_listed_name": entry.dpf_listed_name,
         "dpf_scope": entry.dpf_scope.value if entry.dpf_scope else "",
         "dpf_verified_on": entry.dpf_verified_on,
         "dpf_recertification_due": entry.dpf_recertification_due,
-        "subject_to_gdpr_art_3_2": entry.subject_to_gdpr_art_3_2, "hr_data": entry.hr_data,
-    }  # fmt: skip
+        "subject_to_gdpr_art_3_2": entry.subject_to_gdpr_art_3_2,
+        "hr_data": entry.hr_data,
+    }
 
 
 def draft_values(form: DraftSubprocessorForm) -> drafts.DraftValues:
     return drafts.DraftValues(
-        name=form.name.data, legal_name=form.legal_name.data, address=form.address.data,
-        country=form.country.data, website=form.website.data,
+        name=form.name.data,
+        legal_name=form.legal_name.data,
+        address=form.address.data,
+        country=form.country.data,
+        website=form.website.data,
         recipient_category_id=int(form.recipient_category.data),
-        purpose_ids=ids(form.purposes), service_ids=ids(form.services),
+        purpose_ids=ids(form.purposes),
+        service_ids=ids(form.services),
         data_category_ids=ids(form.data_categories),
         data_subject_category_ids=ids(form.data_subject_categories),
-        entity_ids=ids(form.entities), importer=importer_values(form),
-    )  # fmt: skip
+        entity_ids=ids(form.entities),
+        importer=importer_values(form),
+    )
 
 
 def importer_values(form: ImporterForm) -> drafts.ImporterValues:
@@ -156,8 +166,9 @@ def location_form(prefix: str = "") -> LocationForm:
     form = LocationForm(prefix=prefix)
     language = current_language()
     form.country.choices = countries(language)
-    form.role.choices = [SelectChoice(role.value, str(labels.LOCATION_ROLES[role]))
-                         for role in LocationRole]  # fmt: skip
+    form.role.choices = [
+        SelectChoice(role.value, str(labels.LOCATION_ROLES[role])) for role in LocationRole
+    ]
     form.transfer_tool.choices = [NOT_CHOSEN] + [
         SelectChoice(tool.value, str(labels.TRANSFER_TOOLS[tool])) for tool in TransferTool
     ]
@@ -168,8 +179,10 @@ def location_form(prefix: str = "") -> LocationForm:
     form.scc_module.choices = [NOT_CHOSEN] + [
         SelectChoice(str(int(module)), str(labels.SCC_MODULES[module])) for module in SccModule
     ]
-    form.measures.choices = [SelectChoice(code, f"{code} · {entry.title(language)}")
-                             for code, entry in catalogue().items()]  # fmt: skip
+    form.measures.choices = [
+        SelectChoice(code, f"{code} · {entry.title(language)}")
+        for code, entry in catalogue().items()
+    ]
     ground_fact_choices(form)
     return form
 
@@ -180,8 +193,10 @@ def countries(language: str) -> list[SelectChoice]:
 
 def terms(model, language: str) -> list[SelectChoice]:
     terms = db.session.scalars(sa.select(model)).all()
-    return [SelectChoice(str(term.id), term.label(language))
-            for term in sorted(terms, key=lambda term: term.label(language))]  # fmt: skip
+    return [
+        SelectChoice(str(term.id), term.label(language))
+        for term in sorted(terms, key=lambda term: term.label(language))
+    ]
 
 
 def ids(field) -> list[int]:
@@ -190,12 +205,15 @@ def ids(field) -> list[int]:
 
 def location_values(form: LocationForm) -> drafts.LocationValues:
     return drafts.LocationValues(
-        country=form.country.data, role=form.role.data, city=form.city.data,
+        country=form.country.data,
+        role=form.role.data,
+        city=form.city.data,
         transfer_tool=form.transfer_tool.data or None,
         adequacy_decision=form.adequacy_decision.data or None,
         scc_module=int(form.scc_module.data) if form.scc_module.data else None,
-        measures=form.measures.data, **ground_fact_values(form),
-    )  # fmt: skip
+        measures=form.measures.data,
+        **ground_fact_values(form),
+    )
 
 
 def ground_fact_values(form: GroundFactsForm) -> dict:

@@ -162,8 +162,15 @@ def _in_catalogue_order(codes: frozenset[str]) -> list[str]:
 def _measure(code: str, language: str, words: dict) -> dict:
     entry = catalogue().get(code)
     if entry is None:  # the verdict flags it; the record still shows what was recorded
-        return {"code": code, "kind": None, "kind_name": None, "title": code, "use_case": None,
-                "effectiveness": None, "effectiveness_name": None}  # fmt: skip
+        return {
+            "code": code,
+            "kind": None,
+            "kind_name": None,
+            "title": code,
+            "use_case": None,
+            "effectiveness": None,
+            "effectiveness_name": None,
+        }
     return {
         "code": entry.code,
         "kind": entry.kind.value,

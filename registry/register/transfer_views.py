@@ -138,6 +138,6 @@ def _by_status(listed: list[dict]) -> list[dict]:
                 "status": status.value,
                 "name": str(labels.COUNTRY_STATUSES[status]),
                 "countries": countries,
-            }  # fmt: skip
+            }
         )
     return groups

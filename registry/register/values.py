@@ -94,8 +94,9 @@ def build_location(values: LocationValues) -> ProcessingLocation:
         try:
             adequacy.decision(values.adequacy_decision)
         except adequacy.UnknownDecision:
-            raise DraftError(_("“%(value)s” is not an adequacy decision.",
-                               value=values.adequacy_decision)) from None  # fmt: skip
+            raise DraftError(
+                _("“%(value)s” is not an adequacy decision.", value=values.adequacy_decision)
+            ) from None
     unknown = [code for code in values.measures if code not in catalogue()]
     if unknown:
         raise DraftError(

@@ -115,6 +115,10 @@ def subprocessor(subprocessor_id: int):
     if not access.verdicts_published():
         found = access.facts_only(found)
     if not found:
-        abort(404, description=_("There is no subprocessor with number %(id)s on the register.",
-                                 id=subprocessor_id))  # fmt: skip
+        abort(
+            404,
+            description=_(
+                "There is no subprocessor with number %(id)s on the register.", id=subprocessor_id
+            ),
+        )
     return render_template("public/subprocessor.html", record=found[0])

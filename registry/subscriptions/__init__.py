@@ -36,9 +36,13 @@ def subscribe(email: str, language: str, service_ids: list[int]) -> Subscriber:
     now = clock.now()
     if subscriber is None:
         subscriber = Subscriber(
-            email=address, language=language, state=SubscriptionState.PENDING,
-            subscribed_at=now, confirmation_requests=1, services=services,
-        )  # fmt: skip
+            email=address,
+            language=language,
+            state=SubscriptionState.PENDING,
+            subscribed_at=now,
+            confirmation_requests=1,
+            services=services,
+        )
         db.session.add(subscriber)
         db.session.flush()
     elif subscriber.state is SubscriptionState.CONFIRMED:
@@ -58,8 +62,11 @@ def subscribe(email: str, language: str, service_ids: list[int]) -> Subscriber:
     outbox.enqueue(
         MessageKind.SUBSCRIPTION_CONFIRMATION,
         f"subscription_confirmation:{subscriber.id}:{subscriber.confirmation_requests}",
-        subscriber.email, subscriber.language, subscriber.id, subscriber_id=subscriber.id,
-    )  # fmt: skip
+        subscriber.email,
+        subscriber.language,
+        subscriber.id,
+        subscriber_id=subscriber.id,
+    )
     return subscriber
 
 
@@ -101,5 +108,7 @@ def unsubscribe(subscriber: Subscriber) -> None:
 def _asked_lately(subscriber: Subscriber) -> bool:
     """Whether a confirmation email went out less than RESEND_AFTER ago (a double click)."""
     since = clock.now() - RESEND_AFTER
-    return outbox.queued_since(MessageKind.SUBSCRIPTION_CONFIRMATION, since,
-                               subject_id=subscriber.id) > 0  # fmt: skip
+    return (
+        outbox.queued_since(MessageKind.SUBSCRIPTION_CONFIRMATION, since, subject_id=subscriber.id)
+        > 0
+    )

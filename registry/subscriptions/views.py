@@ -81,14 +81,29 @@ def _subscriber_from(purpose: tokens.Purpose, token: str) -> Subscriber:
         subscriber_id = tokens.read(purpose, token)
     except tokens.TokenExpired:
         if purpose is tokens.Purpose.UNSUBSCRIBE:
-            abort(400, description=_("This unsubscribe link has expired. Use the link in a "
-                                     "recent email, or write to %(dpo)s and we remove you.",
-                                     dpo=current_app.config["DPO_EMAIL"]))  # fmt: skip
-        abort(400, description=_("This link has expired. Subscribe again at %(address)s.",
-                                 address=public_url("public.subscribe")))  # fmt: skip
+            abort(
+                400,
+                description=_(
+                    "This unsubscribe link has expired. Use the link in a "
+                    "recent email, or write to %(dpo)s and we remove you.",
+                    dpo=current_app.config["DPO_EMAIL"],
+                ),
+            )
+        abort(
+            400,
+            description=_(
+                "This link has expired. Subscribe again at %(address)s.",
+                address=public_url("public.subscribe"),
+            ),
+        )
     except tokens.TokenInvalid:
-        abort(404, description=_("This link is not one we sent, or it was cut short. "
-                                 "Copy the whole address from the email."))  # fmt: skip
+        abort(
+            404,
+            description=_(
+                "This link is not one we sent, or it was cut short. "
+                "Copy the whole address from the email."
+            ),
+        )
     subscriber = (
         db.session.get(Subscriber, subscriber_id) if isinstance(subscriber_id, int) else None
     )

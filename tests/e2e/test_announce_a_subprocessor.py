@@ -18,9 +18,13 @@ def test_an_announced_subprocessor_takes_objections_until_the_deadline_then_take
     app, live_server, page, browser, runner, clock, make_user, make_term, make_entity
 ):
     make_user(email="admin@example.com", role=Role.ADMIN)
-    for model, name in [(RecipientCategory, "Hosting providers"), (Purpose, "Hosting"),
-                        (Service, "Cloud PBX"), (DataCategory, "Call/SMS metadata"),
-                        (DataSubjectCategory, "Callers")]:  # fmt: skip
+    for model, name in [
+        (RecipientCategory, "Hosting providers"),
+        (Purpose, "Hosting"),
+        (Service, "Cloud PBX"),
+        (DataCategory, "Call/SMS metadata"),
+        (DataSubjectCategory, "Callers"),
+    ]:
         make_term(model, name=name)
     make_entity(name="Mixvoip SA")
 
@@ -35,9 +39,14 @@ def test_an_announced_subprocessor_takes_objections_until_the_deadline_then_take
     page.get_by_label("Legal name").fill("Nimbus Cloud Inc.")
     page.get_by_label("Address").fill("1 Main Street, Boston, MA, USA")
     page.get_by_label("Country of establishment").select_option("US")
-    for label, option in [("Recipient category", "Hosting providers"), ("Purposes", "Hosting"),
-                          ("Services", "Cloud PBX"), ("Data categories", "Call/SMS metadata"),
-                          ("Data subjects", "Callers"), ("Engaged by", "Mixvoip SA")]:  # fmt: skip
+    for label, option in [
+        ("Recipient category", "Hosting providers"),
+        ("Purposes", "Hosting"),
+        ("Services", "Cloud PBX"),
+        ("Data categories", "Call/SMS metadata"),
+        ("Data subjects", "Callers"),
+        ("Engaged by", "Mixvoip SA"),
+    ]:
         page.get_by_label(label).select_option(label=option)
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_role("heading", name=re.compile("Nimbus Cloud"))).to_be_visible()

@@ -123,8 +123,10 @@ def test_every_admin_route_is_in_the_matrix(app):
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")}
     listed = {
         address.replace("/users/1/", "/users/<id:user_id>/")
-        .replace("/subprocessors/1/announce/addition",
-                 "/subprocessors/<id:subprocessor_id>/announce/<kind>")
+        .replace(
+            "/subprocessors/1/announce/addition",
+            "/subprocessors/<id:subprocessor_id>/announce/<kind>",
+        )
         .replace("/changes/1/", "/changes/<id:notice_id>/")
         .replace("/locations/1/", "/locations/<id:location_id>/")
         .replace("/subprocessors/1", "/subprocessors/<id:subprocessor_id>")
@@ -132,7 +134,7 @@ def test_every_admin_route_is_in_the_matrix(app):
         .replace("/transfers/1/", "/transfers/<id:location_id>/")
         .replace("/assessments/1", "/assessments/<id:assessment_id>")
         for _, address, _ in ROUTES
-    } | {"/admin/login"}  # fmt: skip
+    } | {"/admin/login"}
     assert routes == listed
 
 
@@ -153,8 +155,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(client, 
 
 def test_a_client_that_keeps_failing_to_log_in_is_slowed_down(client, make_user):
     make_user()
-    statuses = [log_in(client, "dpo@example.com", "wrong password!").status_code
-                for _ in range(6)]  # fmt: skip
+    statuses = [log_in(client, "dpo@example.com", "wrong password!").status_code for _ in range(6)]
     assert statuses == [400] * 5 + [429]
 
 
@@ -264,8 +265,12 @@ def test_after_login_only_an_admin_address_is_followed(client, make_user):
 def test_an_admin_adds_a_user_and_it_is_on_the_trail_without_the_password(logged_in, app):
     client = logged_in(Role.ADMIN)
     token = csrf_token(client, "/admin/users")
-    form = {"csrf_token": token, "email": "New@Example.com", "role": "editor",
-            "password": "a long password"}  # fmt: skip
+    form = {
+        "csrf_token": token,
+        "email": "New@Example.com",
+        "role": "editor",
+        "password": "a long password",
+    }
     response = client.post("/admin/users", data=form)
     assert response.status_code == 302
     with app.app_context():
@@ -282,8 +287,12 @@ def test_an_admin_adds_a_user_and_it_is_on_the_trail_without_the_password(logged
 def test_a_second_user_with_the_same_address_is_refused_in_the_page(logged_in):
     client = logged_in(Role.ADMIN)
     token = csrf_token(client, "/admin/users")
-    form = {"csrf_token": token, "email": "admin@example.com", "role": "viewer",
-            "password": "a long password"}  # fmt: skip
+    form = {
+        "csrf_token": token,
+        "email": "admin@example.com",
+        "role": "viewer",
+        "password": "a long password",
+    }
     response = client.post("/admin/users", data=form)
     assert response.status_code == 400
     assert "There is already a user admin@example.com." in response.text
@@ -305,15 +314,18 @@ def test_the_audit_trail_filters_by_action(logged_in, make_user):
 
 
 def test_users_create_on_the_command_line_asks_for_the_password_twice(runner, app):
-    result = runner.invoke(args=["users", "create", "dpo@example.com", "--role", "admin"],
-                           input=f"{PASSWORD}\n{PASSWORD}\n")  # fmt: skip
+    result = runner.invoke(
+        args=["users", "create", "dpo@example.com", "--role", "admin"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0
     assert "Created admin dpo@example.com." in result.output
 
 
 def test_users_create_refuses_a_short_password(runner):
-    result = runner.invoke(args=["users", "create", "dpo@example.com", "--role", "admin",
-                                 "--password", "short"])  # fmt: skip
+    result = runner.invoke(
+        args=["users", "create", "dpo@example.com", "--role", "admin", "--password", "short"]
+    )
     assert result.exit_code != 0
     assert "at least 12 characters" in result.output
 
@@ -340,8 +352,14 @@ def test_deactivating_a_user_ends_their_open_session(client, app, make_user):
 
 def test_the_login_limit_counts_an_account_however_its_address_is_written(client, make_user):
     make_user()
-    variants = ["dpo@example.com", "DPO@example.com", " dpo@example.com", "dpo@ｅxample.com",
-                "dpo@example.com", "dpo@example.com"]  # fmt: skip
+    variants = [
+        "dpo@example.com",
+        "DPO@example.com",
+        " dpo@example.com",
+        "dpo@ｅxample.com",
+        "dpo@example.com",
+        "dpo@example.com",
+    ]
     clients = [client_from(client.application, f"203.0.113.{n}") for n in range(len(variants) * 2)]
     statuses = [
         log_in(clients[n], variants[n % len(variants)], "wrong password!").status_code

@@ -134,11 +134,21 @@ def test_an_unknown_api_address_is_a_json_404(client):
 def test_the_api_names_the_organisation_its_dpo_and_its_entities_with_addresses(
     client, make_entity
 ):
-    make_entity(name="Mixvoip SA", street_address="70 rue des Prés", postal_code="L-7333",
-                city="Steinsel", country_code="LU")  # fmt: skip
+    make_entity(
+        name="Mixvoip SA",
+        street_address="70 rue des Prés",
+        postal_code="L-7333",
+        city="Steinsel",
+        country_code="LU",
+    )
     organisation = client.get("/api/v1/subprocessors").json["organisation"]
     assert organisation["dpo_email"] == "dpo@mixvoip.com"
     assert organisation["entities"] == [
-        {"name": "Mixvoip SA", "street_address": "70 rue des Prés", "postal_code": "L-7333",
-         "city": "Steinsel", "country": "LU"},
-    ]  # fmt: skip
+        {
+            "name": "Mixvoip SA",
+            "street_address": "70 rue des Prés",
+            "postal_code": "L-7333",
+            "city": "Steinsel",
+            "country": "LU",
+        },
+    ]

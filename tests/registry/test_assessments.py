@@ -18,9 +18,14 @@ from tests.registry.test_admin import csrf_token, log_in
 from transfers import laws
 from transfers.grounds import TransferTool
 
-INDIA = {"country_code": "IN", "role": "follow_the_sun", "city": "Bengaluru",
-         "transfer_tool": TransferTool.SCC, "scc_module": 3,
-         "measures": ["T-REMOTE-ACCESS-CONTROLS", "C-TRANSPARENCY"]}  # fmt: skip
+INDIA = {
+    "country_code": "IN",
+    "role": "follow_the_sun",
+    "city": "Bengaluru",
+    "transfer_tool": TransferTool.SCC,
+    "scc_module": 3,
+    "measures": ["T-REMOTE-ACCESS-CONTROLS", "C-TRANSPARENCY"],
+}
 
 
 @pytest.fixture
@@ -33,8 +38,11 @@ def india(make_subprocessor):
 @pytest.fixture
 def location_id(app, india):
     with app.app_context():
-        return next(loc.id for loc in db.session.get(Subprocessor, india).locations
-                    if loc.country_code == "IN")  # fmt: skip
+        return next(
+            loc.id
+            for loc in db.session.get(Subprocessor, india).locations
+            if loc.country_code == "IN"
+        )
 
 
 @pytest.fixture
@@ -92,8 +100,9 @@ def save(client, assessment_id, data):
 
 def act(client, assessment_id, step, **data):
     token = csrf_token(client, f"/admin/assessments/{assessment_id}")
-    return client.post(f"/admin/assessments/{assessment_id}/{step}",
-                       data={"csrf_token": token} | data)  # fmt: skip
+    return client.post(
+        f"/admin/assessments/{assessment_id}/{step}", data={"csrf_token": token} | data
+    )
 
 
 def stored(app, assessment_id) -> TransferAssessment:
@@ -143,14 +152,19 @@ def test_a_first_draft_lists_a_finding_to_write_for_each_law_of_india(app, edito
 def test_a_first_draft_carries_the_register_facts_of_the_transfer(app, editor, location_id):
     assessment = stored(app, started(app, editor, location_id))
     assert assessment.mapped["location"] == {
-        "country": "IN", "role": "follow_the_sun", "city": "Bengaluru"
-    }  # fmt: skip
+        "country": "IN",
+        "role": "follow_the_sun",
+        "city": "Bengaluru",
+    }
     assert assessment.ground["scc_module"] == 3
 
 
 def test_a_transfer_under_adequacy_needs_no_assessment(app, editor, make_subprocessor):
-    swiss = make_subprocessor(locations=[{"country_code": "CH", "role": "processing",
-                                          "transfer_tool": TransferTool.ADEQUACY}])  # fmt: skip
+    swiss = make_subprocessor(
+        locations=[
+            {"country_code": "CH", "role": "processing", "transfer_tool": TransferTool.ADEQUACY}
+        ]
+    )
     with app.app_context():
         location = db.session.get(Subprocessor, swiss.id).locations[0].id
     assert start(editor, location).status_code == 409
@@ -335,8 +349,14 @@ def test_an_assessment_concluding_not_acceptable_leaves_no_valid_ground(
 def test_the_json_holds_the_six_steps_and_the_risk_computed_from_the_inputs(editor, approved):
     document = editor.get(f"/admin/assessments/{approved}.json").get_json()
     steps = [key for key in document if key.startswith("step_")]
-    assert steps == ["step_1_transfer", "step_2_tool", "step_3_law_and_practice",
-                     "step_4_measures", "step_5_procedure", "step_6_review"]  # fmt: skip
+    assert steps == [
+        "step_1_transfer",
+        "step_2_tool",
+        "step_3_law_and_practice",
+        "step_4_measures",
+        "step_5_procedure",
+        "step_6_review",
+    ]
     access_laws = [entry for entry in laws.laws_of("IN") if entry.access]
     # Each access law: 10 % x 5 % x 20 % = 0.1 % a year.
     assert document["risk"]["yearly"] == pytest.approx(1 - 0.999 ** len(access_laws))
@@ -344,10 +364,15 @@ def test_the_json_holds_the_six_steps_and_the_risk_computed_from_the_inputs(edit
 
 def test_the_report_page_prints_every_step(editor, approved):
     page = editor.get(f"/admin/assessments/{approved}").text
-    for heading in ("Step 1. The transfer", "Step 2. The transfer tool",
-                    "Step 3. The law and practice of the destination",
-                    "Step 4. Supplementary measures", "Step 5. Procedural steps",
-                    "Step 6. Re-evaluation", "Conclusion"):  # fmt: skip
+    for heading in (
+        "Step 1. The transfer",
+        "Step 2. The transfer tool",
+        "Step 3. The law and practice of the destination",
+        "Step 4. Supplementary measures",
+        "Step 5. Procedural steps",
+        "Step 6. Re-evaluation",
+        "Conclusion",
+    ):
         assert heading in page
 
 
@@ -400,9 +425,15 @@ def download_pack(client) -> zipfile.ZipFile:
 
 def test_the_evidence_pack_holds_register_notices_assessments_and_the_audit_trail(editor, approved):
     names = download_pack(editor).namelist()
-    assert {"register/subprocessors.csv", "register/subprocessors.json", "notices/notices.json",
-            "notices/objections.csv", "audit/audit-trail.csv", "audit/verification.json",
-            "manifest.json"} <= set(names)  # fmt: skip
+    assert {
+        "register/subprocessors.csv",
+        "register/subprocessors.json",
+        "notices/notices.json",
+        "notices/objections.csv",
+        "audit/audit-trail.csv",
+        "audit/verification.json",
+        "manifest.json",
+    } <= set(names)
     assert any(name.startswith("assessments/") and name.endswith(".html") for name in names)
     assert any(name.startswith("assessments/") and name.endswith(".json") for name in names)
 
@@ -425,9 +456,17 @@ def test_the_audit_trail_in_the_evidence_pack_verifies(editor, approved):
 
 
 def test_sccs_to_an_adequate_country_need_no_assessment(app, editor, make_subprocessor):
-    japan = make_subprocessor(name="Sakura", locations=[{"country_code": "JP", "role": "processing",
-                                                         "transfer_tool": TransferTool.SCC,
-                                                         "scc_module": 3}])  # fmt: skip
+    japan = make_subprocessor(
+        name="Sakura",
+        locations=[
+            {
+                "country_code": "JP",
+                "role": "processing",
+                "transfer_tool": TransferTool.SCC,
+                "scc_module": 3,
+            }
+        ],
+    )
     assert "Sakura" not in editor.get("/admin/assessments").text
     with app.app_context():
         location = db.session.get(Subprocessor, japan.id).locations[0].id
@@ -435,8 +474,11 @@ def test_sccs_to_an_adequate_country_need_no_assessment(app, editor, make_subpro
 
 
 def test_a_refused_start_says_why_on_the_page(app, editor, make_subprocessor):
-    swiss = make_subprocessor(locations=[{"country_code": "CH", "role": "processing",
-                                          "transfer_tool": TransferTool.ADEQUACY}])  # fmt: skip
+    swiss = make_subprocessor(
+        locations=[
+            {"country_code": "CH", "role": "processing", "transfer_tool": TransferTool.ADEQUACY}
+        ]
+    )
     with app.app_context():
         location = db.session.get(Subprocessor, swiss.id).locations[0].id
     response = start(editor, location)
@@ -507,9 +549,16 @@ def test_a_measure_not_recorded_in_the_register_keeps_the_draft_from_review(
     app, editor, location_id
 ):
     assessment_id = started(app, editor, location_id)
-    save(editor, assessment_id, complete_form(**{
-        "t_encrypted_storage": "y", "t_encrypted_storage_implementation": "Keys in Luxembourg"
-    }))  # fmt: skip
+    save(
+        editor,
+        assessment_id,
+        complete_form(
+            **{
+                "t_encrypted_storage": "y",
+                "t_encrypted_storage_implementation": "Keys in Luxembourg",
+            }
+        ),
+    )
     response = act(editor, assessment_id, "submit")
     assert "T-ENCRYPTED-STORAGE is not recorded for this transfer in the register" in response.text
 
@@ -597,9 +646,16 @@ def test_a_verdict_for_a_day_before_the_approval_has_no_assessment(editor, india
 
 
 def test_a_country_the_catalogue_does_not_cover_gets_no_risk_figure(app, editor, make_subprocessor):
-    mexico = make_subprocessor(locations=[{"country_code": "MX", "role": "processing",
-                                           "transfer_tool": TransferTool.SCC,
-                                           "scc_module": 3}])  # fmt: skip
+    mexico = make_subprocessor(
+        locations=[
+            {
+                "country_code": "MX",
+                "role": "processing",
+                "transfer_tool": TransferTool.SCC,
+                "scc_module": 3,
+            }
+        ]
+    )
     with app.app_context():
         location = db.session.get(Subprocessor, mexico.id).locations[0].id
     start(editor, location)

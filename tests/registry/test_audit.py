@@ -38,8 +38,10 @@ def test_events_are_chained_each_to_the_one_before(trail, app):
     with app.app_context():
         events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
         assert [event.id for event in events] == [1, 2, 3, 4, 5]
-        assert all(later.previous_hash == earlier.hash
-                   for earlier, later in zip(events, events[1:], strict=False))  # fmt: skip
+        assert all(
+            later.previous_hash == earlier.hash
+            for earlier, later in zip(events, events[1:], strict=False)
+        )
 
 
 def test_verify_names_an_edited_event(trail, app, runner):

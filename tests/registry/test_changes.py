@@ -19,8 +19,9 @@ def announce(app, clock):
         with app.app_context():
             if replaces_id is not None:
                 options["replaces"] = db.session.get(Subprocessor, replaces_id)
-            notice = changes.announce(kind, db.session.get(Subprocessor, subprocessor_id),
-                                      "dpo@example.com", **options)  # fmt: skip
+            notice = changes.announce(
+                kind, db.session.get(Subprocessor, subprocessor_id), "dpo@example.com", **options
+            )
             db.session.commit()
             return notice.id
 
@@ -165,16 +166,18 @@ def test_a_notice_that_gave_an_emergency_reason_keeps_showing_it(
     assert "Shorter window, because</dt><dd>Carrier outage" in page
 
 
-def test_nothing_takes_effect_before_the_deadline(client, make_subprocessor, announce, clock,
-                                                  apply_due):  # fmt: skip
+def test_nothing_takes_effect_before_the_deadline(
+    client, make_subprocessor, announce, clock, apply_due
+):
     announce(_proposed(make_subprocessor))
     clock.move(days=29, hours=23)
     assert "0 change(s) took effect." in apply_due()
     assert "Nimbus Cloud" not in client.get("/api/v1/subprocessors").text
 
 
-def test_after_the_deadline_the_addition_takes_effect(client, make_subprocessor, announce, clock,
-                                                      apply_due):  # fmt: skip
+def test_after_the_deadline_the_addition_takes_effect(
+    client, make_subprocessor, announce, clock, apply_due
+):
     announce(_proposed(make_subprocessor))
     clock.move(days=30)
     assert "1 change(s) took effect." in apply_due()
@@ -200,8 +203,11 @@ def test_a_withdrawn_addition_goes_back_to_proposed_and_says_why(
     subprocessor_id = _proposed(make_subprocessor)
     notice_id = announce(subprocessor_id)
     with app.app_context():
-        changes.withdraw(db.session.get(ChangeNotice, notice_id), "dpo@example.com",
-                         "A customer's objection was upheld")  # fmt: skip
+        changes.withdraw(
+            db.session.get(ChangeNotice, notice_id),
+            "dpo@example.com",
+            "A customer's objection was upheld",
+        )
         db.session.commit()
         assert db.session.get(Subprocessor, subprocessor_id).status.value == "proposed"
     clock.move(days=31)
@@ -386,9 +392,15 @@ def test_an_admin_announces_a_new_location_from_the_admin_area(
     log_in(client, "admin@example.com")
     page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
     token = re.search(r'id="new-csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    form = {"new-csrf_token": token, "new-country": "JP", "new-role": "support_access",
-            "new-transfer_tool": "adequacy", "new-adequacy_decision": "2019/419",
-            "new-scc_module": "", "new-city": ""}  # fmt: skip
+    form = {
+        "new-csrf_token": token,
+        "new-country": "JP",
+        "new-role": "support_access",
+        "new-transfer_tool": "adequacy",
+        "new-adequacy_decision": "2019/419",
+        "new-scc_module": "",
+        "new-city": "",
+    }
     response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce-location", data=form)
     assert response.status_code == 302
     [notice] = client.get("/api/v1/changes").json["changes"]
@@ -405,9 +417,16 @@ def test_a_shorter_window_for_a_new_location_is_refused_beside_the_window_field(
     log_in(client, "admin@example.com")
     page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
     token = re.search(r'id="new-csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    form = {"new-csrf_token": token, "new-country": "JP", "new-role": "support_access",
-            "new-transfer_tool": "adequacy", "new-adequacy_decision": "2019/419",
-            "new-scc_module": "", "new-city": "", "notice-window_days": "10"}  # fmt: skip
+    form = {
+        "new-csrf_token": token,
+        "new-country": "JP",
+        "new-role": "support_access",
+        "new-transfer_tool": "adequacy",
+        "new-adequacy_decision": "2019/419",
+        "new-scc_module": "",
+        "new-city": "",
+        "notice-window_days": "10",
+    }
     response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce-location", data=form)
     assert response.status_code == 400
     assert re.search(
@@ -428,10 +447,14 @@ def test_a_new_purpose_is_announced_and_added_only_once_in_effect(
     from registry.models import Purpose
 
     analytics = make_term(Purpose, code="analytics", name="Call analytics")
-    subprocessor_id = make_subprocessor(name="Harbourline", purposes=[make_term(Purpose,
-                                        name="Hosting")]).id  # fmt: skip
-    notice_id = announce(subprocessor_id, kind=ChangeKind.NEW_PURPOSE,
-                         new_terms=changes.NewTerms(purposes=[analytics.code]))  # fmt: skip
+    subprocessor_id = make_subprocessor(
+        name="Harbourline", purposes=[make_term(Purpose, name="Hosting")]
+    ).id
+    notice_id = announce(
+        subprocessor_id,
+        kind=ChangeKind.NEW_PURPOSE,
+        new_terms=changes.NewTerms(purposes=[analytics.code]),
+    )
     before = _purposes(client)
     clock.move(days=30)
     apply_due()
@@ -446,14 +469,23 @@ def test_a_new_purpose_notice_states_the_list_before_and_after(
     from registry.models import DataCategory
 
     recordings = make_term(DataCategory, code="recordings", name="Call recordings")
-    subprocessor_id = make_subprocessor(name="Harbourline", data_categories=[make_term(
-        DataCategory, name="Call metadata")]).id  # fmt: skip
-    notice_id = announce(subprocessor_id, kind=ChangeKind.NEW_PURPOSE,
-                         new_terms=changes.NewTerms(data_categories=[recordings.code]))  # fmt: skip
+    subprocessor_id = make_subprocessor(
+        name="Harbourline", data_categories=[make_term(DataCategory, name="Call metadata")]
+    ).id
+    notice_id = announce(
+        subprocessor_id,
+        kind=ChangeKind.NEW_PURPOSE,
+        new_terms=changes.NewTerms(data_categories=[recordings.code]),
+    )
     [notice] = [n for n in client.get("/api/v1/changes").json["changes"] if n["id"] == notice_id]
-    assert notice["changes"] == [{"field": "data_categories", "before": ["Call metadata"],
-                                  "after": ["Call metadata", "Call recordings"],
-                                  "field_name": "Data categories"}]  # fmt: skip
+    assert notice["changes"] == [
+        {
+            "field": "data_categories",
+            "before": ["Call metadata"],
+            "after": ["Call metadata", "Call recordings"],
+            "field_name": "Data categories",
+        }
+    ]
 
 
 def test_a_purpose_the_subprocessor_already_has_is_refused(make_subprocessor, make_term, announce):
@@ -462,8 +494,11 @@ def test_a_purpose_the_subprocessor_already_has_is_refused(make_subprocessor, ma
     hosting = make_term(Purpose, code="hosting")
     subprocessor_id = make_subprocessor(name="Harbourline", purposes=[hosting]).id
     with pytest.raises(changes.ChangeError, match="already has: hosting"):
-        announce(subprocessor_id, kind=ChangeKind.NEW_PURPOSE,
-                 new_terms=changes.NewTerms(purposes=["hosting"]))  # fmt: skip
+        announce(
+            subprocessor_id,
+            kind=ChangeKind.NEW_PURPOSE,
+            new_terms=changes.NewTerms(purposes=["hosting"]),
+        )
 
 
 def test_an_admin_announces_new_purposes_from_the_admin_area(
@@ -487,8 +522,9 @@ def test_an_admin_announces_new_purposes_from_the_admin_area(
 
 def _editorial(app, subprocessor_id, corrections, reason="A typo in the street name"):
     with app.app_context():
-        notice = changes.publish_editorial(db.session.get(Subprocessor, subprocessor_id),
-                                           corrections, reason, "dpo@example.com")  # fmt: skip
+        notice = changes.publish_editorial(
+            db.session.get(Subprocessor, subprocessor_id), corrections, reason, "dpo@example.com"
+        )
         db.session.commit()
         return notice.id
 
@@ -553,14 +589,25 @@ def test_an_admin_publishes_an_editorial_correction_from_the_admin_area(
     page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
     token = re.search(r'id="editorial-csrf_token"[^>]*value="([^"]+)"', page).group(1)
     [record] = client.get("/api/v1/subprocessors").json["subprocessors"]
-    form = {"editorial-csrf_token": token, "editorial-name": "Harbourline",
-            "editorial-legal_name": record["legal_name"], "editorial-address": "1 Harbour Road",
-            "editorial-website": record["website"] or "", "editorial-reason": "Typo"}  # fmt: skip
+    form = {
+        "editorial-csrf_token": token,
+        "editorial-name": "Harbourline",
+        "editorial-legal_name": record["legal_name"],
+        "editorial-address": "1 Harbour Road",
+        "editorial-website": record["website"] or "",
+        "editorial-reason": "Typo",
+    }
     response = client.post(f"/admin/subprocessors/{subprocessor_id}/editorial", data=form)
     assert response.status_code == 302
     [notice] = client.get("/api/v1/changes").json["changes"]
-    assert notice["changes"] == [{"field": "address", "before": "1 Harbor Rd",
-                                  "after": "1 Harbour Road", "field_name": "Address"}]  # fmt: skip
+    assert notice["changes"] == [
+        {
+            "field": "address",
+            "before": "1 Harbor Rd",
+            "after": "1 Harbour Road",
+            "field_name": "Address",
+        }
+    ]
 
 
 @pytest.fixture
@@ -624,9 +671,13 @@ def test_the_editorial_form_points_to_a_draft_under_a_new_legal_name(
     assert f'href="/admin/subprocessors/new?successor_of={subprocessor_id}"' in page
 
 
-SYSTEMATIC_DEROGATION = {"country_code": "IN", "role": "support_access",
-                         "transfer_tool": "derogation", "derogation": "e",
-                         "derogation_justification": "Claims handled from Mumbai"}  # fmt: skip
+SYSTEMATIC_DEROGATION = {
+    "country_code": "IN",
+    "role": "support_access",
+    "transfer_tool": "derogation",
+    "derogation": "e",
+    "derogation_justification": "Claims handled from Mumbai",
+}
 
 
 def test_an_addition_whose_transfer_has_no_valid_ground_is_refused_with_the_reason(

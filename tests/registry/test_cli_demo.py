@@ -31,8 +31,15 @@ def test_demo_data_uses_every_recipient_category(runner, client):
     runner.invoke(args=["demo", "load"])
     records = client.get("/api/v1/subprocessors").json["subprocessors"]
     used = {record["recipient_category"]["code"] for record in records}
-    assert used == {"hosting", "infrastructure", "crm", "telecom", "ticketing", "billing",
-                    "payment"}  # fmt: skip
+    assert used == {
+        "hosting",
+        "infrastructure",
+        "crm",
+        "telecom",
+        "ticketing",
+        "billing",
+        "payment",
+    }
 
 
 def test_demo_load_twice_adds_nothing_the_second_time(runner, client):

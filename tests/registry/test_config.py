@@ -7,10 +7,25 @@ from registry import create_app
 from registry.config import ConfigurationError
 from registry.extensions import db
 
-VARIABLES = ("SECRET_KEY", "AUDIT_KEY", "DATABASE_URL", "ORG_NAME", "DPO_EMAIL", "ORG_TIMEZONE",
-             "NOTICE_WINDOW_DAYS", "NOTICE_WINDOW_MIN_DAYS", "SESSION_COOKIE_SECURE", "PROXY_HOPS",
-             "PUBLIC_URL", "MAIL_FROM", "MAIL_SMTP_HOST", "MAIL_SMTP_PORT",
-             "MAIL_SMTP_SECURITY", "PUBLISH_VERDICTS", "OUTBOX_LEASE_SECONDS")  # fmt: skip
+VARIABLES = (
+    "SECRET_KEY",
+    "AUDIT_KEY",
+    "DATABASE_URL",
+    "ORG_NAME",
+    "DPO_EMAIL",
+    "ORG_TIMEZONE",
+    "NOTICE_WINDOW_DAYS",
+    "NOTICE_WINDOW_MIN_DAYS",
+    "SESSION_COOKIE_SECURE",
+    "PROXY_HOPS",
+    "PUBLIC_URL",
+    "MAIL_FROM",
+    "MAIL_SMTP_HOST",
+    "MAIL_SMTP_PORT",
+    "MAIL_SMTP_SECURITY",
+    "PUBLISH_VERDICTS",
+    "OUTBOX_LEASE_SECONDS",
+)
 
 
 @pytest.fixture
@@ -181,8 +196,9 @@ def test_behind_a_proxy_the_forwarded_client_address_is_used(environment, start_
 
         return request.remote_addr
 
-    response = app.test_client().get("/_address_for_test",
-                                     headers={"X-Forwarded-For": "203.0.113.9"})  # fmt: skip
+    response = app.test_client().get(
+        "/_address_for_test", headers={"X-Forwarded-For": "203.0.113.9"}
+    )
     assert response.text == "203.0.113.9"
 
 

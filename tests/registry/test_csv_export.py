@@ -20,11 +20,21 @@ def test_the_csv_file_has_a_header_row_and_one_row_per_subprocessor(client, make
     make_subprocessor(name="Second")
     header, *rows = _rows(client.get("/subprocessors.csv"))
     assert header == [
-        "Name", "Legal name", "Address", "Country of establishment", "Website",
-        "Recipient category", "Purposes", "Services", "Data categories", "Data subjects",
-        "Processing locations", "Engaged by", "Illustrative demo data",
+        "Name",
+        "Legal name",
+        "Address",
+        "Country of establishment",
+        "Website",
+        "Recipient category",
+        "Purposes",
+        "Services",
+        "Data categories",
+        "Data subjects",
+        "Processing locations",
+        "Engaged by",
+        "Illustrative demo data",
         "Data Privacy Framework List entry",
-    ]  # fmt: skip
+    ]
     assert [row[0] for row in rows] == ["First", "Second"]
 
 
@@ -34,10 +44,15 @@ def test_the_csv_file_lists_every_location_with_country_role_status_and_ground(
     make_subprocessor(
         locations=[
             ("IE", "storage", "Dublin"),
-            {"country_code": "IN", "role": "support_access", "transfer_tool": "scc",
-             "scc_module": 3, "measures": ["T-ENCRYPTED-STORAGE"]},
+            {
+                "country_code": "IN",
+                "role": "support_access",
+                "transfer_tool": "scc",
+                "scc_module": 3,
+                "measures": ["T-ENCRYPTED-STORAGE"],
+            },
         ]
-    )  # fmt: skip
+    )
     header, row = _rows(client.get("/subprocessors.csv"))
     assert row[header.index("Processing locations")] == (
         "Ireland (IE), Dublin: Storage and hosting (EEA); "

@@ -37,9 +37,16 @@ def editor(client, make_user, make_entity, make_term):
 
 
 def _draft(client, terms, **overrides):
-    form = {"csrf_token": csrf_token(client, "/admin/subprocessors/new"), "name": "Nimbus Cloud",
-            "legal_name": "Nimbus Cloud Inc.", "address": "1 Main Street, Boston, USA",
-            "country": "US", "website": "https://nimbus.example", **terms, **overrides}  # fmt: skip
+    form = {
+        "csrf_token": csrf_token(client, "/admin/subprocessors/new"),
+        "name": "Nimbus Cloud",
+        "legal_name": "Nimbus Cloud Inc.",
+        "address": "1 Main Street, Boston, USA",
+        "country": "US",
+        "website": "https://nimbus.example",
+        **terms,
+        **overrides,
+    }
     return client.post("/admin/subprocessors", data=form)
 
 
@@ -85,9 +92,16 @@ def test_a_draft_with_a_website_that_is_not_http_is_refused(editor):
 def test_an_editor_adds_a_location_with_its_ground(editor, app):
     client, terms = editor
     address = _draft(client, terms).headers["Location"]
-    form = {"csrf_token": csrf_token(client, address), "country": "IN", "role": "follow_the_sun",
-            "city": "Pune", "transfer_tool": "scc", "adequacy_decision": "", "scc_module": "3",
-            "measures": ["C-TRANSPARENCY"]}  # fmt: skip
+    form = {
+        "csrf_token": csrf_token(client, address),
+        "country": "IN",
+        "role": "follow_the_sun",
+        "city": "Pune",
+        "transfer_tool": "scc",
+        "adequacy_decision": "",
+        "scc_module": "3",
+        "measures": ["C-TRANSPARENCY"],
+    }
     assert client.post(f"{address}/locations", data=form).status_code == 302
     with app.app_context():
         location = db.session.scalar(sa.select(Subprocessor)).locations[0]
@@ -98,8 +112,14 @@ def test_an_editor_adds_a_location_with_its_ground(editor, app):
 def test_a_location_whose_details_do_not_fit_its_ground_is_refused(editor):
     client, terms = editor
     address = _draft(client, terms).headers["Location"]
-    form = {"csrf_token": csrf_token(client, address), "country": "IN", "role": "processing",
-            "transfer_tool": "adequacy", "adequacy_decision": "", "scc_module": "3"}  # fmt: skip
+    form = {
+        "csrf_token": csrf_token(client, address),
+        "country": "IN",
+        "role": "processing",
+        "transfer_tool": "adequacy",
+        "adequacy_decision": "",
+        "scc_module": "3",
+    }
     response = client.post(f"{address}/locations", data=form)
     assert response.status_code == 400
     assert "An SCC module goes with the SCC ground only." in response.text
@@ -115,9 +135,15 @@ def test_a_viewer_may_read_a_draft_but_not_write_one(client, make_user, make_sub
 
 def _edit(client, subprocessor_id, terms, **overrides):
     token = csrf_token(client, "/admin/subprocessors/new")  # one token per session
-    values = {"name": "Nimbus Cloud", "legal_name": "Nimbus Cloud Inc.",
-              "address": "1 Main Street, Boston, USA", "country": "US",
-              "website": "https://nimbus.example", **terms, **overrides}  # fmt: skip
+    values = {
+        "name": "Nimbus Cloud",
+        "legal_name": "Nimbus Cloud Inc.",
+        "address": "1 Main Street, Boston, USA",
+        "country": "US",
+        "website": "https://nimbus.example",
+        **terms,
+        **overrides,
+    }
     form = {f"draft-{name}": value for name, value in values.items()}
     form["draft-csrf_token"] = token
     return client.post(f"/admin/subprocessors/{subprocessor_id}/edit", data=form)
@@ -176,8 +202,10 @@ def test_an_editor_removes_a_location_from_a_draft(editor, make_subprocessor, ap
     with app.app_context():
         location_id = db.session.get(Subprocessor, draft.id).locations[0].id
     token = csrf_token(client, f"/admin/subprocessors/{draft.id}")
-    response = client.post(f"/admin/subprocessors/{draft.id}/locations/{location_id}/remove",
-                           data={"csrf_token": token})  # fmt: skip
+    response = client.post(
+        f"/admin/subprocessors/{draft.id}/locations/{location_id}/remove",
+        data={"csrf_token": token},
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Subprocessor, draft.id).locations == []
@@ -219,8 +247,10 @@ def test_the_same_company_under_a_new_legal_name_takes_over_through_a_replacemen
     page = client.get(f"/admin/subprocessors/{new_id}").text
     token = re.search(r'id="replace-csrf_token"[^>]*value="([^"]+)"', page).group(1)
     form = {"replace-csrf_token": token, "replace-replaces": str(old_id)}
-    assert client.post(f"/admin/subprocessors/{new_id}/announce/replacement",
-                       data=form).status_code == 302  # fmt: skip
+    assert (
+        client.post(f"/admin/subprocessors/{new_id}/announce/replacement", data=form).status_code
+        == 302
+    )
     clock.move(days=30)
     runner.invoke(args=["notices", "apply-due"])
     [record] = client.get("/api/v1/subprocessors").json["subprocessors"]

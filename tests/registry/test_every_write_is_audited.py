@@ -26,8 +26,9 @@ from registry.register import drafts
 from transfers import laws
 from transfers.grounds import TransferTool
 
-WATCHED = [table for table in db.metadata.sorted_tables
-           if table.name not in ("audit_event", "audit_head")]  # fmt: skip
+WATCHED = [
+    table for table in db.metadata.sorted_tables if table.name not in ("audit_event", "audit_head")
+]
 
 
 def _contents() -> dict:
@@ -51,13 +52,18 @@ def _draft_values(make_term, make_entity):
     )
 
     return drafts.DraftValues(
-        name="Nimbus Cloud", legal_name="Nimbus Cloud Inc.", address="Boston", country="US",
-        website=None, recipient_category_id=make_term(RecipientCategory).id,
-        purpose_ids=[make_term(Purpose).id], service_ids=[make_term(Service).id],
+        name="Nimbus Cloud",
+        legal_name="Nimbus Cloud Inc.",
+        address="Boston",
+        country="US",
+        website=None,
+        recipient_category_id=make_term(RecipientCategory).id,
+        purpose_ids=[make_term(Purpose).id],
+        service_ids=[make_term(Service).id],
         data_category_ids=[make_term(DataCategory).id],
         data_subject_category_ids=[make_term(DataSubjectCategory).id],
         entity_ids=[make_entity().id],
-    )  # fmt: skip
+    )
 
 
 def _assessment(setup, name) -> TransferAssessment:
@@ -69,14 +75,21 @@ def _india(setup, name) -> ProcessingLocation:
 
 
 COMPLETE = assessments.AssessmentValues(
-    data_format="In clear over TLS", access_from="Support agents in Bengaluru",
-    law_findings=tuple({"law": law.code, "applies": True, "finding": "Read"}
-                       for law in laws.laws_of("IN")),
-    risk_paths=tuple({"law": law.code, "request": 0.1, "covers": 0.1, "in_clear": 0.1}
-                     for law in laws.laws_of("IN") if law.access),
-    practice_findings="No request known", conclusion=assessments.Conclusion.ACCEPTABLE,
-    reasoning="Low exposure", scc_signed_on=date(2025, 1, 15),
-)  # fmt: skip
+    data_format="In clear over TLS",
+    access_from="Support agents in Bengaluru",
+    law_findings=tuple(
+        {"law": law.code, "applies": True, "finding": "Read"} for law in laws.laws_of("IN")
+    ),
+    risk_paths=tuple(
+        {"law": law.code, "request": 0.1, "covers": 0.1, "in_clear": 0.1}
+        for law in laws.laws_of("IN")
+        if law.access
+    ),
+    practice_findings="No request known",
+    conclusion=assessments.Conclusion.ACCEPTABLE,
+    reasoning="Low exposure",
+    scc_signed_on=date(2025, 1, 15),
+)
 
 
 SERVICES = {
@@ -191,8 +204,12 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
         objections.confirm(confirmed)
         db.session.commit()
         objection_ids = {"unconfirmed_id": unconfirmed.id, "confirmed_id": confirmed.id}
-    india = {"country_code": "IN", "role": "follow_the_sun",
-             "transfer_tool": TransferTool.SCC, "scc_module": 3}  # fmt: skip
+    india = {
+        "country_code": "IN",
+        "role": "follow_the_sun",
+        "transfer_tool": TransferTool.SCC,
+        "scc_module": 3,
+    }
     # Made before the context below reads: on SQLite its transaction holds the write lock.
     names = ("unassessed_id", "draft_id_", "complete_id", "review_id")
     made = {name: make_subprocessor(name=f"India {name}", locations=[india]).id for name in names}
@@ -205,12 +222,20 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity):
         assessments.update(review, COMPLETE, "e@x")
         assessments.submit(review, "e@x")
         db.session.commit()
-        objection_ids |= {"unassessed_id": ids["unassessed_id"], "draft_assessment_id": draft.id,
-                          "complete_assessment_id": complete.id,
-                          "review_assessment_id": review.id}  # fmt: skip
-    return {"user_id": user_id, "draft_id": draft_id, "notice_id": notice_id,
-            "draft_values": _draft_values(make_term, make_entity), "active_id": active_id,
-            **objection_ids}  # fmt: skip
+        objection_ids |= {
+            "unassessed_id": ids["unassessed_id"],
+            "draft_assessment_id": draft.id,
+            "complete_assessment_id": complete.id,
+            "review_assessment_id": review.id,
+        }
+    return {
+        "user_id": user_id,
+        "draft_id": draft_id,
+        "notice_id": notice_id,
+        "draft_values": _draft_values(make_term, make_entity),
+        "active_id": active_id,
+        **objection_ids,
+    }
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
@@ -224,17 +249,35 @@ def test_a_service_that_changes_the_register_writes_an_audit_event(app, setup, s
         assert _events() > events_before
 
 
-READERS = {"authenticate", "user_by_email", "has_users", "normalised_email", "address_key",
-           "user_by_api_token",
-           "notice_snapshot",
-           "draft_snapshot", "build_location", "identity_taken", "ensure_open",
-           "refuse_location_held",
-           "objection_snapshot", "awaiting_confirmation_beside",
-           # registry.assessments
-           "needs_assessment", "series", "missing_parts", "risk_figure", "on_record",
-           "register_facts", "fingerprint", "snapshot", "add_months", "transfer_facts",
-           "contributors",
-           "laws_fingerprint"}  # fmt: skip
+READERS = {
+    "authenticate",
+    "user_by_email",
+    "has_users",
+    "normalised_email",
+    "address_key",
+    "user_by_api_token",
+    "notice_snapshot",
+    "draft_snapshot",
+    "build_location",
+    "identity_taken",
+    "ensure_open",
+    "refuse_location_held",
+    "objection_snapshot",
+    "awaiting_confirmation_beside",
+    # registry.assessments
+    "needs_assessment",
+    "series",
+    "missing_parts",
+    "risk_figure",
+    "on_record",
+    "register_facts",
+    "fingerprint",
+    "snapshot",
+    "add_months",
+    "transfer_facts",
+    "contributors",
+    "laws_fingerprint",
+}
 
 
 def test_every_write_service_is_in_the_list_above():
@@ -246,7 +289,8 @@ def test_every_write_service_is_in_the_list_above():
         f"{module.__name__.rsplit('.', 1)[1]}.{name}"
         for module in (accounts, assessments, changes, drafts, demo, objections)
         for name, function in inspect.getmembers(module, inspect.isfunction)
-        if function.__module__ == module.__name__ and not name.startswith("_")
+        if function.__module__ == module.__name__
+        and not name.startswith("_")
         and name not in READERS | {"register_is_empty"}
-    }  # fmt: skip
+    }
     assert written == set(SERVICES)

@@ -84,8 +84,10 @@ def test_the_json_feed_follows_json_feed_1_1(client, notices):
     document = client.get("/feeds/changes.json").json
     assert document["version"] == "https://jsonfeed.org/version/1.1"
     assert document["title"]
-    assert all({"id", "url", "title", "content_html", "date_published"} <= set(item)
-               for item in document["items"])  # fmt: skip
+    assert all(
+        {"id", "url", "title", "content_html", "date_published"} <= set(item)
+        for item in document["items"]
+    )
     assert len(document["items"]) == 4
 
 

@@ -51,9 +51,14 @@ def test_a_field_sent_as_a_file_to_the_login_is_refused_with_400(client, make_us
 
 def test_a_field_sent_as_a_file_to_an_objection_is_refused_with_400(app, client, notice_id):
     address = f"/changes/{notice_id}/object"
-    data = {"csrf_token": csrf_token(client, address), "organisation": "Acme Telecom SA",
-            "customer_reference": "C-1042", "contact_name": "Claire Dupont",
-            "contact_email": a_file(), "grounds": "Our contract forbids it."}  # fmt: skip
+    data = {
+        "csrf_token": csrf_token(client, address),
+        "organisation": "Acme Telecom SA",
+        "customer_reference": "C-1042",
+        "contact_name": "Claire Dupont",
+        "contact_email": a_file(),
+        "grounds": "Our contract forbids it.",
+    }
     response = client.post(address, data=data, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "This form takes text only, but a field was sent as a file." in response.text
@@ -61,8 +66,7 @@ def test_a_field_sent_as_a_file_to_an_objection_is_refused_with_400(app, client,
 
 
 def test_a_body_beyond_the_limit_is_refused_with_413_and_stores_nothing(app, client):
-    data = {"csrf_token": csrf_token(client, "/subscribe"), "email": "a" * HUGE,
-            "language": "en"}  # fmt: skip
+    data = {"csrf_token": csrf_token(client, "/subscribe"), "email": "a" * HUGE, "language": "en"}
     response = client.post("/subscribe", data=data)
     assert response.status_code == 413
     assert "This registry accepts requests of at most 1 MiB." in response.text
@@ -71,8 +75,9 @@ def test_a_body_beyond_the_limit_is_refused_with_413_and_stores_nothing(app, cli
 
 
 def test_the_api_answers_a_body_beyond_the_limit_in_json(client):
-    response = client.post("/api/v1/verdicts", data=b"{" + b" " * HUGE + b"}",
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        "/api/v1/verdicts", data=b"{" + b" " * HUGE + b"}", content_type="application/json"
+    )
     assert response.status_code == 413
     assert response.json["error"]["status"] == 413
 
@@ -101,8 +106,7 @@ def test_a_max_content_length_too_small_or_not_a_number_stops_the_start(value):
 
 def test_an_over_long_email_is_a_form_error_that_is_not_sent_back_in_full(app, client):
     long_address = "a" * 500_000 + "@customer.example"
-    data = {"csrf_token": csrf_token(client, "/subscribe"), "email": long_address,
-            "language": "en"}  # fmt: skip
+    data = {"csrf_token": csrf_token(client, "/subscribe"), "email": long_address, "language": "en"}
     response = client.post("/subscribe", data=data)
     assert response.status_code == 400
     assert "Field cannot be longer than 254 characters." in response.text

@@ -93,12 +93,25 @@ def test_every_message_is_translated_and_none_is_fuzzy(language):
 def test_the_catalogs_hold_every_message_of_the_code_and_templates(language, tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(template), "."],
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(template),
+            ".",
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,
-    )  # fmt: skip
+    )
     with template.open("rb") as extracted_file:
         extracted = {message.id for message in read_po(extracted_file) if message.id}
     in_catalog = {message.id for message in _catalog(language) if message.id}

@@ -58,8 +58,12 @@ def test_the_never_reused_assessment_ids_migration_keeps_the_assessments(
     from registry.models import ProcessingLocation, TransferAssessment
     from transfers.grounds import TransferTool
 
-    india = {"country_code": "IN", "role": "follow_the_sun", "transfer_tool": TransferTool.SCC,
-             "scc_module": 3}  # fmt: skip
+    india = {
+        "country_code": "IN",
+        "role": "follow_the_sun",
+        "transfer_tool": TransferTool.SCC,
+        "scc_module": 3,
+    }
     make_subprocessor(name="Ganges Helpdesk", locations=[india])
     location = db.session.scalars(sa.select(ProcessingLocation)).one()
     assessment_id = assessments.start(location, "editor@example.com").id

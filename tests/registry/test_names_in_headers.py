@@ -74,10 +74,14 @@ def test_an_editorial_correction_to_a_name_with_a_line_break_is_refused(
     make_user(email="admin@example.com", role=Role.ADMIN)
     log_in(client, "admin@example.com")
     address = f"/admin/subprocessors/{engaged.id}"
-    form = {"csrf_token": csrf_token(client, address), "editorial-name": "Nimbus\nCloud",
-            "editorial-legal_name": engaged.legal_name, "editorial-address": engaged.address,
-            "editorial-website": engaged.website,
-            "editorial-reason": "A typo in the name"}  # fmt: skip
+    form = {
+        "csrf_token": csrf_token(client, address),
+        "editorial-name": "Nimbus\nCloud",
+        "editorial-legal_name": engaged.legal_name,
+        "editorial-address": engaged.address,
+        "editorial-website": engaged.website,
+        "editorial-reason": "A typo in the name",
+    }
     response = client.post(f"{address}/editorial", data=form)
     assert response.status_code == 400
     assert ONE_LINE_MESSAGE in response.text

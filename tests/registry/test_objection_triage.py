@@ -38,9 +38,10 @@ def admin(client, make_user):
 
 def triage(client, objection_id, state, outcome="", note=""):
     token = csrf_token(client, f"/admin/objections/{objection_id}")
-    return client.post(f"/admin/objections/{objection_id}/triage",
-                       data={"csrf_token": token, "state": state, "outcome": outcome,
-                             "note": note})  # fmt: skip
+    return client.post(
+        f"/admin/objections/{objection_id}/triage",
+        data={"csrf_token": token, "state": state, "outcome": outcome, "note": note},
+    )
 
 
 def stored(app, objection_id) -> Objection:

@@ -48,14 +48,22 @@ def test_the_register_shows_services_purposes_data_and_engaging_entities(
         entities=[make_entity(name="Mixvoip GmbH")],
     )
     page = client.get("/subprocessors").text
-    for shown in ("Cloud PBX", "Hosting of the telephony platform", "Call/SMS metadata",
-                  "Callers", "Mixvoip GmbH"):  # fmt: skip
+    for shown in (
+        "Cloud PBX",
+        "Hosting of the telephony platform",
+        "Call/SMS metadata",
+        "Callers",
+        "Mixvoip GmbH",
+    ):
         assert shown in page
 
 
 def test_the_register_leaves_out_subprocessors_that_are_not_active(client, make_subprocessor):
-    for status in (SubprocessorStatus.PROPOSED, SubprocessorStatus.ANNOUNCED,
-                   SubprocessorStatus.RETIRED):  # fmt: skip
+    for status in (
+        SubprocessorStatus.PROPOSED,
+        SubprocessorStatus.ANNOUNCED,
+        SubprocessorStatus.RETIRED,
+    ):
         make_subprocessor(name=f"Not yet or no longer: {status}", status=status)
     make_subprocessor(name="Engaged today")
     page = client.get("/subprocessors").text

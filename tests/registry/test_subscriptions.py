@@ -26,8 +26,12 @@ DEADLINE = "December 2, 2026, 10:00 (Europe/Luxembourg)"
 
 
 def subscribe(client, email="dpo@customer.example", **fields):
-    data = {"csrf_token": csrf_token(client, "/subscribe"), "email": email, "language": "en",
-            **fields}  # fmt: skip
+    data = {
+        "csrf_token": csrf_token(client, "/subscribe"),
+        "email": email,
+        "language": "en",
+        **fields,
+    }
     return client.post("/subscribe", data=data)
 
 
@@ -49,8 +53,9 @@ def announce(app, clock, make_subprocessor):
     def announce(**subprocessor):
         proposed = make_subprocessor(name="Nimbus Cloud", status="proposed", **subprocessor).id
         with app.app_context():
-            notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed),
-                                      "dpo@mixvoip.com")  # fmt: skip
+            notice = changes.announce(
+                ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "dpo@mixvoip.com"
+            )
             db.session.commit()
             return notice.id
 
@@ -242,24 +247,32 @@ def test_the_objection_link_in_a_notice_email_counts_the_objection_at_once(
     page = client.get(address).text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     subscriber = re.search(r'name="subscriber"[^>]*value="([^"]+)"', page).group(1)
-    form = {"csrf_token": token, "subscriber": subscriber, "organisation": "Customer SA",
-            "customer_reference": "C-7", "contact_name": "Dana", "grounds": "No.",
-            "contact_email": "dpo@customer.example"}  # fmt: skip
+    form = {
+        "csrf_token": token,
+        "subscriber": subscriber,
+        "organisation": "Customer SA",
+        "customer_reference": "C-7",
+        "contact_name": "Dana",
+        "grounds": "No.",
+        "contact_email": "dpo@customer.example",
+    }
     response = client.post(f"/changes/{notice_id}/object", data=form)
     assert "/objections/" in response.headers["Location"]
     with app.app_context():
         assert db.session.scalars(sa.select(Objection.state)).one().value == "open"
 
 
-def test_the_objection_link_is_good_for_its_notice_only(app, client, runner, announce, clock,
-                                                       make_subprocessor):  # fmt: skip
+def test_the_objection_link_is_good_for_its_notice_only(
+    app, client, runner, announce, clock, make_subprocessor
+):
     subscribed(client, runner, app)
     notice_id = announce()
     send_mail(runner)
     other = make_subprocessor(name="Other", status="proposed").id
     with app.app_context():
-        other_id = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, other),
-                                    "t").id  # fmt: skip
+        other_id = changes.announce(
+            ChangeKind.ADDITION, db.session.get(Subprocessor, other), "t"
+        ).id
         db.session.commit()
     address = link_in(notice_emails(app)[0], f"/changes/{notice_id}/object")
     page = client.get(address.replace(f"/changes/{notice_id}/", f"/changes/{other_id}/")).text
@@ -318,17 +331,18 @@ def test_the_admin_sees_delivery_counts_per_notice(app, client, runner, announce
     assert '<th scope="row">Announcement</th><td>0</td><td>2</td><td>0</td>' in page
 
 
-def test_an_admin_resends_failed_emails_and_it_is_audited(app, client, runner, announce,
-                                                         make_user):  # fmt: skip
+def test_an_admin_resends_failed_emails_and_it_is_audited(app, client, runner, announce, make_user):
     from registry.models import DeliveryState, MessageKind, OutboxMessage
     from tests.registry.test_admin import log_in
 
     subscribed(client, runner, app)
     notice_id = announce()
     with app.app_context():
-        db.session.execute(sa.update(OutboxMessage)
-                           .where(OutboxMessage.kind == MessageKind.NOTICE_ANNOUNCED)
-                           .values(state=DeliveryState.FAILED, last_error="550 no"))  # fmt: skip
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.kind == MessageKind.NOTICE_ANNOUNCED)
+            .values(state=DeliveryState.FAILED, last_error="550 no")
+        )
         db.session.commit()
     make_user(email="legal@mixvoip.com", role=Role.ADMIN)
     log_in(client, "legal@mixvoip.com")

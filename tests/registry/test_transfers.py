@@ -194,8 +194,12 @@ def test_the_map_sets_no_language_cookie(client):
 
 def test_an_unknown_measure_code_is_flagged_and_breaks_no_page(client, team, make_subprocessor):
     subprocessor = make_subprocessor(locations=[{**INDIA_SCC, "measures": ["X-RETIRED"]}])
-    for address in ("/subprocessors", "/subprocessors.csv", "/transfers",
-                    f"/subprocessors/{subprocessor.id}"):  # fmt: skip
+    for address in (
+        "/subprocessors",
+        "/subprocessors.csv",
+        "/transfers",
+        f"/subprocessors/{subprocessor.id}",
+    ):
         assert client.get(address).status_code == 200, address
     reasons = _transfers(team)["transfers"][0]["transfer"]["reasons"]
     assert "India: X-RETIRED is not a measure of the EDPB Recommendations 01/2020 catalogue" in [

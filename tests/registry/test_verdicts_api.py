@@ -40,8 +40,12 @@ def test_the_verdicts_come_back_in_the_order_given(client):
 
 
 def test_a_derogation_for_regular_processing_has_no_valid_ground(client):
-    derogation = {"tool": "derogation", "derogation": "49(1)(e)", "occasional": False,
-                  "justification": "Claims"}  # fmt: skip
+    derogation = {
+        "tool": "derogation",
+        "derogation": "49(1)(e)",
+        "occasional": False,
+        "justification": "Claims",
+    }
     [answer] = verdicts(client, {"country": "IN", "role": "storage", "ground": derogation}).json[
         "verdicts"
     ]
@@ -50,10 +54,21 @@ def test_a_derogation_for_regular_processing_has_no_valid_ground(client):
 
 
 def test_a_dpf_importer_with_dated_facts_is_valid(client):
-    importer = {"dpf": {"listed": True, "scope": "both", "verified_on": "2026-10-01",
-                        "recertification_due": "2027-05-01"}}  # fmt: skip
-    transfer = {"country": "US", "role": "storage", "ground": {"tool": "adequacy"},
-                "importer": importer, "hr_data": True}  # fmt: skip
+    importer = {
+        "dpf": {
+            "listed": True,
+            "scope": "both",
+            "verified_on": "2026-10-01",
+            "recertification_due": "2027-05-01",
+        }
+    }
+    transfer = {
+        "country": "US",
+        "role": "storage",
+        "ground": {"tool": "adequacy"},
+        "importer": importer,
+        "hr_data": True,
+    }
     [answer] = verdicts(client, transfer).json["verdicts"]
     assert answer["verdict"] == "valid"
 

@@ -19,8 +19,9 @@ SUBSCRIBERS = 5
 @pytest.fixture(params=[False, True], ids=["one-command-at-a-time", "pipelining"])
 def smtp(app, request):
     server = SmtpServer(free_port(), pipelining=request.param)
-    app.config.update(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=server.port,
-                      MAIL_SMTP_SECURITY="none")  # fmt: skip
+    app.config.update(
+        MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=server.port, MAIL_SMTP_SECURITY="none"
+    )
     yield server
     server.stop()
 
@@ -215,9 +216,10 @@ def test_a_message_whose_lease_ran_out_is_claimed_again(app, smtp, queued, runne
     # A worker that claimed the batch and was killed before sending leaves it leased.
     with app.app_context():
         db.session.execute(
-            sa.update(OutboxMessage).values(lease_token="a" * 32,
-                                            leased_until=clock() + timedelta(minutes=5))
-        )  # fmt: skip
+            sa.update(OutboxMessage).values(
+                lease_token="a" * 32, leased_until=clock() + timedelta(minutes=5)
+            )
+        )
         db.session.commit()
     smtp.start()
     work(runner)
@@ -322,8 +324,9 @@ def test_workers_side_by_side_send_no_message_twice(app, smtp, clock, make_subpr
     with app.app_context():
         notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "t")
         for number in range(120):
-            values = objections.ObjectionValues("C", f"R-{number}", "N", f"n{number}@example.com",
-                                                "G")  # fmt: skip
+            values = objections.ObjectionValues(
+                "C", f"R-{number}", "N", f"n{number}@example.com", "G"
+            )
             objections.submit(notice, values, "en")
         db.session.commit()
     app.config["OUTBOX_BATCH_SIZE"] = 3  # many claims, so that the workers meet
@@ -360,13 +363,21 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
 
     smtp.sink.hold = "contact2@example.com"  # the worker is killed while the server holds it
     smtp.start()
-    environment = {**os.environ, "DATABASE_URL": migrated_database, "SECRET_KEY": "test-secret-key",
-                   "INSTANCE_PATH": str(tmp_path / "killed"), "MAIL_SMTP_HOST": "127.0.0.1",
-                   "MAIL_SMTP_PORT": str(smtp.port), "MAIL_SMTP_SECURITY": "none"}  # fmt: skip
+    environment = {
+        **os.environ,
+        "DATABASE_URL": migrated_database,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path / "killed"),
+        "MAIL_SMTP_HOST": "127.0.0.1",
+        "MAIL_SMTP_PORT": str(smtp.port),
+        "MAIL_SMTP_SECURITY": "none",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"], env=environment,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert smtp.sink.stuck.wait(timeout=60), "the worker never reached the held message"
     finally:
@@ -386,11 +397,16 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
     ("endpoint", "purpose", "signed", "token_argument", "values"),
     [
         ("public.unsubscribe", "UNSUBSCRIBE", 7, "token", {"lang": "de"}),
-        ("public.object_to_change", "SUBSCRIBER_OBJECTION", [7, 3], "subscriber",
-         {"notice_id": 3, "lang": "fr"}),
+        (
+            "public.object_to_change",
+            "SUBSCRIBER_OBJECTION",
+            [7, 3],
+            "subscriber",
+            {"notice_id": 3, "lang": "fr"},
+        ),
         ("public.confirm_objection", "CONFIRM_OBJECTION", 12, "token", {"lang": "en"}),
     ],
-)  # fmt: skip
+)
 def test_a_link_built_once_per_round_reads_as_one_built_for_its_recipient(
     app, clock, endpoint, purpose, signed, token_argument, values
 ):

@@ -33,10 +33,23 @@ NONE = CountryStatus.THIRD_COUNTRY
 # Countries adequate today per https://commission.europa.eu/law/law-topic/data-protection/
 # international-dimension-data-protection/adequacy-decisions_en (as of November 2026).
 ADEQUATE_TODAY = {
-    "AD": FULL, "AR": FULL, "BR": FULL, "CA": PARTIAL, "FO": FULL, "GG": FULL, "IL": FULL,
-    "IM": FULL, "JP": FULL, "JE": FULL, "NZ": FULL, "KR": FULL, "CH": FULL, "GB": FULL,
-    "US": PARTIAL, "UY": FULL,
-}  # fmt: skip
+    "AD": FULL,
+    "AR": FULL,
+    "BR": FULL,
+    "CA": PARTIAL,
+    "FO": FULL,
+    "GG": FULL,
+    "IL": FULL,
+    "IM": FULL,
+    "JP": FULL,
+    "JE": FULL,
+    "NZ": FULL,
+    "KR": FULL,
+    "CH": FULL,
+    "GB": FULL,
+    "US": PARTIAL,
+    "UY": FULL,
+}
 
 # (country, day, status, decision number)
 HISTORY = [

@@ -10,12 +10,20 @@ def test_every_use_case_of_annex_2_has_its_technical_measure():
 
 @pytest.mark.parametrize(
     ("use_case", "effectiveness"),
-    [("UC1", "effective"), ("UC2", "effective"), ("UC3", "effective"), ("UC4", "effective"),
-     ("UC5", "effective"), ("UC6", "not_effective"), ("UC7", "not_effective")],
-)  # fmt: skip
+    [
+        ("UC1", "effective"),
+        ("UC2", "effective"),
+        ("UC3", "effective"),
+        ("UC4", "effective"),
+        ("UC5", "effective"),
+        ("UC6", "not_effective"),
+        ("UC7", "not_effective"),
+    ],
+)
 def test_the_edpb_view_of_each_use_case(use_case, effectiveness):
-    [technical] = [item for item in catalogue().values() if item.use_case and
-                   item.use_case.code == use_case]  # fmt: skip
+    [technical] = [
+        item for item in catalogue().values() if item.use_case and item.use_case.code == use_case
+    ]
     assert technical.effectiveness is Effectiveness(effectiveness)
 
 
@@ -31,8 +39,11 @@ def test_every_measure_has_a_title_in_english_german_and_french():
 
 
 def test_codes_are_stable_and_prefixed_by_kind():
-    prefixes = {MeasureKind.TECHNICAL: "T-", MeasureKind.CONTRACTUAL: "C-",
-                MeasureKind.ORGANISATIONAL: "O-"}  # fmt: skip
+    prefixes = {
+        MeasureKind.TECHNICAL: "T-",
+        MeasureKind.CONTRACTUAL: "C-",
+        MeasureKind.ORGANISATIONAL: "O-",
+    }
     for code, item in catalogue().items():
         assert code.startswith(prefixes[item.kind])
 

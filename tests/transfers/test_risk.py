@@ -8,20 +8,44 @@ from transfers.risk import AccessPath, RiskInputError, assess, over_years
 
 # (what the row proves, paths as (law, request, covers, in_clear), years, yearly, over the period)
 ROWS = [
-    ("one path: the yearly figure is the product of its factors (0.1 x 0.5 x 0.2)",
-     [("US-FISA-702", 0.1, 0.5, 0.2)], 1, 0.01, 0.01),
-    ("over five years: 1 - 0.99^5 = 1 - 0.9509900499",
-     [("US-FISA-702", 0.1, 0.5, 0.2)], 5, 0.01, 0.0490099501),
-    ("two paths: 1 - 0.99 x 0.98 = 0.0298 a year; 1 - 0.9702^3 = 1 - 0.913237656408",
-     [("US-FISA-702", 0.1, 0.5, 0.2), ("US-CLOUD-ACT", 0.2, 0.5, 0.2)], 3, 0.0298,
-     0.086762343592),
-    ("three even paths: 1 - 0.5^3 = 0.875 a year; 1 - 0.125^2 = 0.984375 over two",
-     [("A", 1, 1, 0.5), ("B", 1, 1, 0.5), ("C", 1, 1, 0.5)], 2, 0.875, 0.984375),
+    (
+        "one path: the yearly figure is the product of its factors (0.1 x 0.5 x 0.2)",
+        [("US-FISA-702", 0.1, 0.5, 0.2)],
+        1,
+        0.01,
+        0.01,
+    ),
+    (
+        "over five years: 1 - 0.99^5 = 1 - 0.9509900499",
+        [("US-FISA-702", 0.1, 0.5, 0.2)],
+        5,
+        0.01,
+        0.0490099501,
+    ),
+    (
+        "two paths: 1 - 0.99 x 0.98 = 0.0298 a year; 1 - 0.9702^3 = 1 - 0.913237656408",
+        [("US-FISA-702", 0.1, 0.5, 0.2), ("US-CLOUD-ACT", 0.2, 0.5, 0.2)],
+        3,
+        0.0298,
+        0.086762343592,
+    ),
+    (
+        "three even paths: 1 - 0.5^3 = 0.875 a year; 1 - 0.125^2 = 0.984375 over two",
+        [("A", 1, 1, 0.5), ("B", 1, 1, 0.5), ("C", 1, 1, 0.5)],
+        2,
+        0.875,
+        0.984375,
+    ),
     ("a certain path makes access certain", [("US-EO-12333", 1, 1, 1)], 2, 1.0, 1.0),
-    ("a measure that keeps the data unreadable (in_clear 0) closes its path",
-     [("US-FISA-702", 0.9, 0.9, 0)], 10, 0.0, 0.0),
+    (
+        "a measure that keeps the data unreadable (in_clear 0) closes its path",
+        [("US-FISA-702", 0.9, 0.9, 0)],
+        10,
+        0.0,
+        0.0,
+    ),
     ("no law reaching the data gives no risk", [], 5, 0.0, 0.0),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
