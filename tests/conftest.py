@@ -17,6 +17,7 @@ from registry.database import database_url
 from registry.extensions import db
 from registry.models.accounts import Role
 from registry.models.audit import GENESIS_HASH, AuditHead
+from tests.web import PASSWORD, log_in
 
 pytest_plugins = ["tests.factories"]
 
@@ -162,9 +163,6 @@ def clock(app):
     return stopped
 
 
-PASSWORD = "correct horse battery"
-
-
 @pytest.fixture
 def make_user(app):
     def make_user(email="dpo@example.com", role=Role.ADMIN, password=PASSWORD):
@@ -180,9 +178,17 @@ def make_user(app):
 def team(app, make_user):
     """A client logged in as a viewer: the API gives it the verdicts, which the public does not
     see by default."""
-    from tests.registry.test_admin import log_in
-
     make_user(email="viewer@example.com", role=Role.VIEWER)
     client = app.test_client()
     log_in(client, "viewer@example.com")
     return client
+
+
+@pytest.fixture
+def logged_in(client, make_user):
+    def logged_in(role: Role):
+        make_user(email=f"{role.value}@example.com", role=role)
+        assert log_in(client, f"{role.value}@example.com").status_code == 302
+        return client
+
+    return logged_in

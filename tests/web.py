@@ -1,4 +1,9 @@
-"""Helpers for tests that act through HTTP."""
+"""Helpers for tests that act through HTTP: forms' CSRF tokens, logging in, a client at an
+address."""
+
+import re
+
+PASSWORD = "correct horse battery"
 
 
 def client_from(app, address: str):
@@ -6,3 +11,15 @@ def client_from(app, address: str):
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
     return client
+
+
+def csrf_token(client, address="/admin/login"):
+    page = client.get(address).text
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def log_in(client, email, password=PASSWORD, next_address=None):
+    address = "/admin/login" + (f"?next={next_address}" if next_address else "")
+    return client.post(
+        address, data={"csrf_token": csrf_token(client), "email": email, "password": password}
+    )

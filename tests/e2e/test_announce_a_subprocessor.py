@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from registry.models import DataCategory, DataSubjectCategory, Purpose, RecipientCategory, Service
 from registry.models.accounts import Role
-from tests.conftest import PASSWORD
 from tests.mailbox import delivered, link_in
+from tests.web import PASSWORD
 
 DEADLINE = "December 2, 2026, 10:00 (Europe/Luxembourg)"
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from registry.demo import load_demo
 from registry.extensions import db
 from registry.models.accounts import Role
-from tests.conftest import PASSWORD
+from tests.web import PASSWORD
 from transfers import laws
 
 SECTIONS = [

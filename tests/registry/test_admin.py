@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 
 import pytest
 import sqlalchemy as sa
@@ -11,31 +10,7 @@ from registry import accounts
 from registry.extensions import db
 from registry.models import AuditEvent, User
 from registry.models.accounts import Role
-from tests.conftest import PASSWORD
-from tests.web import client_from
-
-
-def csrf_token(client, address="/admin/login"):
-    page = client.get(address).text
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def log_in(client, email, password=PASSWORD, next_address=None):
-    address = "/admin/login" + (f"?next={next_address}" if next_address else "")
-    return client.post(
-        address, data={"csrf_token": csrf_token(client), "email": email, "password": password}
-    )
-
-
-@pytest.fixture
-def logged_in(client, make_user):
-    def logged_in(role: Role):
-        make_user(email=f"{role.value}@example.com", role=role)
-        assert log_in(client, f"{role.value}@example.com").status_code == 302
-        return client
-
-    return logged_in
-
+from tests.web import PASSWORD, client_from, csrf_token, log_in
 
 # (method, address, {role: status}); anonymous is always sent to the login page.
 ROUTES = [

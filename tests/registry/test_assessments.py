@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from registry.extensions import db
 from registry.models import AuditEvent, DataCategory, Subprocessor, TransferAssessment
 from registry.models.accounts import Role
-from tests.registry.test_admin import csrf_token, log_in
+from tests.web import csrf_token, log_in
 from transfers import laws
 from transfers.grounds import TransferTool
 

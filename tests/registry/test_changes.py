@@ -78,7 +78,7 @@ def test_the_notice_states_what_changes_field_by_field(client, make_subprocessor
 @pytest.fixture
 def announce_in_admin(client, make_user, clock):
     """Posts the addition form of /admin/changes as a logged-in admin, with a window in days."""
-    from tests.registry.test_admin import csrf_token, log_in
+    from tests.web import csrf_token, log_in
 
     make_user(email="admin@example.com", role=Role.ADMIN)
     log_in(client, "admin@example.com")
@@ -243,7 +243,7 @@ def test_an_unknown_notice_is_a_404(client):
 
 
 def test_an_admin_announces_from_the_admin_area(client, make_subprocessor, make_user, clock):
-    from tests.registry.test_admin import csrf_token, log_in
+    from tests.web import csrf_token, log_in
 
     subprocessor_id = _proposed(make_subprocessor)
     make_user(email="admin@example.com", role=Role.ADMIN)
@@ -302,7 +302,7 @@ def test_a_replacement_must_name_an_active_subprocessor(make_subprocessor, annou
 def test_an_admin_announces_a_replacement_from_the_drafts_page(
     client, make_subprocessor, make_user, clock
 ):
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     old_id = make_subprocessor(name="Old Carrier").id
     new_id = _proposed(make_subprocessor, name="New Carrier")
@@ -338,7 +338,7 @@ def test_the_deadline_is_kept_to_the_second(client, make_subprocessor, announce,
 def test_a_replacement_naming_no_valid_subprocessor_is_refused_in_the_page(
     client, make_subprocessor, make_user
 ):
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     new_id = _proposed(make_subprocessor, name="New Carrier")
     make_subprocessor(name="Old Carrier")
@@ -385,7 +385,7 @@ def test_a_new_location_whose_ground_does_not_fit_is_refused(make_subprocessor, 
 def test_an_admin_announces_a_new_location_from_the_admin_area(
     client, make_subprocessor, make_user, clock
 ):
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     subprocessor_id = make_subprocessor(name="Harbourline").id
     make_user(email="admin@example.com", role=Role.ADMIN)
@@ -410,7 +410,7 @@ def test_an_admin_announces_a_new_location_from_the_admin_area(
 def test_a_shorter_window_for_a_new_location_is_refused_beside_the_window_field(
     app, client, make_subprocessor, make_user, clock
 ):
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     subprocessor_id = make_subprocessor(name="Harbourline").id
     make_user(email="admin@example.com", role=Role.ADMIN)
@@ -505,7 +505,7 @@ def test_an_admin_announces_new_purposes_from_the_admin_area(
     client, make_subprocessor, make_term, make_user, clock
 ):
     from registry.models import Purpose
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     make_term(Purpose, code="analytics", name="Call analytics")
     subprocessor_id = make_subprocessor(name="Harbourline").id
@@ -581,7 +581,7 @@ def test_an_editorial_correction_is_on_the_audit_trail(app, make_subprocessor, c
 def test_an_admin_publishes_an_editorial_correction_from_the_admin_area(
     client, make_subprocessor, make_user, clock
 ):
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     subprocessor_id = make_subprocessor(name="Harbourline", address="1 Harbor Rd").id
     make_user(email="admin@example.com", role=Role.ADMIN)
@@ -614,7 +614,7 @@ def test_an_admin_publishes_an_editorial_correction_from_the_admin_area(
 def correct_in_admin(client, make_user, clock):
     """Posts the editorial form of an active subprocessor's admin page as a logged-in admin;
     fields not given keep the entry's current values."""
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     make_user(email="admin@example.com", role=Role.ADMIN)
     log_in(client, "admin@example.com")

@@ -27,7 +27,7 @@ from registry.models import (
 )
 from registry.models.accounts import Role, User
 from registry.notices import changes
-from tests.registry.test_admin import csrf_token, log_in
+from tests.web import csrf_token, log_in
 
 AT_ONCE = 4
 

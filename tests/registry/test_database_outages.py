@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from registry import create_app
 from registry.extensions import db
 from tests import conftest
-from tests.registry.test_admin import log_in
 from tests.smtp import free_port
+from tests.web import log_in
 
 AWAY_MESSAGE = "database cannot be reached; try again in a minute."
 

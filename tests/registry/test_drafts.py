@@ -17,7 +17,7 @@ from registry.models import (
     Subprocessor,
 )
 from registry.models.accounts import Role
-from tests.registry.test_admin import csrf_token, log_in
+from tests.web import csrf_token, log_in
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from registry import config
 from registry.extensions import db
 from registry.models import ChangeKind, Objection, Subprocessor, Subscriber, User
 from registry.notices import changes
-from tests.registry.test_admin import csrf_token, log_in
+from tests.web import csrf_token, log_in
 
 HUGE = 2 * 1024 * 1024  # bytes: beyond the default limit of 1 MiB
 

@@ -10,10 +10,10 @@ from registry.models import ChangeKind, Objection, ProcessingLocation, Subproces
 from registry.models.accounts import Role
 from registry.notices import changes
 from tests.mailbox import delivered, text_of
-from tests.registry.test_admin import csrf_token, log_in
 from tests.registry.test_drafts import _add_pune, _draft, editor  # noqa: F401  (a fixture)
 from tests.registry.test_objections import notice_id, object_to  # noqa: F401  (a fixture)
 from tests.registry.test_subscriptions import send_mail, subscribed
+from tests.web import csrf_token, log_in
 
 BROKEN_NAME = "Nimbus\r\nBcc: everyone@attacker.example\r\nCloud"
 ONE_LINE_MESSAGE = "Write this on one line: line breaks, tabs and other control characters"

@@ -11,7 +11,7 @@ from registry.models import AuditEvent, ChangeKind, Objection, Subprocessor
 from registry.models.accounts import Role
 from registry.notices import changes
 from tests.mailbox import delivered, link_in
-from tests.registry.test_admin import csrf_token, log_in
+from tests.web import csrf_token, log_in
 
 
 @pytest.fixture

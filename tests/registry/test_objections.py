@@ -8,8 +8,7 @@ from registry.extensions import db
 from registry.models import AuditEvent, ChangeKind, Objection, Subprocessor
 from registry.notices import changes
 from tests.mailbox import delivered, html_of, link_in, text_of
-from tests.registry.test_admin import csrf_token
-from tests.web import client_from
+from tests.web import client_from, csrf_token
 
 FORM = {
     "organisation": "Acme Telecom SA",

@@ -19,8 +19,7 @@ from registry.models import (
 from registry.models.accounts import Role
 from registry.notices import changes
 from tests.mailbox import delivered, html_of, link_in, text_of
-from tests.registry.test_admin import csrf_token
-from tests.web import client_from
+from tests.web import client_from, csrf_token
 
 DEADLINE = "December 2, 2026, 10:00 (Europe/Luxembourg)"
 
@@ -319,7 +318,7 @@ def test_a_withdrawal_is_emailed(app, client, runner, announce):
 
 
 def test_the_admin_sees_delivery_counts_per_notice(app, client, runner, announce, make_user):
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     subscribed(client, runner, app, email="a@customer.example")
     subscribed(client, runner, app, email="b@customer.example")
@@ -333,7 +332,7 @@ def test_the_admin_sees_delivery_counts_per_notice(app, client, runner, announce
 
 def test_an_admin_resends_failed_emails_and_it_is_audited(app, client, runner, announce, make_user):
     from registry.models import DeliveryState, MessageKind, OutboxMessage
-    from tests.registry.test_admin import log_in
+    from tests.web import log_in
 
     subscribed(client, runner, app)
     notice_id = announce()

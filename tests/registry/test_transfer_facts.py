@@ -24,7 +24,7 @@ from registry.models import (
 )
 from registry.models.accounts import Role
 from tests.factories import dpf_listing
-from tests.registry.test_admin import csrf_token, log_in
+from tests.web import csrf_token, log_in
 
 US_DPF = {"country_code": "US", "transfer_tool": "adequacy", "adequacy_decision": "2023/1795"}
 INDIA_SCC = {"country_code": "IN", "role": "processing", "transfer_tool": "scc", "scc_module": 3}

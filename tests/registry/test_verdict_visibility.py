@@ -7,7 +7,7 @@ import re
 import pytest
 
 from registry.models.accounts import Role
-from tests.registry.test_admin import log_in
+from tests.web import log_in
 
 INDIA_SCC = {
     "country_code": "IN",
