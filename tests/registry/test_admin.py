@@ -114,10 +114,15 @@ def test_every_admin_route_is_in_the_matrix(app):
 
 
 @pytest.mark.parametrize("address", ["/admin/users", "/admin/users/1/deactivate", "/admin/login"])
-def test_a_post_without_a_csrf_token_is_refused(logged_in, address):
+def test_a_post_without_a_csrf_token_is_refused(app, logged_in, address):
     client = logged_in(Role.ADMIN)
+    with app.app_context():
+        events_before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
     response = client.post(address, data={"email": "new@example.com", "role": "viewer"})
     assert response.status_code == 400
+    with app.app_context():
+        events_after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+        assert events_after == events_before
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(client, make_user):

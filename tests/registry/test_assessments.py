@@ -227,6 +227,7 @@ def test_an_editor_cannot_approve(app, editor, location_id):
     save(editor, assessment_id, complete_form())
     act(editor, assessment_id, "submit")
     assert act(editor, assessment_id, "approve").status_code == 403
+    assert stored(app, assessment_id).state.value == "in_review"
 
 
 def test_without_an_assessment_india_needs_attention(editor, india):
@@ -409,6 +410,8 @@ def test_a_viewer_reads_the_report_but_cannot_start_an_assessment(
     log_in(viewer, "auditor@example.com")
     assert viewer.get(f"/admin/assessments/{approved}").status_code == 200
     assert start(viewer, location_id).status_code == 403
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(TransferAssessment)) == 1
 
 
 def test_the_dashboard_lists_a_transfer_without_an_approved_assessment(editor, india):

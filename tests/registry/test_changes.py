@@ -350,6 +350,8 @@ def test_a_replacement_naming_no_valid_subprocessor_is_refused_in_the_page(
         form = {"replace-csrf_token": token, "replace-replaces": bad}
         response = client.post(f"/admin/subprocessors/{new_id}/announce/replacement", data=form)
         assert response.status_code == 400, bad
+    with client.application.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ChangeNotice)) == 0
 
 
 def test_a_new_location_is_announced_and_added_only_once_in_effect(

@@ -78,6 +78,7 @@ def test_resolving_without_an_outcome_is_refused(app, admin, objection_id):
 def test_an_outcome_before_resolution_is_refused(app, admin, objection_id):
     response = triage(admin, objection_id, "in_discussion", outcome="contract_ended")
     assert response.status_code == 400
+    assert stored(app, objection_id).state.value == "open"
 
 
 def test_a_resolved_objection_is_not_moved_again(app, admin, objection_id):
@@ -95,6 +96,7 @@ def test_an_unconfirmed_objection_cannot_be_triaged(app, admin, clock, make_subp
         unconfirmed = objections.submit(notice, values, "en").id
         db.session.commit()
     assert triage(admin, unconfirmed, "in_discussion").status_code == 400
+    assert stored(app, unconfirmed).state.value == "unconfirmed"
 
 
 def test_each_triage_step_is_on_the_audit_trail(app, admin, objection_id):

@@ -387,7 +387,13 @@ def test_an_altered_link_is_refused(app, client, runner, notice_id):
     address = link_in(delivered(app)[0], "/objections/confirm/")
     path, _, query = address.partition("?")
     altered = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
-    assert client.get(f"{altered}?{query}").status_code == 404
+    assert (
+        client.post(
+            f"{altered}?{query}", data={"csrf_token": csrf_token(client, address)}
+        ).status_code
+        == 404
+    )
+    assert objections(app)[0].state.value == "unconfirmed"
 
 
 def test_a_confirmation_link_does_not_open_the_state_page(app, client, runner, notice_id):

@@ -139,6 +139,8 @@ def test_a_refused_subscription_does_not_count_against_the_client_limit(client, 
     for _ in range(20):
         subscribe(client, email="not an address")
     assert subscribe(client).status_code == 302
+    with client.application.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscriber)) == 1
 
 
 def test_the_notice_email_says_what_changes_and_the_deadline(app, client, runner, announce):
