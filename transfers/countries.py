@@ -116,16 +116,13 @@ def country_code(text: str) -> str:
     return code
 
 
-def is_eea(code: str, on: date | None = None) -> bool:
-    """Whether the country with this alpha-2 code was in the European Economic Area on `on`.
-
-    `on` defaults to today.
-    """
+def is_eea(code: str, on: date) -> bool:
+    """Whether the country with this alpha-2 code was in the European Economic Area on `on`
+    (the caller's day: the engine never reads a clock)."""
     if code not in EEA_MEMBERSHIP:
         return False
-    day = on or date.today()
     joined, left = EEA_MEMBERSHIP[code]
-    return (joined is None or joined <= day) and (left is None or day < left)
+    return (joined is None or joined <= on) and (left is None or on < left)
 
 
 def interim_not_third_country(code: str, on: date) -> bool:

@@ -59,7 +59,7 @@ def test_the_register_showed_the_privacy_shield_an_hour_earlier(client, clock, m
     assert '<span class="badge badge-partially_adequate">Partial adequacy decision</span>' in page
 
 
-@pytest.mark.parametrize("folder", ["registry", "templates"])
+@pytest.mark.parametrize("folder", ["registry", "templates", "transfers"])
 def test_nothing_but_the_clock_reads_the_time(folder):
     reading = re.compile(r"date\.today\(|datetime\.(now|utcnow|today)\(|time\.time\(|now\(\)")
     readers = [
