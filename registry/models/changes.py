@@ -70,6 +70,10 @@ class ChangeNotice(db.Model):
     proposed_location: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     # For new purposes or data categories: {"purposes": [codes], "data_categories": [codes]}.
     proposed_terms: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
+    # What a customer decides on, as announced (`registry.notices.decision.snapshot`): the terms
+    # and each location concerned, with the facts of its transfer. None on notices announced
+    # before it was kept, and on editorial ones.
+    decision: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     # Why an editorial change needs no window; published with it.
     editorial_reason: Mapped[str | None] = mapped_column(sa.Text)
     # What changes, field by field: [{"field", "before", "after"}], as announced.

@@ -6,6 +6,7 @@ own discretion: only as far as a contract term allows (NOTICE_WINDOW_MIN_DAYS), 
 shortened says so. The change takes effect only once the window has closed.
 """
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from registry.models import (
     Subprocessor,
     SubprocessorStatus,
 )
+from registry.notices import decision
 from registry.notices.kinds import (
     KINDS,
     ChangeError,
@@ -101,6 +103,11 @@ def announce(
         subprocessor=subprocessor,
         **stored_proposal(proposal),
         changes=notice_kind.changes(subprocessor, proposal),
+        decision=decision.snapshot(
+            subprocessor,
+            notice_kind.places(subprocessor, proposal),
+            new_terms=asdict(new_terms) if new_terms else None,
+        ),
         announced_at=announced_at,
         announced_by=actor,
         window_days=window,
@@ -252,6 +259,7 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "proposed_location": notice.proposed_location,
         "proposed_terms": notice.proposed_terms,
         "changes": notice.changes,
+        "decision": notice.decision,
         "announced_at": _utc(notice.announced_at),
         "window_days": notice.window_days,
         "objection_deadline": _utc(notice.objection_deadline),

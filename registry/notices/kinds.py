@@ -10,6 +10,7 @@ Adding a kind: a class here, its member in `ChangeKind` with a migration, its la
 `registry.labels`, and tests.
 """
 
+import enum
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
@@ -33,6 +34,14 @@ ACTIVE, PROPOSED = SubprocessorStatus.ACTIVE, SubprocessorStatus.PROPOSED
 ANNOUNCED, RETIRED = SubprocessorStatus.ANNOUNCED, SubprocessorStatus.RETIRED
 # The vocabularies a new-purpose notice extends, by the key used in `proposed_terms`.
 EXTENDABLE_TERMS = {"purposes": Purpose, "data_categories": DataCategory}
+
+
+class Place(enum.StrEnum):
+    """What the change does to a location."""
+
+    NEW = "new"  # the change brings it in
+    LEAVING = "leaving"  # the change takes it away
+    STAYING = "staying"  # it stays as it is
 
 
 class ChangeError(DomainError):
@@ -89,6 +98,11 @@ class NoticeKind:
         """What the public record lists as changing: each field, before and after."""
         raise NotImplementedError
 
+    def places(self, subprocessor: Subprocessor, proposal: Proposal) -> list[tuple]:
+        """Each location the change concerns, with its importer and what the change does to it
+        (`Place`): by default the subprocessor's own, which stay as they are."""
+        return [(location, subprocessor, Place.STAYING) for location in subprocessor.locations]
+
     def take_effect(self, notice: ChangeNotice) -> None:
         """Change the register as announced; the notice is becoming effective."""
         notice.subprocessor.status = self.once_effective
@@ -110,6 +124,9 @@ class Addition(NoticeKind):
         fields = register_fields(subprocessor)
         return [{"field": name, "before": None, "after": value} for name, value in fields.items()]
 
+    def places(self, subprocessor, proposal):
+        return [(location, subprocessor, Place.NEW) for location in subprocessor.locations]
+
 
 class Removal(NoticeKind):
     kind = ChangeKind.REMOVAL
@@ -118,6 +135,9 @@ class Removal(NoticeKind):
     def changes(self, subprocessor, proposal):
         fields = register_fields(subprocessor)
         return [{"field": name, "before": value, "after": None} for name, value in fields.items()]
+
+    def places(self, subprocessor, proposal):
+        return [(location, subprocessor, Place.LEAVING) for location in subprocessor.locations]
 
 
 class Replacement(Addition):
@@ -141,6 +161,13 @@ class Replacement(Addition):
     def changes(self, subprocessor, proposal):
         old, new = register_fields(proposal.replaces), register_fields(subprocessor)
         return [{"field": name, "before": old[name], "after": new[name]} for name in new]
+
+    def places(self, subprocessor, proposal):
+        replaced = proposal.replaces
+        return [
+            *super().places(subprocessor, proposal),
+            *[(location, replaced, Place.LEAVING) for location in replaced.locations],
+        ]
 
     def take_effect(self, notice):
         super().take_effect(notice)
@@ -173,6 +200,10 @@ class NewLocation(NoticeKind):
             "transfer_tool": new.transfer_tool,
         }
         return [{"field": "locations", "before": locations, "after": [*locations, added]}]
+
+    def places(self, subprocessor, proposal):
+        added = build_location(proposal.new_location)
+        return [*super().places(subprocessor, proposal), (added, subprocessor, Place.NEW)]
 
     def take_effect(self, notice):
         super().take_effect(notice)
@@ -231,6 +262,9 @@ class Editorial(NoticeKind):
 
     def check(self, subprocessor, proposal):
         raise ChangeError(_("An editorial change is published at once, not announced."))
+
+    def places(self, subprocessor, proposal):
+        return []
 
 
 KINDS: dict[ChangeKind, NoticeKind] = {

@@ -8,7 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from registry import clock, labels
 from registry.extensions import db
+from registry.i18n import current_language
 from registry.models import ChangeNotice, NoticeState
+from registry.notices.decision import decision_record, vocabulary_labels
 
 
 def upcoming_changes() -> list[dict]:
@@ -26,7 +28,9 @@ def upcoming_changes() -> list[dict]:
 
 
 def notice_record(notice: ChangeNotice) -> dict:
-    """Everything a notice says, instants as UTC ISO 8601 and in the organisation's time zone."""
+    """Everything a notice says, instants as UTC ISO 8601 and in the organisation's time zone,
+    words in the reader's language."""
+    language = current_language()
     record = {
         "id": notice.id,
         "kind": notice.kind.value,
@@ -35,13 +39,12 @@ def notice_record(notice: ChangeNotice) -> dict:
         "state_name": str(labels.NOTICE_STATES[notice.state]),
         "subprocessor": _party(notice.subprocessor),
         "replaces": _party(notice.replaced_subprocessor) if notice.replaced_subprocessor else None,
-        "changes": [
-            {
-                **change,
-                "field_name": str(labels.CHANGE_FIELDS.get(change["field"], change["field"])),
-            }
-            for change in notice.changes
-        ],
+        "changes": [_change(change, language) for change in notice.changes],
+        "decision": (
+            decision_record(notice.decision, clock.local_date(notice.takes_effect_at), language)
+            if notice.decision
+            else None
+        ),
         "objections_open": (
             notice.state is NoticeState.ANNOUNCED and clock.now() < notice.objection_deadline
         ),
@@ -59,6 +62,24 @@ def notice_record(notice: ChangeNotice) -> dict:
         "proof": {"announcement_hash": notice.announcement_hash},
     }
     return record | {"title": change_title(record)}
+
+
+def _change(change: dict, language: str) -> dict:
+    """A field's change with its name, and its terms named, in `language`."""
+    named = vocabulary_labels(language).get(change["field"])
+    if named is not None:
+
+        def translated(value):
+            if isinstance(value, list):
+                return [named.get(item, item) for item in value]
+            return named.get(value, value) if isinstance(value, str) else value
+
+        change = {
+            **change,
+            "before": translated(change["before"]),
+            "after": translated(change["after"]),
+        }
+    return {**change, "field_name": str(labels.CHANGE_FIELDS.get(change["field"], change["field"]))}
 
 
 def _party(subprocessor) -> dict:

@@ -13,8 +13,7 @@ from flask_login import current_user
 
 from registry import accounts
 from registry.errors import json_error
-
-VERDICT_KEYS = frozenset({"verdict", "verdict_name", "reasons"})
+from registry.register.transfer_records import VERDICT_KEYS
 
 
 def verdicts_published() -> bool:

@@ -17,6 +17,9 @@ from transfers.measures import catalogue
 from transfers.reasons import Reason, Verdict
 from transfers.verdicts import TransferFacts, judge
 
+# What is the engine's judgement, not a fact: the team's, public only where published.
+VERDICT_KEYS = frozenset({"verdict", "verdict_name", "reasons"})
+
 
 @dataclass(frozen=True)
 class Judgement:
