@@ -33,7 +33,8 @@ def demo_load(if_empty: bool) -> None:
     if loaded.subprocessors or loaded.entities or loaded.terms:
         click.echo(
             f"Loaded demo data: {loaded.entities} entities, {loaded.terms} vocabulary terms, "
-            f"{loaded.subprocessors} subprocessors with {loaded.locations} processing locations."
+            f"{loaded.subprocessors} subprocessors with {loaded.locations} processing locations, "
+            f"{loaded.notices} change notices."
         )
     else:
         click.echo("The demo data is already loaded; nothing changed.")

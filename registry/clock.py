@@ -8,6 +8,8 @@ UTC as ISO 8601.
 """
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,32 @@ def now() -> datetime:
     if has_app_context() and current_app.config.get("CLOCK") is not None:
         return current_app.config["CLOCK"]().astimezone(UTC)
     return datetime.now(UTC)
+
+
+class Replay:
+    """A stopped clock that its user moves forward, event by event (`replaying`)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.instant = start
+
+    def __call__(self) -> datetime:
+        return self.instant
+
+    def move_to(self, instant: datetime) -> None:
+        self.instant = max(self.instant, instant)
+
+
+@contextmanager
+def replaying(start: datetime) -> Iterator[Replay]:
+    """Within the block, `now()` is `start`, moved forward by the block: for recording a dated
+    history in order (the demo's past notices), each event at its own instant."""
+    previous = current_app.config.get("CLOCK")
+    replay = Replay(start)
+    current_app.config["CLOCK"] = replay
+    try:
+        yield replay
+    finally:
+        current_app.config["CLOCK"] = previous
 
 
 def today() -> date:

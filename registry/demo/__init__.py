@@ -1,14 +1,18 @@
 """Illustrative demo data, so that a fresh installation shows a full register at once."""
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 
-from registry import audit
+from registry import audit, clock
 from registry.extensions import db
 from registry.models import (
+    ChangeKind,
+    ChangeNotice,
     DataCategory,
     DataSubjectCategory,
     Entity,
@@ -22,12 +26,15 @@ from registry.models import (
     SubprocessorStatus,
     VocabularyTerm,
 )
+from registry.notices import changes
+from registry.register.values import LocationValues
 from transfers import adequacy
 from transfers.countries import country_code
 from transfers.grounds import Derogation, TransferTool, UkTransferTool
 from transfers.importers import DpfScope
 from transfers.measures import measure
 
+ACTOR = "demo loader"
 DEMO_FILE = Path(__file__).with_name("register.toml")
 VOCABULARIES: dict[str, type[VocabularyTerm]] = {
     "recipient_categories": RecipientCategory,
@@ -46,6 +53,7 @@ class DemoLoaded:
     terms: int
     subprocessors: int
     locations: int
+    notices: int = 0
 
 
 def register_is_empty() -> bool:
@@ -61,6 +69,17 @@ def load_demo() -> DemoLoaded:
     Idempotent: a row whose name (or code) already exists is left as it is. The caller commits.
     """
     data = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    fresh = register_is_empty()
+    # The load happens before the replayed history, so that the trail reads in order.
+    start = clock.now() - timedelta(days=max(change["days_ago"] for change in data["changes"]) + 1)
+    with clock.replaying(start if fresh else clock.now()) as replay:
+        loaded = _load(data)
+        if fresh:
+            loaded = replace(loaded, notices=_replay_changes(data["changes"], replay))
+    return loaded
+
+
+def _load(data: dict) -> DemoLoaded:
     entities, new_entities = _entities(data["entities"])
     terms, new_terms = {}, 0
     for table, term_class in VOCABULARIES.items():
@@ -90,6 +109,62 @@ def load_demo() -> DemoLoaded:
         terms=new_terms,
         subprocessors=len(new_subprocessors),
         locations=sum(len(subprocessor.locations) for subprocessor in new_subprocessors),
+    )
+
+
+def _replay_changes(entries: list[dict], replay: clock.Replay) -> int:
+    """Announce, withdraw and apply the demo's changes through the services, each at its
+    instant, oldest first; returns how many notices were announced."""
+    now = replay.instant + timedelta(days=max(entry["days_ago"] for entry in entries) + 1)
+    steps = []
+    for entry in entries:
+        announced = now - timedelta(days=entry["days_ago"])
+        steps.append((announced, lambda entry=entry: _announce(entry)))
+        if "withdrawn_days_ago" in entry:
+            withdrawn = now - timedelta(days=entry["withdrawn_days_ago"])
+            steps.append((withdrawn, lambda entry=entry: _withdraw(entry)))
+    window = timedelta(days=current_app.config["NOTICE_WINDOW_DAYS"])
+    due = sorted({announced + window for announced, _step in steps if announced + window < now})
+    steps += [(instant, lambda: changes.apply_due(ACTOR)) for instant in due]
+    for instant, step in sorted(steps, key=lambda step: step[0]):
+        replay.move_to(instant)
+        step()
+        db.session.flush()
+    replay.move_to(now)
+    return len(entries)
+
+
+def _announce(entry: dict) -> None:
+    subprocessor = _named(entry["subprocessor"])
+    new_location = _location_values(entry["location"]) if "location" in entry else None
+    changes.announce(ChangeKind(entry["kind"]), subprocessor, ACTOR, new_location=new_location)
+
+
+def _withdraw(entry: dict) -> None:
+    subprocessor = _named(entry["subprocessor"])
+    notice = db.session.scalar(
+        sa.select(ChangeNotice).where(ChangeNotice.subprocessor_id == subprocessor.id)
+    )
+    changes.withdraw(notice, ACTOR, entry["withdrawal_reason"])
+
+
+def _named(name: str) -> Subprocessor:
+    return db.session.scalars(sa.select(Subprocessor).where(Subprocessor.name == name)).one()
+
+
+def _location_values(entry: dict) -> LocationValues:
+    transfer = entry.get("transfer", {})
+    return LocationValues(
+        country=entry["country"],
+        role=entry["role"],
+        city=entry.get("city", ""),
+        transfer_tool=transfer.get("tool"),
+        scc_module=transfer.get("scc_module"),
+        scc_decision="2021/914" if transfer.get("tool") == "scc" else None,
+        scc_signed_on=transfer["scc_signed_on"].isoformat()
+        if "scc_signed_on" in transfer
+        else None,
+        measures=list(transfer.get("measures", ())),
     )
 
 
@@ -140,7 +215,7 @@ def _subprocessor(entry: dict, entities: dict[str, Entity], terms: dict) -> Subp
         ],
         entities=[entities[name] for name in engaged_by],
         locations=[_location(location) for location in entry["locations"]],
-        status=SubprocessorStatus.ACTIVE,
+        status=SubprocessorStatus(entry.get("status", "active")),
         illustrative=True,
         dpf_certified=entry.get("dpf_certified", False),
         dpf_listed_name=entry.get("dpf_listed_name"),

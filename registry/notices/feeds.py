@@ -116,8 +116,10 @@ def _feed_generator(events: list[FeedEvent]) -> FeedGenerator:
         entry.published(event.at)
         entry.updated(event.at)
         html = _entry_html(event)
-        entry.content(html, type="html")
+        # The description first: feedgen's description() would replace the Atom content and
+        # drop its type, and readers would then show the tags as text.
         entry.description(html)
+        entry.content(html, type="html")
     return feed
 
 

@@ -65,3 +65,36 @@ def test_demo_load_if_empty_loads_into_an_empty_register(runner, client):
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "Loaded demo data" in result.output
     assert client.get("/api/v1/subprocessors").json["count"] >= 10
+
+
+def test_the_demo_shows_a_change_in_effect_one_withdrawn_and_one_open_to_objections(runner, client):
+    runner.invoke(args=["demo", "load"])
+    states = {
+        notice["kind"]: notice["state"] for notice in client.get("/api/v1/changes").json["changes"]
+    }
+    assert states == {"addition": "effective", "removal": "withdrawn", "new_location": "announced"}
+
+
+def test_the_demos_open_change_brings_data_to_a_new_country_outside_the_eea(runner, client):
+    runner.invoke(args=["demo", "load"])
+    [open_notice] = [
+        notice
+        for notice in client.get("/api/v1/changes").json["changes"]
+        if notice["state"] == "announced"
+    ]
+    assert open_notice["objections_open"]
+    assert open_notice["decision"]["outside_eea"]["new_countries"] == ["Philippines"]
+
+
+def test_every_feed_has_entries_after_the_demo_loads(runner, client):
+    runner.invoke(args=["demo", "load"])
+    atom = client.get("/feeds/changes.atom").text
+    rss = client.get("/feeds/changes.rss").text
+    json_feed = client.get("/feeds/changes.json").json
+    assert atom.count("<entry>") >= 3 and rss.count("<item>") >= 3 and len(json_feed["items"]) >= 3
+
+
+def test_the_demos_history_keeps_the_audit_trail_intact(runner):
+    runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "intact" in result.output

@@ -123,3 +123,11 @@ def test_an_empty_feed_is_valid(client):
 def test_every_public_page_announces_the_feeds(client, page):
     html = client.get(page).text
     assert 'type="application/atom+xml"' in html and 'type="application/rss+xml"' in html
+
+
+def test_the_atom_content_of_an_entry_is_html_a_reader_renders(runner, client):
+    runner.invoke(args=["demo", "load"])
+    parsed = feedparser.parse(client.get("/feeds/changes.atom").data)
+    [content] = parsed.entries[0].content
+    assert content.type == "text/html"
+    assert "<table>" in content.value
