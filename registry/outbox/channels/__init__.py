@@ -74,11 +74,14 @@ class Sender(Protocol):
 class Channel(Protocol):
     name: str  # stored in each of its outbox rows: at most 20 characters
 
-    def recipients(self, notice: ChangeNotice, kind: MessageKind) -> sa.Select | None:
-        """Who hears of `notice` on this channel: a SELECT of the labelled columns `reference`
-        (a string that tells the recipient apart among every channel's: email's is the
-        subscriber's id, so another channel starts its own with its name), `recipient`,
-        `language` and `subscriber_id` (or NULL). None: the channel does not carry `kind`."""
+    def recipients(
+        self, notice: ChangeNotice, kind: MessageKind
+    ) -> sa.Select | sa.CompoundSelect | None:
+        """Who hears of `notice` on this channel: a SELECT (or a UNION) of the labelled columns
+        `reference`, `recipient`, `language` and `subscriber_id` (or NULL). A reference tells
+        the recipient apart among every channel's (email's is the subscriber's id, so another
+        channel starts its own with its name): the message's key is the kind, the notice and
+        the reference. None: the channel does not carry `kind`."""
 
     def sender(self) -> AbstractContextManager[Sender]:
         """A sender for one round, closed when the context ends."""
