@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
+    register_channels(app)
     register_error_handlers(app)
     register_i18n(app)
     register_cli(app)
@@ -82,6 +83,13 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public)
     app.register_blueprint(admin)
+
+
+def register_channels(app: Flask) -> None:
+    from registry.outbox.channels import register_channel
+    from registry.outbox.channels.email import EmailChannel
+
+    register_channel(app, EmailChannel())
 
 
 def register_cli(app: Flask) -> None:

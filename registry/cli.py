@@ -4,11 +4,11 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from registry import accounts, audit, subscriptions
-from registry import worker as outbox_worker
 from registry.demo import load_demo, register_is_empty
 from registry.extensions import db
 from registry.models.accounts import Role
 from registry.notices import changes
+from registry.outbox import worker as outbox_worker
 
 demo = AppGroup("demo", help="Illustrative demo data.")
 audit_group = AppGroup("audit", help="The hash-chained audit trail.")

@@ -1,8 +1,9 @@
-"""The outbox: every email the registry sends is first a row here, written in the same
-transaction as the change that calls for it, then delivered by the worker (`registry.worker`).
+"""The outbox: every message the registry sends is first a row here, written in the same
+transaction as the change that calls for it, then delivered by the worker through the message's
+channel (`registry.outbox`; email so far).
 
-A message is queued until the worker delivers it, or until the server refuses it for good or
-the attempts run out (failed, with the server's answer). A worker claims a batch by writing a
+A message is queued until the worker delivers it, or until the channel refuses it for good or
+the attempts run out (failed, with the channel's answer). A worker claims a batch by writing a
 lease on it; a lease that runs out (a worker killed mid-batch) frees the message again.
 """
 
@@ -49,10 +50,13 @@ class OutboxMessage(db.Model):
     )
 
     id: Mapped[int_pk]
+    # The channel it goes through (`registry.outbox.channels`).
+    channel: Mapped[str] = mapped_column(sa.String(20), default="email", server_default="email")
     kind: Mapped[MessageKind] = mapped_column(enum_by_value(MessageKind, "message_kind"))
     # What makes the message one of its kind, e.g. "objection_confirmation:17:1": queueing the
     # same key twice (a retried request, a double click) sends one message.
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # The channel's address: an email address for email.
     recipient: Mapped[str] = mapped_column(sa.String(254))
     language: Mapped[str] = mapped_column(sa.String(8))
     # The row the message is about (an objection, a notice), by kind; read when it is composed.
@@ -69,7 +73,8 @@ class OutboxMessage(db.Model):
     lease_token: Mapped[str | None] = mapped_column(sa.String(32))
     leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What identifies the delivered message at the other end: an email's Message-ID.
     message_id: Mapped[str | None] = mapped_column(sa.String(254))
-    # The server's last answer, or why the connection failed; kept when the message is sent
-    # after retries, so the delivery report shows what happened.
+    # The channel's last answer (a mail server's), or why the connection failed; kept when the
+    # message is sent after retries, so the delivery report shows what happened.
     last_error: Mapped[str | None] = mapped_column(sa.Text)

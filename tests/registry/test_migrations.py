@@ -103,3 +103,20 @@ def test_the_fixed_width_migration_keeps_the_allowed_values_checked(app_context)
             refused = False
         connection.rollback()
     assert refused
+
+
+def test_the_channels_migration_makes_every_message_queued_before_it_an_email(app_context):
+    from flask_migrate import downgrade, upgrade
+
+    from registry import subscriptions
+    from registry.models import OutboxMessage
+
+    subscriptions.subscribe("dpo@customer.example", "en", [])
+    db.session.commit()
+    downgrade(revision="3c2e8f0d7a41")
+    upgrade()
+    assert db.session.scalars(sa.select(OutboxMessage.channel)).all() == ["email"]
+    db.session.rollback()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []

@@ -235,7 +235,7 @@ class WorkerDied(BaseException):
 
 def die_mid_batch(app, runner) -> None:
     """A round whose worker claims the batch, sends its first message and dies."""
-    from registry import mail
+    from registry.outbox.channels.email import transports
 
     def dying_transport():
         transport = real_transport()
@@ -250,9 +250,9 @@ def die_mid_batch(app, runner) -> None:
         transport.send = send
         return transport
 
-    real_transport = mail.transport_from_config
+    real_transport = transports.transport_from_config
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(mail, "transport_from_config", dying_transport)
+        monkeypatch.setattr(transports, "transport_from_config", dying_transport)
         with pytest.raises(WorkerDied):
             runner.invoke(args=["worker", "--once"], catch_exceptions=False)
 
@@ -318,7 +318,7 @@ def test_workers_side_by_side_send_no_message_twice(app, smtp, clock, make_subpr
     test fails); on SQLite one writer at a time claims."""
     import threading
 
-    from registry import worker
+    from registry.outbox import worker
 
     proposed = make_subprocessor(name="Busy Cloud", status="proposed").id
     with app.app_context():
@@ -410,11 +410,12 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
 def test_a_link_built_once_per_round_reads_as_one_built_for_its_recipient(
     app, clock, endpoint, purpose, signed, token_argument, values
 ):
-    from registry import emails, tokens
+    from registry import tokens
     from registry.links import public_url
+    from registry.outbox.channels.email.composer import Links
 
     with app.app_context():
-        links = emails.Links()
+        links = Links()
         purpose = tokens.Purpose[purpose]
         token = tokens.sign(purpose, signed)
         direct = public_url(endpoint, **{token_argument: token}, **values)

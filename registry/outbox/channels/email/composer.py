@@ -8,38 +8,24 @@ the worker's round and fills in the links for each recipient. The links are sign
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from registry import clock, mail, tokens
+from registry import clock, tokens
 from registry.extensions import db
 from registry.links import public_url
 from registry.models import ChangeNotice, MessageKind, Objection, Subscriber
 from registry.notices.records import change_title, notice_record
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One outbox row as the worker claimed it."""
-
-    id: int
-    kind: MessageKind
-    key: str
-    queued_at: datetime
-    recipient: str
-    language: str
-    subject_id: int
-    subscriber_id: int | None
-    attempts: int
+from registry.outbox.channels import Outgoing
+from registry.outbox.channels.email import wire
 
 
 @dataclass(frozen=True)
 class Written:
     """A rendered message, the markers it carries and the headers it adds."""
 
-    content: mail.Content
+    content: wire.Content
     markers: tuple[str, ...] = ()
     headers: dict[str, str] | None = None
 
@@ -77,16 +63,16 @@ class Composer:
     once, however many recipients it has."""
 
     def __init__(self) -> None:
-        self._templates: dict[tuple, mail.Template] = {}
+        self._templates: dict[tuple, wire.Template] = {}
         self._links = Links()
 
-    def compose(self, message: Outgoing) -> mail.Envelope:
+    def compose(self, message: Outgoing) -> wire.Envelope:
         key = (message.kind, message.subject_id, message.language)
         template = self._templates.get(key)
         if template is None:
             with force_locale(message.language):
                 written = WRITERS[message.kind](message.subject_id, message.language)
-            template = mail.Template(
+            template = wire.Template(
                 written.content, message.language, written.markers, written.headers
             )
             self._templates[key] = template
@@ -99,7 +85,7 @@ class Composer:
 def objection_confirmation(objection_id: int, language: str) -> Written:
     objection = _get(Objection, objection_id)
     notice = notice_record(objection.notice)
-    text, html = mail.render(
+    text, html = wire.render(
         "objection_confirmation",
         objection=objection,
         notice=notice,
@@ -108,13 +94,13 @@ def objection_confirmation(objection_id: int, language: str) -> Written:
         valid_until=clock.local_text(clock.now() + tokens.Purpose.CONFIRM_OBJECTION.lifetime),
     )
     subject = _("Confirm your objection: %(change)s", change=change_title(notice))
-    return Written(mail.Content(subject, text, html), ("CONFIRM_URL",))
+    return Written(wire.Content(subject, text, html), ("CONFIRM_URL",))
 
 
 def objection_acknowledgement(objection_id: int, language: str) -> Written:
     objection = _get(Objection, objection_id)
     notice = notice_record(objection.notice)
-    text, html = mail.render(
+    text, html = wire.render(
         "objection_acknowledgement",
         objection=objection,
         notice=notice,
@@ -123,12 +109,12 @@ def objection_acknowledgement(objection_id: int, language: str) -> Written:
         state_url="%%STATE_URL%%",
     )
     subject = _("Your objection is recorded: %(change)s", change=change_title(notice))
-    return Written(mail.Content(subject, text, html), ("STATE_URL",))
+    return Written(wire.Content(subject, text, html), ("STATE_URL",))
 
 
 def subscription_confirmation(subscriber_id: int, language: str) -> Written:
     subscriber = _get(Subscriber, subscriber_id)
-    text, html = mail.render(
+    text, html = wire.render(
         "subscription_confirmation",
         services=[service.label(language) for service in subscriber.services],
         confirm_url="%%CONFIRM_URL%%",
@@ -136,9 +122,9 @@ def subscription_confirmation(subscriber_id: int, language: str) -> Written:
     )
     subject = _(
         "Confirm your subscription to the changes of %(organisation)s",
-        organisation=mail.organisation(),
+        organisation=wire.organisation(),
     )
-    return Written(mail.Content(subject, text, html), ("CONFIRM_URL",))
+    return Written(wire.Content(subject, text, html), ("CONFIRM_URL",))
 
 
 def notice_email(kind: MessageKind):
@@ -146,7 +132,7 @@ def notice_email(kind: MessageKind):
 
     def write(notice_id: int, language: str) -> Written:
         notice = notice_record(_get(ChangeNotice, notice_id))
-        text, html = mail.render(
+        text, html = wire.render(
             "notice",
             kind=kind.value,
             notice=notice,
@@ -167,7 +153,7 @@ def notice_email(kind: MessageKind):
             "List-Unsubscribe": "<%%UNSUBSCRIBE_URL%%>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        content = mail.Content(subjects[kind], text, html)
+        content = wire.Content(subjects[kind], text, html)
         return Written(content, ("OBJECT_URL", "UNSUBSCRIBE_URL"), headers)
 
     return write

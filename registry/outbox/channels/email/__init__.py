@@ -1,0 +1,84 @@
+"""Email, the channel every message has gone through so far.
+
+`composer` writes what each kind of message says, `wire` makes it a complete email, and
+`transports` delivers it over SMTP (`pipelining` when the server allows) or into `.eml` files.
+A notice goes to every confirmed subscriber who wants it: those who chose no service, and those
+who chose a service of the subprocessor it is about (old or new).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from registry.models import (
+    ChangeNotice,
+    MessageKind,
+    Subscriber,
+    SubscriptionState,
+    subscriber_service,
+)
+from registry.outbox.channels import EMAIL, Failure, Outcome, Outgoing
+from registry.outbox.channels.email import transports
+from registry.outbox.channels.email.composer import Composer
+from registry.outbox.channels.email.transports import DeliveryError
+from registry.outbox.channels.email.wire import Envelope
+
+
+class EmailChannel:
+    name = EMAIL
+
+    def recipients(self, notice: ChangeNotice, kind: MessageKind) -> sa.Select:
+        services = {service.id for service in notice.subprocessor.services}
+        if notice.replaced_subprocessor is not None:
+            services |= {service.id for service in notice.replaced_subprocessor.services}
+        chose = sa.select(subscriber_service.c.subscriber_id).where(
+            subscriber_service.c.subscriber_id == Subscriber.id
+        )
+        wants = sa.or_(
+            ~chose.exists(), chose.where(subscriber_service.c.service_id.in_(services)).exists()
+        )
+        return sa.select(
+            sa.cast(Subscriber.id, sa.String).label("reference"),
+            Subscriber.email.label("recipient"),
+            Subscriber.language.label("language"),
+            Subscriber.id.label("subscriber_id"),
+        ).where(Subscriber.state == SubscriptionState.CONFIRMED, wants)
+
+    @contextmanager
+    def sender(self) -> Iterator["EmailSender"]:
+        sender = EmailSender(transports.transport_from_config())
+        try:
+            yield sender
+        finally:
+            sender.transport.close()
+
+    def classify(self, error: Exception) -> Failure | None:
+        if not isinstance(error, DeliveryError):
+            return None
+        if error.permanent:
+            return Failure(Outcome.FAIL, error.answer)
+        # The server is unreachable or closing: the rest of the batch waits as long as this
+        # message, without an attempt counted against it.
+        return Failure(Outcome.HOLD if error.connection_lost else Outcome.RETRY, error.answer)
+
+
+class EmailSender:
+    """One round's emails: each rendering kept for the round, one transport for all of them."""
+
+    def __init__(self, transport: transports.Transport) -> None:
+        self.transport = transport
+        self.composer = Composer()
+
+    def compose(self, message: Outgoing) -> Envelope:
+        return self.composer.compose(message)
+
+    def deliver(self, envelope: Envelope) -> str:
+        try:
+            self.transport.send(envelope)
+        except DeliveryError:
+            raise
+        except Exception:  # e.g. an address smtplib cannot encode: the connection starts afresh
+            self.transport.close()
+            raise
+        return envelope.message_id

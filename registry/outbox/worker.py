@@ -1,0 +1,287 @@
+"""The worker: makes due changes effective and delivers the outbox.
+
+`flask --app wsgi worker` runs until stopped (`make run` starts it beside the web server);
+`--once` does one round, for cron. Several workers may run side by side: each claims a batch
+by writing its own lease on the rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite lets one
+writer at a time), delivers the batch through each message's channel (a channel keeps its
+connection open for the whole round), and records each message as soon as the channel has
+answered for it. A worker killed mid-batch leaves its unrecorded messages leased; when the
+lease runs out (OUTBOX_LEASE_SECONDS, a minute by default; a live worker renews it as it goes)
+another round claims them again, so nothing is lost.
+
+The channel says what a failed delivery means (`Channel.classify`): tried again with
+exponential backoff, up to OUTBOX_MAX_ATTEMPTS; the channel's other messages held as long when
+it cannot deliver at all; or failed at once. The channel's answer is kept with the message.
+"""
+
+import logging
+import secrets
+import signal
+import threading
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from registry import clock
+from registry.extensions import db
+from registry.models import ChangeNotice, DeliveryState, MessageKind, NoticeState, OutboxMessage
+from registry.notices import changes
+from registry.outbox import channels, queueing
+from registry.outbox.channels import Outcome, Outgoing, Sender
+from registry.outbox.ledger import Ledger, open_ledger
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=6)
+
+
+@dataclass
+class Round:
+    """What one round did."""
+
+    changes_applied: int = 0
+    sent: dict[str, int] = field(default_factory=dict)  # by channel
+    retrying: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        sent = ", ".join(f"{count} {channel}(s) sent" for channel, count in self.sent.items())
+        return (
+            f"{self.changes_applied} change(s) took effect; {sent or 'nothing sent'}, "
+            f"{self.retrying} to be retried, {self.failed} failed."
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.changes_applied or any(self.sent.values()) or self.retrying or self.failed)
+
+
+def run(interval: float = 5.0) -> None:
+    """Do rounds until SIGTERM or SIGINT; a stop lets the message in flight be recorded."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    while not stop.is_set():
+        try:
+            done = work_round(stop)
+        except Exception:  # the database away for a moment, say: try again next round
+            log.exception("the round failed; the next one starts in %s s", interval)
+            db.session.rollback()
+            done = Round()
+        if done:
+            log.info("%s", done)
+        stop.wait(interval)
+
+
+def work_round(stop: threading.Event | None = None) -> Round:
+    """Apply the changes whose time has come, then deliver every message that is due."""
+    done = Round(changes.apply_due(), dict.fromkeys(channels.registered(), 0))
+    db.session.commit()
+    queue_reminders()
+    db.session.commit()
+    with ExitStack() as resources:
+        ledger = resources.enter_context(open_ledger())
+        senders = _Senders(resources)
+        while not (stop and stop.is_set()):
+            token, batch = _claim(current_app.config["OUTBOX_BATCH_SIZE"])
+            if not batch:
+                break
+            _deliver(_Claim(token, ledger, senders), batch, done, stop)
+    return done
+
+
+class _Senders:
+    """The round's senders, each opened at its channel's first message and closed with the
+    round: one SMTP connection, say, carries every email of the round."""
+
+    def __init__(self, resources: ExitStack) -> None:
+        self._resources = resources
+        self._opened: dict[str, Sender] = {}
+
+    def __getitem__(self, channel: str) -> Sender:
+        if channel not in self._opened:
+            sender = channels.registered()[channel].sender()
+            self._opened[channel] = self._resources.enter_context(sender)
+        return self._opened[channel]
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A batch's lease, the ledger that records what became of each message, and the senders
+    that deliver them."""
+
+    token: str
+    ledger: Ledger
+    senders: _Senders
+
+
+def queue_reminders() -> int:
+    """Queue the reminder of each announced notice whose deadline is NOTICE_REMINDER_DAYS
+    away or nearer (0 turns reminders off); a notice whose window is that short gets none.
+    Queueing again adds nothing."""
+    days = current_app.config["NOTICE_REMINDER_DAYS"]
+    if not days:
+        return 0
+    now = clock.now()
+    due = db.session.scalars(
+        sa.select(ChangeNotice).where(
+            ChangeNotice.state == NoticeState.ANNOUNCED,
+            ChangeNotice.objection_deadline > now,
+            ChangeNotice.objection_deadline <= now + timedelta(days=days),
+            ChangeNotice.window_days > days,
+        )
+    ).all()
+    return sum(queueing.fan_out(notice, MessageKind.NOTICE_REMINDER) for notice in due)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: 1, 2, 4, 8 … minutes, at most 6 hours."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
+
+
+def _claim(size: int) -> tuple[str, list[Outgoing]]:
+    """Lease up to `size` due messages of the registered channels to this worker, committed
+    before anything is sent."""
+    now = clock.now()
+    token = secrets.token_hex(16)
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    due = (
+        sa.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.state == DeliveryState.QUEUED,
+            OutboxMessage.next_attempt_at <= now,
+            sa.or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until <= now),
+            OutboxMessage.channel.in_(list(channels.registered())),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(lease_token=token, leased_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    rows = db.session.execute(
+        sa.select(
+            OutboxMessage.id,
+            OutboxMessage.channel,
+            OutboxMessage.kind,
+            OutboxMessage.key,
+            OutboxMessage.queued_at,
+            OutboxMessage.recipient,
+            OutboxMessage.language,
+            OutboxMessage.subject_id,
+            OutboxMessage.subscriber_id,
+            OutboxMessage.attempts,
+        )
+        .where(OutboxMessage.lease_token == token)
+        .order_by(OutboxMessage.id)
+    ).all()
+    db.session.commit()
+    return token, [Outgoing(*row) for row in rows]
+
+
+def _deliver(claim: _Claim, batch: list[Outgoing], done: Round, stop) -> None:
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    renewed = clock.now()
+    held: dict[str, datetime] = {}  # channels that cannot deliver now, until when
+    for position, message in enumerate(batch):
+        if stop and stop.is_set():
+            _release(claim, batch[position:])  # the next worker takes them at once
+            return
+        if clock.now() - renewed > lease / 3:
+            # A slow channel: keep the batch ours, or leave what another worker took over.
+            if not claim.ledger.renew(claim.token, clock.now() + lease):
+                return
+            renewed = clock.now()
+        if message.channel in held:
+            _update(claim, message, next_attempt_at=held[message.channel])
+            continue
+        if (until := _deliver_one(claim, message, done)) is not None:
+            held[message.channel] = until
+
+
+def _deliver_one(claim: _Claim, message: Outgoing, done: Round) -> datetime | None:
+    """Compose, deliver and record one message; when its channel cannot deliver now, the
+    instant until which the channel's other messages wait."""
+    sender = claim.senders[message.channel]
+    try:
+        composed = _compose(sender, message)
+    except Exception as error:  # a message that cannot be written fails alone
+        log.exception("outbox message %s could not be composed", message.id)
+        _record_failure(claim, message, f"could not be composed: {error!r}", done)
+        return None
+    try:
+        reference = sender.deliver(composed)
+    except Exception as error:
+        failure = channels.registered()[message.channel].classify(error)
+        if failure is None:  # e.g. an address smtplib cannot encode: this one fails
+            log.exception("outbox message %s could not be sent", message.id)
+            _record_failure(claim, message, f"could not be sent: {error!r}", done)
+        elif failure.outcome is Outcome.FAIL:
+            _record_failure(claim, message, failure.answer, done)
+        else:
+            _record_retry(claim, message, failure.answer, done)
+            if failure.outcome is Outcome.HOLD:
+                return clock.now() + retry_delay(message.attempts + 1)
+        return None
+    _update(
+        claim,
+        message,
+        state=DeliveryState.SENT,
+        sent_at=clock.now(),
+        message_id=reference,
+        attempts=message.attempts + 1,
+    )
+    done.sent[message.channel] = done.sent.get(message.channel, 0) + 1
+    return None
+
+
+def _compose(sender: Sender, message: Outgoing):
+    try:
+        return sender.compose(message)
+    finally:
+        # Composing only reads. Its transaction ends now: on SQLite it holds the write lock
+        # (registry.database), which the ledger needs and nobody should wait for while the
+        # channel answers.
+        db.session.rollback()
+
+
+def _record_retry(claim: _Claim, message: Outgoing, answer: str, done: Round) -> None:
+    attempts = message.attempts + 1
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        _record_failure(claim, message, f"gave up after {attempts} attempts: {answer}", done)
+        return
+    _update(
+        claim,
+        message,
+        attempts=attempts,
+        last_error=answer,
+        next_attempt_at=clock.now() + retry_delay(attempts),
+    )
+    done.retrying += 1
+
+
+def _record_failure(claim: _Claim, message: Outgoing, answer: str, done: Round) -> None:
+    _update(
+        claim, message, state=DeliveryState.FAILED, attempts=message.attempts + 1, last_error=answer
+    )
+    done.failed += 1
+
+
+def _release(claim: _Claim, messages: list[Outgoing]) -> None:
+    for message in messages:
+        _update(claim, message)
+
+
+def _update(claim: _Claim, message: Outgoing, **values) -> None:
+    """Record what became of one message and give up the lease, in a transaction of its own:
+    once the channel has answered, the answer is on record before the next message goes."""
+    if not claim.ledger.record(message.id, claim.token, values):
+        log.warning("outbox message %s was claimed by another worker meanwhile", message.id)
