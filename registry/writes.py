@@ -58,9 +58,15 @@ def into_form(work: Callable[[], T], *forms: FlaskForm, field: str) -> T | None:
     try:
         return committed(work)
     except DomainError as error:
-        named = [form[error.field] for form in forms if error.field and error.field in form]
-        (named or [forms[0][field]])[0].errors.append(str(error))
+        show_refusal(error, *forms, field=field)
         return None
+
+
+def show_refusal(error: DomainError, *forms: FlaskForm, field: str) -> None:
+    """Put a refusal's message on the form field it names, looked up in `forms` in turn, or
+    else on the first form's `field`."""
+    named = [form[error.field] for form in forms if error.field and error.field in form]
+    (named or [forms[0][field]])[0].errors.append(str(error))
 
 
 def or_conflict(work: Callable[[], T]) -> T:

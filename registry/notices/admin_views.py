@@ -6,18 +6,21 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from registry import audit, labels, outbox, writes
+from registry import audit, clock, labels, outbox, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, ConfirmForm, WithdrawForm
 from registry.extensions import db
 from registry.models import ChangeKind, ChangeNotice, Subprocessor, SubprocessorStatus
 from registry.models.accounts import Role
 from registry.notices import changes
+from registry.notices.announce_step import announce_or_preview
+from registry.register.admin_views import subprocessor_page
+from registry.register.records import subprocessors_in
 
 
 @blueprint.get("/changes")
 def changes_overview():
-    return _overview_page(AnnounceForm(), WithdrawForm())
+    return _overview_page()
 
 
 @blueprint.post("/subprocessors/<id:subprocessor_id>/announce/<kind>")
@@ -31,36 +34,41 @@ def announce(subprocessor_id: int, kind: str):
     # The replacement form sits beside the addition form on a draft's page, so its fields are
     # prefixed to keep the two apart.
     form = AnnounceForm(prefix="replace" if change_kind is ChangeKind.REPLACEMENT else "")
-    if not form.validate_on_submit():
-        return _overview_page(form, WithdrawForm(), status=400)
-    replaces = None
-    if change_kind is ChangeKind.REPLACEMENT:
-        chosen = form.replaces.data or ""
-        valid_id = chosen.isdigit() and len(chosen) <= 9
-        replaces = db.session.get(Subprocessor, int(chosen)) if valid_id else None
-        if replaces is None:
-            form.replaces.errors.append(_("Choose the subprocessor it replaces."))
-            return _overview_page(form, WithdrawForm(), status=400)
-    notice = writes.into_form(
-        lambda: changes.announce(
-            change_kind,
-            subprocessor,
-            current_user.email,
-            window_days=form.window_days.data,
-            replaces=replaces,
-        ),
-        form,
-        field="window_days",
-    )
-    if notice is None:
-        return _overview_page(form, WithdrawForm(), status=400)
-    flash(
-        _(
-            "Announced. Objections are open until %(deadline)s.",
-            deadline=notice.objection_deadline.strftime("%Y-%m-%d %H:%M UTC"),
-        )
-    )
-    return redirect(url_for("public.change", notice_id=notice.id))
+    if form.validate_on_submit():
+        replaces = None
+        if change_kind is ChangeKind.REPLACEMENT:
+            chosen = form.replaces.data or ""
+            valid_id = chosen.isdigit() and len(chosen) <= 9
+            replaces = db.session.get(Subprocessor, int(chosen)) if valid_id else None
+            if replaces is None:
+                form.replaces.errors.append(_("Choose the subprocessor it replaces."))
+        if not form.errors:
+            answer = announce_or_preview(
+                lambda: changes.announce(
+                    change_kind,
+                    subprocessor,
+                    current_user.email,
+                    window_days=form.window_days.data,
+                    replaces=replaces,
+                ),
+                form,
+                field="window_days",
+                back=_form_page(change_kind, subprocessor_id),
+            )
+            if answer is not None:
+                return answer
+    # Back to the page the form is on, with the error on that form alone.
+    if change_kind is ChangeKind.REMOVAL:
+        return _overview_page(status=400, announce_failed=(subprocessor_id, form))
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    key = "replace_form" if change_kind is ChangeKind.REPLACEMENT else "announce_form"
+    return subprocessor_page(entry, status=400, **{key: form})
+
+
+def _form_page(kind: ChangeKind, subprocessor_id: int) -> str:
+    if kind is ChangeKind.REMOVAL:
+        return url_for("admin.changes_overview")
+    return url_for("admin.subprocessor", subprocessor_id=subprocessor_id)
 
 
 @blueprint.post("/changes/<id:notice_id>/withdraw")
@@ -68,46 +76,55 @@ def announce(subprocessor_id: int, kind: str):
 def withdraw(notice_id: int):
     notice = db.get_or_404(ChangeNotice, notice_id)
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return _overview_page(AnnounceForm(), form, status=400)
-    writes.into_form(
-        lambda: changes.withdraw(notice, current_user.email, form.reason.data),
-        form,
-        field="reason",
-    )
-    if form.errors:
-        return _overview_page(AnnounceForm(), form, status=400)
-    flash(_("The change is withdrawn; the withdrawal is published."))
-    return redirect(url_for("admin.changes_overview"))
+    if form.validate_on_submit():
+        writes.into_form(
+            lambda: changes.withdraw(notice, current_user.email, form.reason.data),
+            form,
+            field="reason",
+        )
+        if not form.errors:
+            flash(_("The change is withdrawn; the withdrawal is published."))
+            return redirect(url_for("admin.changes_overview"))
+    return _overview_page(status=400, withdraw_failed=(notice_id, form))
 
 
-def _overview_page(announce_form: AnnounceForm, withdraw_form: WithdrawForm, status: int = 200):
+def _overview_page(status: int = 200, announce_failed=None, withdraw_failed=None):
+    """The changes, with a form of its own for each notice and subprocessor; a form that was
+    refused comes back filled, with its error, on its own item only."""
     notices = db.session.scalars(
         sa.select(ChangeNotice).order_by(ChangeNotice.announced_at.desc())
     ).all()
-    by_status = {
-        status_: db.session.scalars(
-            sa.select(Subprocessor)
-            .where(Subprocessor.status == status_)
-            .order_by(Subprocessor.name)
-        ).all()
-        for status_ in (SubprocessorStatus.PROPOSED, SubprocessorStatus.ACTIVE)
+    proposed = subprocessors_in(SubprocessorStatus.PROPOSED)
+    active = subprocessors_in(SubprocessorStatus.ACTIVE)
+    announce_forms = {
+        entry.id: _own_ids(AnnounceForm(formdata=None), entry.id) for entry in proposed + active
     }
+    withdraw_forms = {
+        notice.id: _own_ids(WithdrawForm(formdata=None), notice.id) for notice in notices
+    }
+    for forms, failed in ((announce_forms, announce_failed), (withdraw_forms, withdraw_failed)):
+        if failed is not None:
+            forms[failed[0]] = _own_ids(failed[1], failed[0])
     page = render_template(
         "admin/changes.html",
         notices=notices,
-        proposed=by_status[SubprocessorStatus.PROPOSED],
-        active=by_status[SubprocessorStatus.ACTIVE],
-        announce_form=announce_form,
-        withdraw_form=withdraw_form,
+        proposed=proposed,
+        active=active,
+        announce_forms=announce_forms,
+        withdraw_forms=withdraw_forms,
+        kinds=labels.CHANGE_KINDS,
+        states=labels.NOTICE_STATES,
+        clock_text=clock.local_text,
     )
     return page, status
 
 
-def subprocessors_in(status: SubprocessorStatus) -> list[Subprocessor]:
-    """The subprocessors in one state of their lifecycle, by name."""
-    query = sa.select(Subprocessor).where(Subprocessor.status == status)
-    return list(db.session.scalars(query.order_by(Subprocessor.name)))
+def _own_ids(form, number: int):
+    """The form with field ids of its own, so that many on one page keep their labels."""
+    for field in form:
+        field.id = f"{field.id}-{number}"
+        field.label.field_id = field.id
+    return form
 
 
 @blueprint.get("/changes/<id:notice_id>/deliveries")

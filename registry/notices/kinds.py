@@ -117,6 +117,17 @@ class Addition(NoticeKind):
         PROPOSED,
     )
 
+    def check(self, subprocessor, proposal):
+        super().check(subprocessor, proposal)
+        if not subprocessor.locations:
+            raise ChangeError(
+                _(
+                    "%(name)s has no processing location: say where it processes the data "
+                    "before announcing it.",
+                    name=subprocessor.name,
+                )
+            )
+
     def incoming_locations(self, subprocessor, proposal):
         return list(subprocessor.locations)
 

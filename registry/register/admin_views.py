@@ -15,13 +15,14 @@ from registry.models import (
 )
 from registry.models.accounts import Role
 from registry.notices import changes
-from registry.notices.admin_views import subprocessors_in
+from registry.notices.announce_step import announce_or_preview
 from registry.register import drafts, filling
 from registry.register.forms import (
     GROUND_FACT_FIELDS,
     IMPORTER_FIELDS,
     LOCATION_FIELDS,
 )
+from registry.register.records import subprocessors_in
 
 
 @blueprint.get("/subprocessors/new")
@@ -60,7 +61,7 @@ def create_subprocessor():
 
 @blueprint.get("/subprocessors/<id:subprocessor_id>")
 def subprocessor(subprocessor_id: int):
-    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id))
+    return subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id))
 
 
 @blueprint.post("/subprocessors/<id:subprocessor_id>/locations")
@@ -75,20 +76,15 @@ def add_location(subprocessor_id: int):
         )
         if not form.errors:
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
-    return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400, form=form)
+    return subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400, form=form)
 
 
-def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
+def subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
     """The entry with every form that applies to it; `forms` replaces some with filled ones."""
-    replace_form = AnnounceForm(prefix="replace")
-    replace_form.replaces.choices = [
-        SelectChoice(str(other.id), f"{other.name} ({other.legal_name})")
-        for other in subprocessors_in(SubprocessorStatus.ACTIVE)
-    ]
     defaults = {
         "form": filling.location_form(),
         "announce_form": AnnounceForm(),
-        "replace_form": replace_form,
+        "replace_form": AnnounceForm(prefix="replace"),
         "new_location_form": filling.location_form(prefix="new"),
         "notice_form": AnnounceForm(prefix="notice", meta={"csrf": False}),
         "purpose_form": filling.purpose_form(entry),
@@ -99,6 +95,11 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
             location.id: filling.ground_facts_form(location) for location in entry.locations
         },
     }
+    shown = defaults | forms
+    shown["replace_form"].replaces.choices = [
+        SelectChoice(str(other.id), f"{other.name} ({other.legal_name})")
+        for other in subprocessors_in(SubprocessorStatus.ACTIVE)
+    ]
     page = render_template(
         "admin/subprocessor.html",
         subprocessor=entry,
@@ -108,7 +109,7 @@ def _subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         importer_fields=IMPORTER_FIELDS,
         location_fields=LOCATION_FIELDS,
         ground_fact_fields=GROUND_FACT_FIELDS,
-        **(defaults | forms),
+        **shown,
     )
     return page, status
 
@@ -129,7 +130,7 @@ def record_importer_facts(subprocessor_id: int):
         if not form.errors:
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
     entry = db.get_or_404(Subprocessor, subprocessor_id)
-    return _subprocessor_page(entry, status=400, importer_form=form)
+    return subprocessor_page(entry, status=400, importer_form=form)
 
 
 @blueprint.post("/subprocessors/<id:subprocessor_id>/locations/<id:location_id>/facts")
@@ -154,7 +155,7 @@ def record_ground_facts(subprocessor_id: int, location_id: int):
     facts_forms = {loc.id: filling.ground_facts_form(loc) for loc in entry.locations} | {
         location_id: form
     }
-    return _subprocessor_page(entry, status=400, facts_forms=facts_forms)
+    return subprocessor_page(entry, status=400, facts_forms=facts_forms)
 
 
 @blueprint.post("/subprocessors/<id:subprocessor_id>/announce-location")
@@ -165,7 +166,7 @@ def announce_location(subprocessor_id: int):
     form = filling.location_form(prefix="new")
     notice_form = AnnounceForm(prefix="notice", meta={"csrf": False})  # the location form's token
     if form.validate_on_submit() and notice_form.validate():
-        notice = writes.into_form(
+        answer = announce_or_preview(
             lambda: changes.announce(
                 ChangeKind.NEW_LOCATION,
                 entry,
@@ -176,10 +177,12 @@ def announce_location(subprocessor_id: int):
             form,
             notice_form,
             field="country",
+            back=url_for("admin.subprocessor", subprocessor_id=subprocessor_id),
         )
-        if notice is not None:
-            return redirect(url_for("public.change", notice_id=notice.id))
-    return _subprocessor_page(entry, status=400, new_location_form=form, notice_form=notice_form)
+        if answer is not None:
+            return answer
+    entry = db.get_or_404(Subprocessor, subprocessor_id)
+    return subprocessor_page(entry, status=400, new_location_form=form, notice_form=notice_form)
 
 
 @blueprint.post("/subprocessors/<id:subprocessor_id>/edit")
@@ -195,7 +198,7 @@ def edit_draft(subprocessor_id: int):
         )
         if not form.errors:
             return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
-    return _subprocessor_page(
+    return subprocessor_page(
         db.get_or_404(Subprocessor, subprocessor_id), status=400, draft_form=form
     )
 
@@ -205,12 +208,12 @@ def edit_draft(subprocessor_id: int):
 def remove_location(subprocessor_id: int, location_id: int):
     entry = db.get_or_404(Subprocessor, subprocessor_id)
     if not ConfirmForm().validate_on_submit():
-        return _subprocessor_page(entry, status=400)
+        return subprocessor_page(entry, status=400)
     try:
         writes.committed(lambda: drafts.remove_location(entry, location_id, current_user.email))
     except drafts.DraftError as error:
         flash(str(error))
-        return _subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400)
+        return subprocessor_page(db.get_or_404(Subprocessor, subprocessor_id), status=400)
     return redirect(url_for("admin.subprocessor", subprocessor_id=entry.id))
 
 
@@ -222,7 +225,7 @@ def announce_purpose(subprocessor_id: int):
     form = filling.purpose_form(entry, formdata=request.form)
     if form.validate_on_submit():
         new_terms = changes.NewTerms(form.purposes.data, form.data_categories.data)
-        notice = writes.into_form(
+        answer = announce_or_preview(
             lambda: changes.announce(
                 ChangeKind.NEW_PURPOSE,
                 entry,
@@ -232,10 +235,11 @@ def announce_purpose(subprocessor_id: int):
             ),
             form,
             field="purposes",
+            back=url_for("admin.subprocessor", subprocessor_id=subprocessor_id),
         )
-        if notice is not None:
-            return redirect(url_for("public.change", notice_id=notice.id))
-    return _subprocessor_page(
+        if answer is not None:
+            return answer
+    return subprocessor_page(
         db.get_or_404(Subprocessor, subprocessor_id), status=400, purpose_form=form
     )
 
@@ -258,6 +262,6 @@ def publish_editorial(subprocessor_id: int):
         )
         if notice is not None:
             return redirect(url_for("public.change", notice_id=notice.id))
-    return _subprocessor_page(
+    return subprocessor_page(
         db.get_or_404(Subprocessor, subprocessor_id), status=400, editorial_form=form
     )

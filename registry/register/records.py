@@ -268,3 +268,9 @@ def summarise(records: list[dict]) -> RegisterSummary:
         # Each location says whether its country was in the EEA on the day it was judged.
         countries_outside_eea=len({loc["country"] for loc in locations if not loc["eea"]}),
     )
+
+
+def subprocessors_in(status: SubprocessorStatus) -> list[Subprocessor]:
+    """The subprocessors in one state of their lifecycle, by name."""
+    query = sa.select(Subprocessor).where(Subprocessor.status == status)
+    return list(db.session.scalars(query.order_by(Subprocessor.name)))

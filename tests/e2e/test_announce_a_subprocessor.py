@@ -56,8 +56,11 @@ def test_an_announced_subprocessor_takes_objections_until_the_deadline_then_take
     page.get_by_role("button", name="Add the location").click()
     expect(page.get_by_role("listitem").filter(has_text="Ireland")).to_be_visible()
 
-    page.get_by_role("button", name="Announce").click()
-    expect(page.get_by_text("Objection deadline")).to_be_visible()
+    page.get_by_role("button", name="Announce", exact=True).click()
+    expect(page.get_by_role("heading", name="Check before announcing")).to_be_visible()
+    expect(page.get_by_text("0 subscribers will get it.")).to_be_visible()
+    page.get_by_role("button", name="Announce and send").click()
+    expect(page.get_by_text("Announced: Nimbus Cloud.")).to_be_visible()
 
     page.goto(f"{live_server}/subprocessors")
     upcoming = page.locator(".notice-upcoming")

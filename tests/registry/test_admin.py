@@ -417,6 +417,12 @@ def test_with_a_shared_store_the_login_limit_holds_across_processes(migrated_dat
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
     first, second = (create_app({**test_config(migrated_database), **shared}) for _ in range(2))
-    for _ in range(5):
-        log_in(first.test_client(), "dpo@example.com", "wrong password!")
-    assert log_in(second.test_client(), "dpo@example.com", "wrong password!").status_code == 429
+    try:
+        for _ in range(5):
+            log_in(first.test_client(), "dpo@example.com", "wrong password!")
+        refused = log_in(second.test_client(), "dpo@example.com", "wrong password!")
+    finally:
+        for process in (first, second):
+            with process.app_context():
+                db.engine.dispose()
+    assert refused.status_code == 429

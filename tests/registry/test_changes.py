@@ -84,7 +84,11 @@ def announce_in_admin(client, make_user, clock):
     log_in(client, "admin@example.com")
 
     def announce_in_admin(subprocessor_id, window_days=""):
-        form = {"csrf_token": csrf_token(client, "/admin/changes"), "window_days": window_days}
+        form = {
+            "csrf_token": csrf_token(client, "/admin/changes"),
+            "window_days": window_days,
+            "confirmed": "1",
+        }
         return client.post(f"/admin/subprocessors/{subprocessor_id}/announce/addition", data=form)
 
     return announce_in_admin
@@ -249,7 +253,7 @@ def test_an_admin_announces_from_the_admin_area(client, make_subprocessor, make_
     make_user(email="admin@example.com", role=Role.ADMIN)
     log_in(client, "admin@example.com")
     token = csrf_token(client, "/admin/changes")
-    form = {"csrf_token": token, "window_days": ""}
+    form = {"csrf_token": token, "window_days": "", "confirmed": "1"}
     response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce/addition", data=form)
     assert response.status_code == 302
     assert client.get("/api/v1/changes").json["count"] == 1
@@ -310,7 +314,7 @@ def test_an_admin_announces_a_replacement_from_the_drafts_page(
     log_in(client, "admin@example.com")
     page = client.get(f"/admin/subprocessors/{new_id}").text
     token = re.search(r'id="replace-csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    form = {"replace-csrf_token": token, "replace-replaces": str(old_id)}
+    form = {"replace-csrf_token": token, "replace-replaces": str(old_id), "confirmed": "1"}
     response = client.post(f"/admin/subprocessors/{new_id}/announce/replacement", data=form)
     assert response.status_code == 302
     [notice] = client.get("/api/v1/changes").json["changes"]
@@ -402,6 +406,7 @@ def test_an_admin_announces_a_new_location_from_the_admin_area(
         "new-adequacy_decision": "2019/419",
         "new-scc_module": "",
         "new-city": "",
+        "confirmed": "1",
     }
     response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce-location", data=form)
     assert response.status_code == 302
@@ -428,6 +433,7 @@ def test_a_shorter_window_for_a_new_location_is_refused_beside_the_window_field(
         "new-scc_module": "",
         "new-city": "",
         "notice-window_days": "10",
+        "confirmed": "1",
     }
     response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce-location", data=form)
     assert response.status_code == 400
@@ -515,7 +521,7 @@ def test_an_admin_announces_new_purposes_from_the_admin_area(
     log_in(client, "admin@example.com")
     page = client.get(f"/admin/subprocessors/{subprocessor_id}").text
     token = re.search(r'id="purpose-csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    form = {"purpose-csrf_token": token, "purpose-purposes": "analytics"}
+    form = {"purpose-csrf_token": token, "purpose-purposes": "analytics", "confirmed": "1"}
     response = client.post(f"/admin/subprocessors/{subprocessor_id}/announce-purpose", data=form)
     assert response.status_code == 302
     [notice] = client.get("/api/v1/changes").json["changes"]

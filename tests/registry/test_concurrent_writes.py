@@ -81,7 +81,9 @@ def test_one_draft_announced_by_four_admins_at_once_gets_one_notice(
 ):
     draft_id = make_subprocessor(name="Nimbus Cloud", status="proposed").id
     address = f"/admin/subprocessors/{draft_id}/announce/addition"
-    statuses = at_once([_posting(client, address, "/admin/changes") for client in admins])
+    statuses = at_once(
+        [_posting(client, address, "/admin/changes", confirmed="1") for client in admins]
+    )
     assert sorted(statuses) == [302, 400, 400, 400]
     assert _count(app, sa.select(ChangeNotice).where(ChangeNotice.subprocessor_id == draft_id)) == 1
     kinds = sa.select(OutboxMessage.kind).where(OutboxMessage.kind == MessageKind.NOTICE_ANNOUNCED)

@@ -242,11 +242,15 @@ def test_the_same_company_under_a_new_legal_name_takes_over_through_a_replacemen
     client, terms = editor
     old_id = make_subprocessor(name="Nimbus Cloud", legal_name="Nimbus Cloud Inc.").id
     new_id = _draft_id(_draft(client, terms, legal_name="Nimbus Cloud Europe GmbH"))
+    added = _add_pune(
+        client, f"/admin/subprocessors/{new_id}", country="DE", transfer_tool="", scc_module=""
+    )
+    assert added.status_code == 302, added.text[-3000:]
     make_user(email="admin@example.com", role=Role.ADMIN)
     log_in(client, "admin@example.com")
     page = client.get(f"/admin/subprocessors/{new_id}").text
     token = re.search(r'id="replace-csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    form = {"replace-csrf_token": token, "replace-replaces": str(old_id)}
+    form = {"replace-csrf_token": token, "replace-replaces": str(old_id), "confirmed": "1"}
     assert (
         client.post(f"/admin/subprocessors/{new_id}/announce/replacement", data=form).status_code
         == 302
