@@ -31,6 +31,7 @@ from registry.models import (
 from registry.models.accounts import Role
 from registry.public.export import spreadsheet_safe
 from registry.public.records import RegisterFilter, published_records
+from registry.single_line import has_line_breaks
 
 AUDIT_PAGE_SIZE = 100
 DUE_SOON_DAYS = 30  # what the dashboard counts as "soon": reviews due, changes taking effect
@@ -235,8 +236,9 @@ def _audit_query(form: AuditFilterForm) -> sa.Select:
 
 
 def _safe_next(target: str | None) -> str:
-    """Where to go after logging in: only a path inside the admin area, never another site."""
-    if target:
+    """Where to go after logging in: only a path inside the admin area, never another site,
+    and never one with a line break or another control character, which no header can hold."""
+    if target and not has_line_breaks(target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and parts.path.startswith("/admin"):
             return target

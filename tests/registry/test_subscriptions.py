@@ -113,6 +113,17 @@ def test_a_bad_address_is_answered_in_the_form(client, clock):
     assert "is not an email address" in response.text
 
 
+@pytest.mark.parametrize("services", [[""], ["", "999"], ["   "]])
+def test_a_blank_or_unknown_service_is_refused_in_the_form_and_subscribes_nobody(
+    app, client, clock, services
+):
+    response = subscribe(client, services=services)
+    assert response.status_code == 400
+    assert "Choose services from the list, or none to hear of every change." in response.text
+    with app.app_context():
+        assert db.session.scalars(sa.select(Subscriber)).all() == []
+
+
 def test_the_subscribe_form_is_rate_limited_per_address(client, clock):
     statuses = [subscribe(client).status_code for _ in range(6)]
     assert statuses == [302] * 5 + [429]
