@@ -13,6 +13,7 @@ from tests.bad_input.values import (
     JSON_EXAMPLES,
     JSON_VALUES,
     MALFORMED,
+    ODD_COOKIES,
     QUERY_VALUES,
     RAW_JSON,
     SCRIPT,
@@ -99,8 +100,10 @@ def _form_bodies(target: Target, body_limit: int) -> list[Probe]:
     repeated = sent + tuple((name, SCRIPT) for name in names)
     repeated_nul = sent + tuple((name, "second\x00value") for name in names)
     invalid_utf8 = "&".join(f"{quote(name)}=%FF%FE%00" for name in names).encode()
+    many = sent + tuple((names[index % len(names)], "x") for index in range(5_000))
     return [
         target.probe(MOST_PRIVILEGED, "each field twice", form=repeated),
+        target.probe(MOST_PRIVILEGED, "5,000 fields", form=many),
         target.probe(MOST_PRIVILEGED, "each field twice, then with NUL", form=repeated_nul),
         target.probe(MOST_PRIVILEGED, "fields as file parts", files=True),
         target.probe(MOST_PRIVILEGED, "no CSRF token", csrf=()),
@@ -166,6 +169,7 @@ def _odd_requests(target: Target) -> list[Probe]:
             query="&".join(f"{name}=%FF%FE" for name in names),
         ),
         target.probe(MOST_PRIVILEGED, "odd headers", headers=_odd_headers(languages)),
+        target.probe("anonymous", "odd cookies", headers=(("Cookie", ODD_COOKIES),)),
     ]
     if target.route.is_api:
         for header in ["Bearer " + "x" * 5_000, f"Bearer {SCRIPT}", "Basic Zm9vOmJhcg==", "Bearer"]:

@@ -112,6 +112,8 @@ GENERIC_FIELDS = ["name", "email", "reason", "comment", "state", "id"]
 # Address segments in place of a converter's real value, already encoded.
 INT_SEGMENTS = ["999999", str(2**31), str(2**63), "-1", "0", "1.5", "abc"]
 STRING_SEGMENTS = ["x", "%00", "..", quote(SCRIPT, safe=""), "a" * 3_000, "%FF%FE", "%E2%80%AE"]
+# A session cookie not signed by us, and a language cookie no language has.
+ODD_COOKIES = f"session=e30.junk.junk; lang={quote(SCRIPT)}; lang=de"
 # What a reader types into a required field left empty, by the field's kind.
 FILLERS = {
     "email": "filled-in@example.com",
