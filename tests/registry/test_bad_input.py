@@ -15,22 +15,12 @@ import os
 import re
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask, Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry import accounts, assessments, changes, create_app, objections, subscriptions
+from registry import create_app
 from registry.extensions import db
-from registry.models import (
-    ChangeKind,
-    LocationRole,
-    ProcessingLocation,
-    Subprocessor,
-    SubprocessorStatus,
-    Subscriber,
-)
-from registry.models.accounts import Role
 from tests import conftest
 from tests.bad_input.checks import Prober, answer_problems
 from tests.bad_input.harvest import SKIPPED_METHODS, Harvest, Route, crawl, routes
@@ -39,6 +29,7 @@ from tests.bad_input.stored import stored_problems
 from tests.bad_input.strategies import random_probes
 from tests.bad_input.targets import MOST_PRIVILEGED, Probe, Target, roles_for
 from tests.bad_input.values import SCRIPT
+from tests.bad_input.world import EMAILS, populate
 from tests.conftest import PASSWORD
 from tests.mailbox import delivered, text_of
 from tests.registry.test_admin import log_in
@@ -60,22 +51,21 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(migrated_database, tmp_path_factory):
-    """The demo register with a notice, objections, subscribers and an assessment, a user of
-    each role and a token; its pages crawled once for addresses and forms. Rate limits are off,
-    so that a 429 hides nothing."""
+    """The register of `world.populate`, its pages and emails crawled once for addresses and
+    forms. Rate limits are off, so that a 429 hides nothing."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
         config = conftest.test_config(migrated_database) | {"RATELIMIT_ENABLED": False}
         app = create_app(config)
     prober = None
     try:
-        emails, api_token = _populate(app)
+        api_token = populate(app)
         links = [link for message in delivered(app) for link in LINK.findall(text_of(message))]
         crawlers = [app.test_client(), app.test_client()]
-        _log_in(crawlers[0], emails[MOST_PRIVILEGED])
+        assert log_in(crawlers[0], EMAILS[MOST_PRIVILEGED]).status_code == 302
         harvest = crawl(app, crawlers, links)
-        harvest.credentials = {"email": emails[MOST_PRIVILEGED], "password": PASSWORD}
-        prober = Prober(app, emails, api_token, harvest.token_pages)
+        harvest.credentials = {"email": EMAILS[MOST_PRIVILEGED], "password": PASSWORD}
+        prober = Prober(app, EMAILS, api_token, harvest.token_pages)
         yield World(app, routes(app), harvest, prober)
     finally:
         if prober is not None:
@@ -83,64 +73,6 @@ def world(migrated_database, tmp_path_factory):
         with app.app_context():
             conftest._clear(db.engine)
             db.engine.dispose()
-
-
-def _populate(app) -> tuple[dict[str, str], str]:
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
-    emails = {role.value: f"{role.value}@example.com" for role in Role}
-    with app.app_context():
-        for role, email in [*emails.items(), ("viewer", "leaver@example.com")]:
-            accounts.create_user(email, PASSWORD, Role(role), actor="test")
-        for email in ["reader@customer.example", "pending@customer.example"]:
-            subscriptions.subscribe(email, "en", [])
-        db.session.flush()
-        subscriptions.confirm(
-            db.session.scalar(sa.select(Subscriber).filter_by(email="reader@customer.example"))
-        )
-        template = db.session.scalars(sa.select(Subprocessor).order_by(Subprocessor.id)).first()
-        announced = _proposed(template, "Nimbus Cloud", "DE")
-        _proposed(template, "Stratus Draft", "US")
-        db.session.flush()
-        notice = changes.announce(ChangeKind.ADDITION, announced, emails["admin"])
-        for email in ["claire@acme.example", "paul@acme.example"]:
-            values = objections.ObjectionValues("Acme SA", "C-1", "Claire", email, "No.")
-            objection = objections.submit(notice, values, "en")
-        objections.confirm(objection)
-        location = next(
-            location
-            for location in db.session.scalars(sa.select(ProcessingLocation))
-            if assessments.needs_assessment(location)
-        )
-        assessments.start(location, emails["admin"])
-        db.session.commit()
-    assert runner.invoke(args=["worker", "--once"]).exit_code == 0
-    api_token = runner.invoke(args=["users", "token", emails["viewer"]]).stdout.strip()
-    return emails, api_token
-
-
-def _proposed(template: Subprocessor, name: str, country: str) -> Subprocessor:
-    subprocessor = Subprocessor(
-        name=name,
-        legal_name=f"{name} GmbH",
-        address="Musterstraße 1, 10115 Berlin, Germany",
-        country_code="DE",
-        website="https://nimbus.example",
-        status=SubprocessorStatus.PROPOSED,
-        recipient_category=template.recipient_category,
-        purposes=list(template.purposes),
-        services=list(template.services),
-        data_categories=list(template.data_categories),
-        data_subject_categories=list(template.data_subject_categories),
-        entities=list(template.entities),
-        locations=[ProcessingLocation(country_code=country, role=LocationRole.STORAGE)],
-    )
-    db.session.add(subprocessor)
-    return subprocessor
-
-
-def _log_in(client, email: str) -> None:
-    assert log_in(client, email).status_code == 302
 
 
 def _report(problems: list[str]) -> str:
