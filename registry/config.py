@@ -53,6 +53,8 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Said for every app: the one Limiter keeps the last app's setting as its own default.
+        "RATELIMIT_ENABLED": True,
         "PROXY_HOPS": 0,
         # Verdicts and their reasons are for the provider's team: the public sees facts only.
         "PUBLISH_VERDICTS": False,

@@ -25,8 +25,9 @@ def register_http_guards(app: Flask) -> None:
 
 def reject_nul_characters() -> None:
     """No field takes a NUL character, and PostgreSQL cannot store one: refuse it up front."""
-    values = [*request.args.values(), *request.form.values()]
-    if any("\x00" in value for value in values):
+    # Every value of a repeated field: a form reads the first, a multiple choice them all.
+    values = [*request.args.listvalues(), *request.form.listvalues()]
+    if any("\x00" in value for repeated in values for value in repeated):
         abort(400, description=_("A field holds a NUL character, which no field accepts."))
 
 

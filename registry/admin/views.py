@@ -28,6 +28,7 @@ from registry.models import (
 )
 from registry.models.accounts import Role
 from registry.register.records import RegisterFilter, published_records
+from registry.single_line import has_line_breaks
 
 DUE_SOON_DAYS = 30  # what the dashboard counts as "soon": reviews due, changes taking effect
 
@@ -179,8 +180,9 @@ def deactivate_user(user_id: int):
 
 
 def _safe_next(target: str | None) -> str:
-    """Where to go after logging in: only a path inside the admin area, never another site."""
-    if target:
+    """Where to go after logging in: only a path inside the admin area, never another site,
+    and never one with a line break or another control character, which no header can hold."""
+    if target and not has_line_breaks(target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and parts.path.startswith("/admin"):
             return target

@@ -21,7 +21,10 @@ MAX_BODY = 256 * 1024
 def api_verdicts():
     if (request.content_length or 0) > MAX_BODY:
         return json_error(413, _("The request body is larger than 256 KiB."))
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the parser gives up on deep nesting with this, not a ValueError
+        return json_error(400, _("The JSON body is nested too deeply."), field="(body)")
     if body is None:
         message = _("Send a JSON object with Content-Type: application/json.")
         return json_error(400, message, field="(body)")

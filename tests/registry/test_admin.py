@@ -242,6 +242,13 @@ def test_after_login_only_an_admin_address_is_followed(client, make_user):
     assert response.headers["Location"] == "/admin/"
 
 
+def test_after_login_an_address_with_a_line_break_is_not_followed_nor_a_500(client, make_user):
+    make_user()
+    response = log_in(client, "dpo@example.com", next_address="/admin/%0D%0AX-Injected:%20yes")
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/")
+    assert "X-Injected" not in response.headers
+
+
 def test_an_admin_adds_a_user_and_it_is_on_the_trail_without_the_password(logged_in, app):
     client = logged_in(Role.ADMIN)
     token = csrf_token(client, "/admin/users")

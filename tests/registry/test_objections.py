@@ -304,6 +304,12 @@ def test_a_nul_character_in_a_field_is_refused(app, client, notice_id):
     assert objections(app) == []
 
 
+def test_a_nul_character_in_the_second_value_of_a_repeated_field_is_refused(app, client, notice_id):
+    response = object_to(client, notice_id, grounds=["A first value", "bad\x00byte"])
+    assert response.status_code == 400
+    assert objections(app) == []
+
+
 def test_an_objection_for_another_customer_is_another_objection(app, client, notice_id):
     object_to(client, notice_id)
     object_to(client, notice_id, customer_reference="C-2001")

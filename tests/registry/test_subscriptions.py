@@ -143,6 +143,17 @@ def test_a_refused_subscription_does_not_count_against_the_client_limit(client, 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscriber)) == 1
 
 
+@pytest.mark.parametrize("services", [[""], ["", "999"], ["   "]])
+def test_a_blank_or_unknown_service_is_refused_in_the_form_and_subscribes_nobody(
+    app, client, clock, services
+):
+    response = subscribe(client, services=services)
+    assert response.status_code == 400
+    assert "Choose services from the list, or none to hear of every change." in response.text
+    with app.app_context():
+        assert db.session.scalars(sa.select(Subscriber)).all() == []
+
+
 def test_the_notice_email_says_what_changes_and_the_deadline(app, client, runner, announce):
     subscribed(client, runner, app)
     announce()

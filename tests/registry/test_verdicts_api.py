@@ -144,6 +144,17 @@ def test_a_body_that_is_not_json_is_refused(client):
     assert answer.json["error"]["field"] == "(body)"
 
 
+def test_a_body_nested_deeper_than_the_parser_goes_is_refused_not_a_500(client):
+    body = b"[" * 50_000 + b"]" * 50_000
+    answer = client.post("/api/v1/verdicts", data=body, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json["error"] == {
+        "status": 400,
+        "message": "The JSON body is nested too deeply.",
+        "field": "(body)",
+    }
+
+
 def test_no_transfers_is_refused(client):
     answer = verdicts(client)
     assert answer.status_code == 400

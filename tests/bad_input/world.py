@@ -1,0 +1,119 @@
+"""The register the bad-input test works on: the demo data, a user of each role, a personal API
+token, a change notice with objections, subscribers, and transfer impact assessments in draft
+and in review, with the emails about them written. Each exists so that a route has a real
+record to act on, and its form can be sent as its page fills it."""
+
+import re
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+
+from registry import accounts, assessments, objections, subscriptions
+from registry.extensions import db
+from registry.models import (
+    ChangeKind,
+    LocationRole,
+    ProcessingLocation,
+    Subprocessor,
+    SubprocessorStatus,
+    Subscriber,
+)
+from registry.models.accounts import Role
+from registry.notices import changes
+from tests.bad_input.pages import read_page
+from tests.conftest import PASSWORD
+from tests.web import csrf_token, log_in
+
+EMAILS = {role.value: f"{role.value}@example.com" for role in Role}
+
+
+def populate(app: Flask) -> str:
+    """Fill the register; the personal API token of the viewer."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        for role, email in [*EMAILS.items(), ("viewer", "leaver@example.com")]:
+            accounts.create_user(email, PASSWORD, Role(role), actor="test")
+        _subscribers()
+        _notice_with_objections()
+        drafts = [_start_assessment(location) for location in _locations_to_assess()[:2]]
+        db.session.commit()
+    editor = app.test_client()
+    assert log_in(editor, EMAILS["editor"]).status_code == 302
+    _send_for_review(editor, drafts[-1])
+    assert runner.invoke(args=["worker", "--once"]).exit_code == 0
+    return runner.invoke(args=["users", "token", EMAILS["viewer"]]).stdout.strip()
+
+
+def _subscribers() -> None:
+    for email in ["reader@customer.example", "pending@customer.example"]:
+        subscriptions.subscribe(email, "en", [])
+    db.session.flush()
+    reader = db.session.scalar(sa.select(Subscriber).filter_by(email="reader@customer.example"))
+    subscriptions.confirm(reader)
+
+
+def _notice_with_objections() -> None:
+    """A notice of a new subprocessor, one objection to it confirmed and one not; and a draft."""
+    template = db.session.scalars(sa.select(Subprocessor).order_by(Subprocessor.id)).first()
+    announced = _proposed(template, "Nimbus Cloud", "DE")
+    _proposed(template, "Stratus Draft", "US")
+    db.session.flush()
+    notice = changes.announce(ChangeKind.ADDITION, announced, EMAILS["admin"])
+    for email in ["claire@acme.example", "paul@acme.example"]:
+        values = objections.ObjectionValues("Acme SA", "C-1", "Claire", email, "No.")
+        objection = objections.submit(notice, values, "en")
+    objections.confirm(objection)
+
+
+def _proposed(template: Subprocessor, name: str, country: str) -> Subprocessor:
+    subprocessor = Subprocessor(
+        name=name,
+        legal_name=f"{name} GmbH",
+        address="Musterstraße 1, 10115 Berlin, Germany",
+        country_code="DE",
+        website="https://nimbus.example",
+        status=SubprocessorStatus.PROPOSED,
+        recipient_category=template.recipient_category,
+        purposes=list(template.purposes),
+        services=list(template.services),
+        data_categories=list(template.data_categories),
+        data_subject_categories=list(template.data_subject_categories),
+        entities=list(template.entities),
+        locations=[ProcessingLocation(country_code=country, role=LocationRole.STORAGE)],
+    )
+    db.session.add(subprocessor)
+    return subprocessor
+
+
+def _locations_to_assess() -> list[ProcessingLocation]:
+    located = db.session.scalars(sa.select(ProcessingLocation).order_by(ProcessingLocation.id))
+    return [location for location in located if assessments.needs_assessment(location)]
+
+
+def _start_assessment(location: ProcessingLocation) -> int:
+    # Started by the editor, so that the admin may approve it (four eyes).
+    return assessments.start(location, EMAILS["editor"]).id
+
+
+def _send_for_review(client: FlaskClient, assessment_id: int) -> None:
+    """Fill in the assessment's form as a careful author would, then send it for review."""
+    address = f"/admin/assessments/{assessment_id}/edit"
+    page = client.get(address).text
+    [form] = [form for form in read_page(address, page).forms if form.action == address]
+    sent = MultiDict(form.defaults)
+    filled = MultiDict([("csrf_token", csrf_token(client, address))])
+    for name, kind in form.kinds.items():
+        if name == "csrf_token" or (kind == "checkbox" and name not in sent):
+            continue
+        given = [value for value in form.options.get(name, []) if value][:1]
+        filler = {"number": "50", "select": given[0] if given else ""}.get(kind, "Example")
+        filled.add(name, sent.get(name) or filler)
+    assert client.post(address, data=filled).status_code == 302
+    token = csrf_token(client, f"/admin/assessments/{assessment_id}")
+    submitted = client.post(
+        f"/admin/assessments/{assessment_id}/submit", data={"csrf_token": token}
+    )
+    assert submitted.status_code == 302, re.findall(r"<li>([^<]*)</li>", submitted.text)
