@@ -10,19 +10,14 @@ step is on the audit trail in the same transaction. The caller commits.
 with whether the register's facts have moved on since.
 """
 
-from dataclasses import dataclass
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from registry import audit, clock
 from registry.assessments.facts import (
-    access_paths,
     add_months,
     fingerprint,
-    law_title,
     laws_fingerprint,
     missing_parts,
     needs_assessment,
@@ -30,7 +25,13 @@ from registry.assessments.facts import (
     register_facts,
     series,
 )
-from registry.domain import DomainError
+from registry.assessments.values import (
+    EDITABLE,
+    AssessmentError,
+    AssessmentIncomplete,
+    AssessmentValues,
+    check_values,
+)
 from registry.extensions import db
 from registry.models import (
     AssessmentState,
@@ -38,49 +39,7 @@ from registry.models import (
     ProcessingLocation,
     TransferAssessment,
 )
-from registry.models.assessments import LONGEST_REVIEW_INTERVAL
 from transfers import laws
-from transfers.measures import catalogue
-from transfers.risk import LONGEST_PERIOD, Conclusion, RiskInputError
-from transfers.risk import assess as assess_risk
-
-
-class AssessmentError(DomainError):
-    """The step asked for cannot be taken; the message says why."""
-
-
-class AssessmentIncomplete(AssessmentError):
-    """A draft that cannot go to review yet; `missing` lists what it lacks, in plain words."""
-
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__(_("This assessment is not complete yet."))
-        self.missing = missing
-
-
-@dataclass(frozen=True)
-class AssessmentValues:
-    """What the assessor writes, as a form gives it."""
-
-    data_format: str = ""
-    onward_transfers: str = ""
-    access_from: str = ""
-    law_findings: tuple[dict, ...] = ()  # {"law", "applies", "finding"}
-    practice_findings: str = ""
-    measures: tuple[dict, ...] = ()  # {"code", "implementation"}
-    scc_signed_on: date | None = None
-    docking_clause: bool = False
-    modifies_clauses: bool = False
-    authorisation: str = ""
-    procedural_notes: str = ""
-    review_interval_months: int = 12
-    risk_years: int = 5
-    risk_paths: tuple[dict, ...] = ()  # {"law", "request", "covers", "in_clear"}
-    conclusion: Conclusion | None = None
-    reasoning: str = ""
-
-
-# The fields an assessor edits, in the order of the steps.
-EDITABLE = tuple(AssessmentValues.__dataclass_fields__)
 
 
 def start(location: ProcessingLocation, actor: str) -> TransferAssessment:
@@ -144,7 +103,7 @@ def update(assessment: TransferAssessment, values: AssessmentValues, actor: str)
         raise AssessmentError(
             _("Only a draft can be edited; revising an approved assessment starts a new version.")
         )
-    _check(values, assessment.location)
+    check_values(values, assessment.location)
     before = snapshot(assessment)
     for name in EDITABLE:
         value = getattr(values, name)
@@ -330,55 +289,6 @@ def _findings_for_catalogue(findings: list[dict], location: ProcessingLocation) 
         written.get(entry.code, {"law": entry.code, "applies": True, "finding": ""})
         for entry in laws.laws_of(location.country_code)
     ]
-
-
-def _check(values: AssessmentValues, location: ProcessingLocation) -> None:
-    """Refuse values the assessment cannot hold, naming the first."""
-    known_laws = {entry.code for entry in laws.laws_of(location.country_code)}
-    for finding in values.law_findings:
-        if finding.get("law") not in known_laws:
-            raise AssessmentError(
-                _("%(law)s is not a law of the catalogue for this country.", law=finding.get("law"))
-            )
-    for entry in values.measures:
-        if entry.get("code") not in catalogue():
-            raise AssessmentError(
-                _("%(measure)s is not a measure of the EDPB catalogue.", measure=entry.get("code"))
-            )
-    if len({entry["code"] for entry in values.measures}) != len(values.measures):
-        raise AssessmentError(_("A measure is listed twice."))
-    reaching = {finding["law"] for finding in values.law_findings if finding.get("applies")}
-    for path in values.risk_paths:
-        if path.get("law") not in known_laws:
-            raise AssessmentError(
-                _("%(law)s is not a law of the catalogue for this country.", law=path.get("law"))
-            )
-        if path["law"] not in reaching:
-            raise AssessmentError(
-                _(
-                    "%(law)s is marked as not reaching the transfer: it takes no probabilities.",
-                    law=law_title(path["law"]),
-                )
-            )
-    if not 1 <= values.review_interval_months <= LONGEST_REVIEW_INTERVAL:
-        raise AssessmentError(
-            _("The review interval must be 1 to %(months)d months.", months=LONGEST_REVIEW_INTERVAL)
-        )
-    if not 1 <= values.risk_years <= LONGEST_PERIOD:
-        raise AssessmentError(
-            _("The assessment period must be 1 to %(years)d years.", years=LONGEST_PERIOD)
-        )
-    try:
-        assess_risk(access_paths(values.risk_paths), values.risk_years)
-    except RiskInputError as error:
-        problem = str(error)
-        raise AssessmentError(
-            _("The risk inputs cannot be used: %(problem)s", problem=problem)
-        ) from None
-    if values.scc_signed_on and values.scc_signed_on > clock.today():
-        raise AssessmentError(_("The SCCs cannot have been signed in the future."))
-    if values.conclusion is not None and not isinstance(values.conclusion, Conclusion):
-        raise AssessmentError(_("Choose one of the conclusions offered."))
 
 
 def _refresh_facts(assessment: TransferAssessment) -> None:

@@ -25,6 +25,7 @@ from registry.notices import changes
 from registry.register import drafts
 from transfers import laws
 from transfers.grounds import TransferTool
+from transfers.risk import Conclusion
 
 WATCHED = [
     table for table in db.metadata.sorted_tables if table.name not in ("audit_event", "audit_head")
@@ -86,7 +87,7 @@ COMPLETE = assessments.AssessmentValues(
         if law.access
     ),
     practice_findings="No request known",
-    conclusion=assessments.Conclusion.ACCEPTABLE,
+    conclusion=Conclusion.ACCEPTABLE,
     reasoning="Low exposure",
     scc_signed_on=date(2025, 1, 15),
 )
