@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in emails and feeds follow the address served, unless PUBLIC_URL says otherwise.
+PUBLIC_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_URL
 
 # Debian's Chromium, driven by Playwright in the end-to-end tests (never a browser download).
 CHROMIUM := /usr/bin/chromium

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from registry import config
+from registry import config, labels
 from registry.database import IdConverter
 from registry.errors import register_error_handlers
 from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -51,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_i18n(app)
     register_cli(app)
     register_http_guards(app)
+    # The words for the registry's own enumerations, in the reader's language, for every page.
+    app.jinja_env.globals["labels"] = labels
     if app.config["PROXY_HOPS"]:
         # Behind a reverse proxy: the client's address (rate limits) and HTTPS (secure cookies,
         # CSRF referrer checks) come from the proxy's X-Forwarded headers, trusted this many hops.

@@ -63,7 +63,7 @@ def machine_seconds() -> float:
 
 def utc_text(instant: datetime) -> str:
     """ISO 8601 in UTC with a Z, to the second: 2026-12-02T09:00:00Z."""
-    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return instant.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def local_text(instant: datetime) -> str:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from registry.models import (
     AssessmentState,
     ChangeKind,
+    DeliveryState,
     LocationRole,
     MessageKind,
     NoticeState,
@@ -13,7 +14,7 @@ from registry.models import (
     Role,
     SubprocessorStatus,
 )
-from transfers.adequacy import CountryStatus
+from transfers.adequacy import CountryStatus, EndKind
 from transfers.grounds import BcrKind, Derogation, SccModule, TransferTool, UkTransferTool
 from transfers.importers import DpfScope
 from transfers.laws import LawKind
@@ -115,6 +116,14 @@ VERDICTS = {
     Verdict.NO_VALID_GROUND: _l("No valid ground"),
 }
 
+# How an adequacy decision ended, as the admin's picker says it.
+DECISION_ENDS = {
+    EndKind.INVALIDATED: _l("invalidated by the Court of Justice on"),
+    EndKind.EXPIRED: _l("expired on"),
+    EndKind.REPLACED: _l("replaced on"),
+    EndKind.REPEALED: _l("repealed on"),
+}
+
 CHANGE_KINDS = {
     ChangeKind.ADDITION: _l("New subprocessor"),
     ChangeKind.REMOVAL: _l("Subprocessor removed"),
@@ -207,4 +216,10 @@ MESSAGE_KINDS = {
     MessageKind.NOTICE_ANNOUNCED: _l("Announcement"),
     MessageKind.NOTICE_REMINDER: _l("Reminder before the deadline"),
     MessageKind.NOTICE_WITHDRAWN: _l("Withdrawal"),
+}
+
+DELIVERY_STATES = {
+    DeliveryState.QUEUED: _l("queued"),
+    DeliveryState.SENT: _l("sent"),
+    DeliveryState.FAILED: _l("failed"),
 }

@@ -22,7 +22,12 @@ def objections_overview():
         .order_by(Objection.submitted_at.desc(), Objection.id.desc())
     )
     everything = db.session.scalars(query).all()
-    groups = {state: [o for o in everything if o.state is state] for state in ObjectionState}
+    # Those that count first, in the order legal works them; those still unconfirmed last.
+    order = [
+        *[state for state in ObjectionState if state is not ObjectionState.UNCONFIRMED],
+        ObjectionState.UNCONFIRMED,
+    ]
+    groups = {state: [o for o in everything if o.state is state] for state in order}
     return render_template("admin/objections.html", groups=groups, states=labels.OBJECTION_STATES)
 
 

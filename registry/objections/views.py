@@ -44,6 +44,8 @@ def object_to_change(notice_id: int):
     subscriber = _known_subscriber(form.subscriber.data, notice)
     if subscriber is not None and not form.is_submitted():
         form.contact_email.data = subscriber.email
+    if subscriber is not None:
+        form.contact_email.description = ""  # no link to confirm: the address is known
     if form.validate_on_submit():
         try:
             objection = _submit(notice, form, subscriber)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from registry import labels
+from registry import clock, labels
 from registry.admin.forms import NewPurposeForm
 from registry.extensions import db
 from registry.i18n import current_language
@@ -44,7 +44,7 @@ def draft_form(prefix: str = "", entry: Subprocessor | None = None) -> DraftSubp
     else:  # not the posted data of another form on the page
         form = DraftSubprocessorForm(prefix=prefix, formdata=None, data=draft_data(entry))
     language = current_language()
-    form.country.choices = countries(language)
+    form.country.choices = [NOT_CHOSEN, *countries(language)]
     form.recipient_category.choices = terms(RecipientCategory, language)
     form.purposes.choices = terms(Purpose, language)
     form.services.choices = terms(Service, language)
@@ -172,10 +172,7 @@ def location_form(prefix: str = "") -> LocationForm:
     form.transfer_tool.choices = [NOT_CHOSEN] + [
         SelectChoice(tool.value, str(labels.TRANSFER_TOOLS[tool])) for tool in TransferTool
     ]
-    form.adequacy_decision.choices = [NOT_CHOSEN] + [
-        SelectChoice(entry.number, f"{entry.number} · {entry.name}")
-        for entry in adequacy.decisions()
-    ]
+    form.adequacy_decision.choices = adequacy_choices()
     form.scc_module.choices = [NOT_CHOSEN] + [
         SelectChoice(str(int(module)), str(labels.SCC_MODULES[module])) for module in SccModule
     ]
@@ -185,6 +182,25 @@ def location_form(prefix: str = "") -> LocationForm:
     ]
     ground_fact_choices(form)
     return form
+
+
+def adequacy_choices() -> dict[str, list[SelectChoice]]:
+    """The adequacy decisions, those in force today first; the others kept for the record and
+    marked with how and when they ended (invalidated, replaced, expired)."""
+    today = clock.today()
+    in_force, ended = [], []
+    for entry in adequacy.decisions():
+        label = f"{entry.number} · {entry.name}"
+        if entry.is_amendment or adequacy.in_force_for(entry.number, today):
+            in_force.append(SelectChoice(entry.number, label))
+            continue
+        how = labels.DECISION_ENDS.get(entry.ended_kind, _("no longer in force"))
+        ended.append(SelectChoice(entry.number, f"{label} — {how} {entry.ended or ''}".strip()))
+    return {
+        "": [NOT_CHOSEN],
+        _("In force today"): in_force,
+        _("No longer in force: for the record only"): ended,
+    }
 
 
 def countries(language: str) -> list[SelectChoice]:

@@ -149,7 +149,8 @@ class GroundFactsForm(FlaskForm):
 class LocationForm(GroundFactsForm):
     """A processing location and its transfer ground; the view fills the choices."""
 
-    country = SelectField(_l("Country"))
+    # No country is chosen for the editor: the first of the list is not a default.
+    country = SelectField(_l("Country"), validators=[DataRequired()])
     role = SelectField(_l("What happens there"))
     city = StringField(_l("City"), validators=[Optional(), Length(max=200), SingleLine()])
     transfer_tool = SelectField(_l("Transfer ground (outside the EEA)"))

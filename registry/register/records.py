@@ -4,6 +4,7 @@ The page, the CSV file and the JSON API all render the same records, so they can
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -12,6 +13,7 @@ from registry.assessments import facts as assessment_facts
 from registry.extensions import db
 from registry.labels import LOCATION_ROLES
 from registry.models import (
+    AuditEvent,
     Entity,
     LocationMeasure,
     ProcessingLocation,
@@ -274,3 +276,23 @@ def subprocessors_in(status: SubprocessorStatus) -> list[Subprocessor]:
     """The subprocessors in one state of their lifecycle, by name."""
     query = sa.select(Subprocessor).where(Subprocessor.status == status)
     return list(db.session.scalars(query.order_by(Subprocessor.name)))
+
+
+# What changes the published register, as the audit trail names it.
+PUBLISHED_ACTIONS = (
+    "register.demo_loaded",
+    "notice.effective",
+    "notice.editorial",
+    "subprocessor.ground_facts_recorded",
+    "subprocessor.importer_facts_recorded",
+)
+
+
+def last_updated() -> datetime | None:
+    """When the published register last changed: a change in effect, an editorial correction,
+    or the recorded facts of a transfer or an importer."""
+    return db.session.scalar(
+        sa.select(sa.func.max(AuditEvent.occurred_at)).where(
+            AuditEvent.action.in_(PUBLISHED_ACTIONS)
+        )
+    )

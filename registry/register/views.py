@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from registry import clock
 from registry.errors import json_error
 from registry.i18n import current_language
 from registry.models import RecipientCategory, Service
@@ -41,6 +42,7 @@ def subprocessors():
         countries=_country_choices(form),
         entities=records.entities(),
         upcoming=upcoming_changes(),
+        updated=_updated(),
     )
     return page, 200 if valid else 400
 
@@ -73,10 +75,18 @@ def api_subprocessors():
             "entities": [records.entity_record(entity) for entity in records.entities()],
         },
         "language": current_language(),
+        "updated_at": (updated := _updated()) and updated["utc"],
         "filters": {name: form[name].data for name in FILTERS},
         "count": len(shown),
         "subprocessors": shown,
     }
+
+
+def _updated() -> dict | None:
+    instant = records.last_updated()
+    if instant is None:
+        return None
+    return {"utc": clock.utc_text(instant), "local": clock.local_text(instant)}
 
 
 def _filter_form(categories: list, services: list) -> RegisterFilterForm:

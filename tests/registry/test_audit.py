@@ -243,3 +243,17 @@ def test_the_json_feed_and_the_changes_page_publish_the_checkpoint(trail, app, c
     assert client.get("/feeds/changes.json").json["_audit_checkpoint"] == _head(app)
     assert _head(app).startswith("5:")
     assert _head(app) in client.get("/changes").get_data(as_text=True)
+
+
+def test_an_events_before_and_after_values_can_be_opened_on_the_audit_page(runner, app, make_user):
+    from tests.web import log_in
+
+    make_user(email="admin@example.com")
+    client = app.test_client()
+    log_in(client, "admin@example.com")
+    page = client.get("/admin/audit").text
+    assert "<summary>Before and after</summary>" in page
+    assert (
+        "&#34;email&#34;: &#34;admin@example.com&#34;" in page
+        or '"email": "admin@example.com"' in page
+    )

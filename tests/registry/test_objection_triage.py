@@ -2,6 +2,8 @@
 resolved with an outcome; the objector sees the state through the link in the
 acknowledgement."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -124,7 +126,7 @@ def test_the_objector_sees_the_outcome_but_not_the_note(app, admin, runner, obje
 def test_the_admin_sees_the_emails_sent_about_an_objection(admin, runner, objection_id):
     runner.invoke(args=["worker", "--once"])
     page = admin.get(f"/admin/objections/{objection_id}").get_data(as_text=True)
-    assert "objection_acknowledgement → claire@acme.example: <strong>sent</strong>" in page
+    assert "Acknowledgement of an objection → claire@acme.example: <strong>sent</strong>" in page
 
 
 def test_the_dashboard_lists_the_objections_to_answer(admin, objection_id):
@@ -138,3 +140,9 @@ def test_a_resolved_objection_leaves_the_dashboard(admin, objection_id):
     page = admin.get("/admin/").get_data(as_text=True)
     listed = page.split('id="objections-to-answer"')[1].split("</section>")[0]
     assert "Acme Telecom SA" not in listed
+
+
+def test_the_objections_page_lists_those_still_unconfirmed_last(admin, objection_id):
+    page = admin.get("/admin/objections").text
+    headings = re.findall(r'<h2 id="objections-([a-z_]+)"', page)
+    assert headings[-1] == "unconfirmed" and headings[0] == "open"

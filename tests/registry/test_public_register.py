@@ -250,3 +250,10 @@ def test_the_download_links_keep_the_filters_and_the_language(client, make_subpr
     page = client.get("/subprocessors?country=IN&lang=fr").text
     assert 'href="/subprocessors.csv?lang=fr&amp;country=IN"' in page
     assert 'href="/api/v1/subprocessors?lang=fr&amp;country=IN"' in page
+
+
+def test_the_register_says_when_it_last_changed(runner, client):
+    runner.invoke(args=["demo", "load"])
+    page = client.get("/subprocessors").text
+    assert "Last updated:" in page
+    assert client.get("/api/v1/subprocessors").json["updated_at"].endswith("Z")

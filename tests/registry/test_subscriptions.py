@@ -405,3 +405,14 @@ def test_after_an_erasure_the_next_subscriber_gets_a_new_id_its_email_and_no_old
     with app.app_context():
         (newcomer,) = db.session.scalars(sa.select(Subscriber))
         assert (newcomer.email, newcomer.state.value) == ("second@customer.example", "pending")
+
+
+def test_the_form_reached_from_a_notice_email_does_not_ask_to_confirm_by_email(
+    app, client, runner, announce
+):
+    subscribed(client, runner, app)
+    notice_id = announce()
+    send_mail(runner)
+    page = client.get(link_in(notice_emails(app)[0], f"/changes/{notice_id}/object")).text
+    assert "the objection counts as soon as you send it" in page
+    assert "counts once you confirm" not in page
