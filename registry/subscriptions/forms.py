@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField
+from wtforms import EmailField, SelectField
 from wtforms.validators import DataRequired, Optional
 
 from registry.accounts import LONGEST_EMAIL
+from registry.form_fields import CheckboxListField
 from registry.form_validators import Length
 
 
@@ -14,7 +15,7 @@ class SubscribeForm(FlaskForm):
 
     email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=LONGEST_EMAIL)])
     language = SelectField(_l("Language of the emails"))
-    services = SelectMultipleField(
+    services = CheckboxListField(
         _l("Only changes touching these services (optional)"),
         validators=[Optional()],
         description=_l("Choose none to hear of every change."),
