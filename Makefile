@@ -14,10 +14,13 @@ export PUBLIC_URL
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The flags beside country names: flag-icons' 4x3 SVGs (MIT), vendored into static/flags/.
+FLAG_ICONS_VERSION := 7.5.0
+
 CATALOGS := $(wildcard registry/translations/*/LC_MESSAGES/messages.po)
 COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install run test lint format bench messages flags clean
 
 ## install: the virtual environment with the project and its compiled translations
 install: $(VENV)/.installed $(COMPILED_CATALOGS)
@@ -58,6 +61,19 @@ messages: $(VENV)/.installed
 		--project=subprocessor-registry -o registry/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --width=100 -i registry/translations/messages.pot \
 		-d registry/translations
+
+## flags: copy flag-icons' 4x3 SVG of every country pycountry lists into static/flags/, from the
+## npm package at FLAG_ICONS_VERSION (run after changing it, then commit the files)
+flags: $(VENV)/.installed
+	work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	(cd "$$work" && npm pack --silent flag-icons@$(FLAG_ICONS_VERSION) >/dev/null && \
+		tar -xzf flag-icons-$(FLAG_ICONS_VERSION).tgz) && \
+	rm -f static/flags/*.svg && \
+	for code in $$($(BIN)/python -c 'import pycountry; print(*(c.alpha_2.lower() for c in pycountry.countries))'); do \
+		cp "$$work/package/flags/4x3/$$code.svg" static/flags/ || exit 1; \
+	done && \
+	cp "$$work/package/LICENSE" static/flags/LICENSE && \
+	sed -i 's/^flag-icons [0-9.]*,/flag-icons $(FLAG_ICONS_VERSION),/' static/flags/README.md
 
 clean:
 	rm -rf $(VENV) $(COMPILED_CATALOGS) .pytest_cache .ruff_cache

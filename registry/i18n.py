@@ -1,13 +1,17 @@
 """The reader's language: chosen by `?lang=`, then remembered in a cookie, then Accept-Language.
 
-Country names come from pycountry's translations, through `transfers.countries`.
+Country names come from pycountry's translations, through `transfers.countries`; their flags
+are images in static/flags/ (flag-icons, see its README), shown beside the name.
 """
 
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, current_app, has_request_context, request
+from flask import Flask, Response, abort, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from transfers import countries
 
@@ -25,7 +29,9 @@ def register_i18n(app: Flask) -> None:
         current_language=current_language,
         url_in_language=url_in_language,
         country_name=country_name,
-        flag=countries.flag,
+        flag=country_flag,
+        # Emails and feeds are read away from our pages: there the flag is the emoji.
+        flag_emoji=countries.flag,
     )
 
 
@@ -62,6 +68,22 @@ def url_in_language(language: str) -> str:
 def country_name(code: str) -> str:
     """The name of a country in the language of this request."""
     return countries.country_name(code, current_language())
+
+
+def country_flag(code: str) -> Markup:
+    """The country's flag as a small image, decorative (alt=""): the country's name stands beside
+    it. Nothing for a code without a flag in static/flags/."""
+    code = code.lower()
+    if code not in _flags(current_app.static_folder):
+        return Markup("")
+    return Markup('<img class="flag" src="{}" alt="" width="20" height="15">').format(
+        url_for("static", filename=f"flags/{code}.svg")
+    )
+
+
+@cache
+def _flags(static_folder: str) -> frozenset[str]:
+    return frozenset(path.stem for path in Path(static_folder, "flags").glob("*.svg"))
 
 
 def _requested_language() -> str | None:

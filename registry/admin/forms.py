@@ -7,7 +7,6 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -15,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from registry.accounts import LONGEST_EMAIL, MINIMUM_PASSWORD_LENGTH
+from registry.form_fields import CheckboxListField
 from registry.form_validators import Length, SingleLine
 from registry.models import ObjectionOutcome, ObjectionState
 from registry.models.accounts import Role
@@ -103,8 +103,8 @@ class NewPurposeForm(AnnounceForm):
     """New purposes or data categories for an engaged subprocessor; the view fills the choices
     with the terms it does not hold yet (by code)."""
 
-    purposes = SelectMultipleField(_l("New purposes"), validators=[Optional()])
-    data_categories = SelectMultipleField(_l("New data categories"), validators=[Optional()])
+    purposes = CheckboxListField(_l("New purposes"), validators=[Optional()])
+    data_categories = CheckboxListField(_l("New data categories"), validators=[Optional()])
 
 
 class EditorialForm(FlaskForm):

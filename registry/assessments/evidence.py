@@ -24,6 +24,7 @@ from registry.models import AuditEvent, ChangeNotice, Objection, TransferAssessm
 from registry.notices.records import notice_record
 from registry.register.export import register_csv, spreadsheet_safe
 from registry.register.records import RegisterFilter, published_records
+from transfers import countries
 
 OBJECTION_COLUMNS = (
     "id",
@@ -114,6 +115,8 @@ def _standalone_report(assessment: TransferAssessment, document: dict) -> str:
     with force_locale("en"):
         return render_template(
             "admin/assessment_standalone.html",
+            # Read offline, away from our static files: the flag is the emoji.
+            flag=countries.flag,
             assessment=assessment,
             document=document,
             percent=percent,

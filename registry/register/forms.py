@@ -7,12 +7,12 @@ from wtforms import (
     BooleanField,
     DateField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Optional
 
+from registry.form_fields import CheckboxListField
 from registry.form_validators import Length, SingleLine
 from registry.register.facts import IMPORTER_COLUMNS
 
@@ -76,11 +76,11 @@ class DraftSubprocessorForm(ImporterForm):
     country = SelectField(_l("Country of establishment"))
     website = StringField(_l("Website"), validators=[Optional(), Length(max=500), SingleLine()])
     recipient_category = SelectField(_l("Recipient category"))
-    purposes = SelectMultipleField(_l("Purposes"), validators=[DataRequired()])
-    services = SelectMultipleField(_l("Services"), validators=[DataRequired()])
-    data_categories = SelectMultipleField(_l("Data categories"), validators=[DataRequired()])
-    data_subject_categories = SelectMultipleField(_l("Data subjects"), validators=[DataRequired()])
-    entities = SelectMultipleField(_l("Engaged by"), validators=[DataRequired()])
+    purposes = CheckboxListField(_l("Purposes"), validators=[DataRequired()])
+    services = CheckboxListField(_l("Services"), validators=[DataRequired()])
+    data_categories = CheckboxListField(_l("Data categories"), validators=[DataRequired()])
+    data_subject_categories = CheckboxListField(_l("Data subjects"), validators=[DataRequired()])
+    entities = CheckboxListField(_l("Engaged by"), validators=[DataRequired()])
 
 
 # The subprocessor's importer facts, in the order the forms show them.
@@ -156,7 +156,7 @@ class LocationForm(GroundFactsForm):
     transfer_tool = SelectField(_l("Transfer ground (outside the EEA)"))
     adequacy_decision = SelectField(_l("Adequacy decision relied on"))
     scc_module = SelectField(_l("SCC module"))
-    measures = SelectMultipleField(_l("Supplementary measures"))
+    measures = CheckboxListField(_l("Supplementary measures"))
 
 
 # The ground facts form's fields, in the order the pages show them.

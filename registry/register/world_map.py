@@ -9,7 +9,7 @@ from pygal_maps_world.maps import World
 
 from transfers.adequacy import CountryStatus
 
-# The same colours as the badges on the pages (static/registry.css).
+# The same colours as the legend's swatches under the map (.swatch-* in static/registry.css).
 COLOURS = {
     CountryStatus.EEA: "#1d6b3a",
     CountryStatus.ADEQUATE: "#2f6fb5",
@@ -25,16 +25,17 @@ def world_map(
     countries: tuple[tuple[str, str], ...], legend: tuple[str, ...]
 ) -> tuple[bytes, bytes]:
     """The map as SVG, plain and gzipped: `countries` pairs each alpha-2 code with its status,
-    `legend` names the statuses in the order of CountryStatus. Cached: the same inputs draw once.
-    """
+    `legend` names the statuses in the order of CountryStatus (each country's title). Cached: the
+    same inputs draw once.
+
+    The legend is not drawn: scaled down to a phone's width it would be a few pixels tall, so
+    the page gives it under the map as text."""
     order = list(CountryStatus)
     chart = World(
         js=[],
         width=1000,
         height=520,
-        show_legend=True,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=4,
+        show_legend=False,
         style=Style(
             background="white",
             plot_background="white",

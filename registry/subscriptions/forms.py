@@ -3,10 +3,11 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, ValidationError
+from wtforms import EmailField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
 from registry.accounts import LONGEST_EMAIL
+from registry.form_fields import CheckboxListField
 from registry.form_validators import Length
 
 
@@ -17,13 +18,13 @@ class SubscribeForm(FlaskForm):
     language = SelectField(_l("Language of the emails"))
     # Checked by validate_services, not Optional(): that clears the error of a blank value
     # ("services="), which the view would then read as a service's id.
-    services = SelectMultipleField(
+    services = CheckboxListField(
         _l("Only changes touching these services (optional)"),
         description=_l("Choose none to hear of every change."),
         validate_choice=False,
     )
 
-    def validate_services(self, field: SelectMultipleField) -> None:
+    def validate_services(self, field: CheckboxListField) -> None:
         offered = {choice.value for choice in field.choices}
         if any(value not in offered for value in field.data):
             raise ValidationError(

@@ -72,7 +72,10 @@ def test_the_deadline_is_shown_in_the_organisations_time_zone_and_in_utc(
 def test_the_notice_states_what_changes_field_by_field(client, make_subprocessor, announce):
     notice_id = announce(_proposed(make_subprocessor))
     page = client.get(f"/changes/{notice_id}").text
-    assert re.search(r"<th scope=\"row\">Name</th><td>—</td><td>Nimbus Cloud</td>", page)
+    assert (
+        '<th scope="row">Name</th><td data-label="Before">—</td>'
+        '<td data-label="After">Nimbus Cloud</td>'
+    ) in page
 
 
 @pytest.fixture
@@ -267,7 +270,10 @@ def test_a_replacement_shows_the_old_entry_giving_way_to_the_new(
     notice_id = announce(new_id, kind=ChangeKind.REPLACEMENT, replaces_id=old_id)
     page = client.get(f"/changes/{notice_id}").text
     assert "Subprocessor replaced: Old Carrier → New Carrier" in page
-    assert re.search(r"<th scope=\"row\">Name</th><td>Old Carrier</td><td>New Carrier</td>", page)
+    assert (
+        '<th scope="row">Name</th><td data-label="Before">Old Carrier</td>'
+        '<td data-label="After">New Carrier</td>'
+    ) in page
 
 
 def test_once_in_effect_a_replacement_retires_the_old_and_engages_the_new(

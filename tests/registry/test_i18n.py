@@ -37,6 +37,39 @@ def test_vocabulary_terms_show_in_the_language_chosen(client, make_subprocessor,
     assert "Standard cloud" in client.get("/subprocessors?lang=fr").text
 
 
+def test_a_country_is_shown_with_its_flag_as_a_decorative_image_not_an_emoji(
+    client, make_subprocessor
+):
+    make_subprocessor(locations=[("JP", "processing")])
+    page = client.get("/subprocessors").text
+    flag = '<img class="flag" src="/static/flags/jp.svg" alt="" width="20" height="15">'
+    assert re.search(re.escape(flag) + r'\s*<span class="place"><strong>Japan</strong>', page)
+    assert "\U0001f1ef\U0001f1f5" not in page
+    with client.get("/static/flags/jp.svg") as image:
+        assert image.mimetype == "image/svg+xml"
+
+
+def test_the_flag_is_markup_built_with_escaping_and_nothing_for_a_code_without_one(app):
+    from registry.i18n import country_flag
+
+    with app.test_request_context():
+        assert country_flag("lu") == (
+            '<img class="flag" src="/static/flags/lu.svg" alt="" width="20" height="15">'
+        )
+        assert country_flag('"><script>') == ""
+        assert country_flag("XK") == ""  # Kosovo: no ISO 3166-1 code, no flag file
+
+
+def test_every_country_has_its_flag_in_static():
+    from transfers.countries import countries_assigned
+
+    flags = ROOT / "static" / "flags"
+    assert {code.lower() for code in countries_assigned()} <= {
+        path.stem for path in flags.glob("*.svg")
+    }
+    assert (flags / "LICENSE").read_text().startswith("The MIT License")
+
+
 def test_the_language_chosen_is_remembered_in_a_cookie(client):
     client.get("/subprocessors?lang=fr")
     page = client.get("/subprocessors").text

@@ -340,7 +340,10 @@ def test_the_admin_sees_delivery_counts_per_notice(app, client, runner, announce
     make_user(email="legal@mixvoip.com", role=Role.VIEWER)
     log_in(client, "legal@mixvoip.com")
     page = client.get(f"/admin/changes/{notice_id}/deliveries").text
-    assert '<th scope="row">Announcement</th><td>0</td><td>2</td><td>0</td>' in page
+    assert (
+        '<th scope="row">Announcement</th><td data-label="Queued">0</td>'
+        '<td data-label="Sent">2</td><td data-label="Failed">0</td>'
+    ) in page
 
 
 def test_an_admin_resends_failed_emails_and_it_is_audited(app, client, runner, announce, make_user):

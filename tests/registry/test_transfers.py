@@ -4,6 +4,7 @@ countries and transfers API, and the /transfers page with its map."""
 import gzip
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -162,6 +163,18 @@ def test_the_map_is_svg_without_script_and_cacheable(client, make_subprocessor):
         ).status_code
         == 304
     )
+
+
+def test_the_map_legend_is_text_under_the_map_in_the_map_colours(client, make_subprocessor):
+    from registry.register.world_map import COLOURS
+
+    make_subprocessor(locations=[INDIA_SCC])
+    page = client.get("/transfers?lang=fr").text
+    assert '<span class="swatch swatch-third_country"></span> Pas de décision d’adéquation' in page
+    assert b"No adequacy decision" not in client.get("/transfers/map.svg").data  # no legend drawn
+    stylesheet = (Path(__file__).resolve().parents[2] / "static" / "registry.css").read_text()
+    for status, colour in COLOURS.items():
+        assert f".swatch-{status.value} {{ background: {colour}; }}" in stylesheet
 
 
 def test_the_map_is_sent_gzipped_to_clients_that_accept_it(client, make_subprocessor):
