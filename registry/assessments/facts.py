@@ -22,6 +22,7 @@ from registry.models import (
 )
 from registry.models.assessments import SETTLED
 from registry.register.facts import location_facts
+from registry.register.transfer_records import judged_record
 from transfers import laws
 from transfers.grounds import TransferTool
 from transfers.risk import AccessPath, Conclusion, RiskFigure, RiskInputError
@@ -289,3 +290,24 @@ FACT_LOADS = (
         selectinload(Subprocessor.locations),
     ),
 )
+
+
+def verdict_if_approved(assessment: TransferAssessment, language: str) -> dict | None:
+    """The verdict the transfer would get today if this version were approved now, with its
+    reasons, in `language`; None before the version has a conclusion. Shown before submitting
+    and before approving, so nobody approves an assessment that leaves the transfer as it was
+    without knowing it (measures the EDPB does not find effective for the role, say)."""
+    if assessment.conclusion is None:
+        return None
+    location = assessment.location
+    today = clock.today()
+    relied_on = AssessmentOnRecord(
+        conclusion=assessment.conclusion,
+        approved_on=today,
+        next_review=add_months(today, assessment.review_interval_months),
+        facts_changed=False,
+        law_changed=False,
+    )
+    measures = [measure.code for measure in location.measures]
+    facts = location_facts(location, location.subprocessor, measures, relied_on)
+    return judged_record(facts, today, language)

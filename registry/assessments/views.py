@@ -227,6 +227,9 @@ def _report(found: TransferAssessment, problems=(), send_back_form=None) -> str:
         problems=problems,
         confirm=ConfirmForm(),
         send_back_form=send_back_form or SendBackForm(),
+        if_approved=assessment_facts.verdict_if_approved(found, language),
+        # Four eyes: whoever wrote, edited or sent this version is not offered to approve it.
+        wrote_it=current_user.email in assessments.contributors(found),
     )
 
 
@@ -239,7 +242,15 @@ def _edit_page(found: TransferAssessment, form, missing=(), problems=()) -> str:
         form=form,
         laws=laws.laws_of(found.location.country_code),
         law_kinds=labels.LAW_KINDS,
-        measures=list(catalogue().values()),
+        # The register's measures for this transfer, and any this version already names: only
+        # those recorded in the register count for its verdict.
+        measures=[
+            entry
+            for code, entry in catalogue().items()
+            if code in {m.code for m in found.location.measures}
+            or code in {m["code"] for m in found.measures}
+        ],
+        if_approved=assessment_facts.verdict_if_approved(found, language),
         kinds=labels.MEASURE_KINDS,
         effectiveness=labels.EFFECTIVENESS,
         factors=list(zip(FACTORS, RISK_FACTOR_LABELS, strict=True)),

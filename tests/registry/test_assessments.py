@@ -4,6 +4,7 @@ report, its JSON and the evidence pack."""
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -679,3 +680,41 @@ def test_downloading_the_evidence_pack_is_on_the_audit_trail(app, editor, approv
     with app.app_context():
         actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert "evidence.exported" in actions
+
+
+def test_before_approving_the_reviewer_sees_the_verdict_the_approval_will_give(
+    app, editor, admin, location_id
+):
+    assessment_id = started(app, editor, location_id)
+    save(editor, assessment_id, complete_form())
+    act(editor, assessment_id, "submit")
+    page = admin.get(f"/admin/assessments/{assessment_id}").text
+    assert "If this version is approved today" in page
+    assert (
+        "The transfer&#39;s verdict will be:" in page or "The transfer's verdict will be:" in page
+    )
+
+
+def test_the_author_is_not_offered_the_approve_button(app, make_user, location_id):
+    make_user(email="author@example.com", role=Role.ADMIN)
+    author = app.test_client()
+    log_in(author, "author@example.com")
+    assessment_id = started(app, author, location_id)
+    save(author, assessment_id, complete_form())
+    act(author, assessment_id, "submit")
+    page = author.get(f"/admin/assessments/{assessment_id}").text
+    assert ">Approve</button>" not in page
+    assert "another admin approves it" in page
+
+
+def test_the_form_offers_only_the_measures_the_register_records_for_the_transfer(
+    app, editor, location_id
+):
+    from registry.models import ProcessingLocation
+
+    assessment_id = started(app, editor, location_id)
+    page = editor.get(f"/admin/assessments/{assessment_id}/edit").text
+    with app.app_context():
+        recorded = {m.code for m in db.session.get(ProcessingLocation, location_id).measures}
+    offered = set(re.findall(r'id="measure-([A-Z0-9-]+)"', page))
+    assert offered == recorded
