@@ -11,6 +11,7 @@ Adding a kind: a class here, its member in `ChangeKind` with a migration, its la
 """
 
 import enum
+from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
@@ -66,7 +67,7 @@ class Proposal:
     new_terms: NewTerms | None = None
 
 
-class NoticeKind:
+class NoticeKind(ABC):
     """The steps of one kind of notice. The defaults fit a change to an engaged subprocessor
     that stays engaged."""
 
@@ -94,9 +95,9 @@ class NoticeKind:
         """The locations, and so the transfers, that the change brings in."""
         return []
 
+    @abstractmethod
     def changes(self, subprocessor: Subprocessor, proposal: Proposal) -> list[dict]:
         """What the public record lists as changing: each field, before and after."""
-        raise NotImplementedError
 
     def places(self, subprocessor: Subprocessor, proposal: Proposal) -> list[tuple]:
         """Each location the change concerns, with its importer and what the change does to it
@@ -273,6 +274,9 @@ class Editorial(NoticeKind):
 
     def check(self, subprocessor, proposal):
         raise ChangeError(_("An editorial change is published at once, not announced."))
+
+    def changes(self, subprocessor, proposal):
+        return []  # never announced: `changes.publish_editorial` records the corrections
 
     def places(self, subprocessor, proposal):
         return []
