@@ -6,6 +6,7 @@ field."""
 from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from registry import clock, writes
@@ -18,7 +19,7 @@ CONFIRMED = "confirmed"
 
 def announce_or_preview(
     announce: Callable[[], ChangeNotice], *forms, field: str, back: str
-) -> tuple[str, int] | object | None:
+) -> ResponseReturnValue | None:
     """The preview page, or the redirect after announcing; None if the announcement was
     refused: `forms` then carry the error (on the field it names, or on `field`)."""
     if request.form.get(CONFIRMED) != "1":
