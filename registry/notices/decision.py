@@ -13,7 +13,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import g
+from flask import g, has_request_context
 from flask_babel import format_date
 
 from registry import labels
@@ -140,8 +140,10 @@ def _term_names(terms: dict[str, list[str]], language: str) -> dict[str, dict[st
 
 def vocabulary_labels(language: str) -> dict[str, dict[str, str]]:
     """Each vocabulary's labels in `language`, by code and by English name (what notices
-    announced before codes were kept recorded), read once per request or worker round."""
-    cache = g.setdefault("registry.vocabulary_labels", {})
+    announced before codes were kept recorded), read once per request. The worker's
+    application context lasts as long as the process, so outside a request nothing is kept:
+    a term renamed meanwhile shows in the next email."""
+    cache = g.setdefault("registry.vocabulary_labels", {}) if has_request_context() else {}
     if language not in cache:
         labelled = {}
         for key, model in {**TERMS, "recipient_category": RecipientCategory}.items():
