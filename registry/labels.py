@@ -4,7 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from registry.models import (
     AssessmentState,
+    Authorisation,
     ChangeKind,
+    CustomerEffect,
     DeliveryState,
     LocationRole,
     MessageKind,
@@ -148,8 +150,29 @@ OBJECTION_STATES = {
 
 OBJECTION_OUTCOMES = {
     ObjectionOutcome.CHANGE_WITHDRAWN: _l("The change was withdrawn"),
-    ObjectionOutcome.OBJECTION_WITHDRAWN: _l("The objection was withdrawn"),
-    ObjectionOutcome.CONTRACT_ENDED: _l("The contract was ended"),
+    ObjectionOutcome.DATA_EXCLUDED: _l(
+        "The customer's data are kept away from what the change brings in"
+    ),
+    ObjectionOutcome.OBJECTION_WITHDRAWN: _l("The objection was withdrawn by the customer"),
+    ObjectionOutcome.CONTRACT_ENDED: _l("The contract was ended by the customer"),
+    ObjectionOutcome.CONTRACT_ENDED_BY_US: _l(
+        "The contract was ended by us, as clause 3.9 of the addendum allows"
+    ),
+    ObjectionOutcome.REJECTED: _l("The objection was rejected as not legitimate"),
+}
+
+AUTHORISATIONS = {
+    Authorisation.GENERAL: _l("General written authorisation"),
+    Authorisation.SPECIFIC: _l("Specific authorisation for each subprocessor"),
+}
+
+CUSTOMER_EFFECTS = {
+    CustomerEffect.PENDING: _l("Announced, not yet in effect"),
+    CustomerEffect.IN_EFFECT: _l("In effect"),
+    CustomerEffect.HELD: _l("Held for this customer"),
+    CustomerEffect.EXCLUDED: _l("The customer's data are excluded"),
+    CustomerEffect.WITHDRAWN: _l("Withdrawn"),
+    CustomerEffect.CONTRACT_ENDED: _l("The contract ended"),
 }
 
 CHANGE_FIELDS = {
@@ -216,6 +239,12 @@ MESSAGE_KINDS = {
     MessageKind.NOTICE_ANNOUNCED: _l("Announcement"),
     MessageKind.NOTICE_REMINDER: _l("Reminder before the deadline"),
     MessageKind.NOTICE_WITHDRAWN: _l("Withdrawal"),
+    MessageKind.CUSTOMER_NOTICE_ANNOUNCED: _l("Announcement to a customer"),
+    MessageKind.CUSTOMER_NOTICE_REMINDER: _l("Reminder to a customer before its deadline"),
+    MessageKind.CUSTOMER_NOTICE_WITHDRAWN: _l("Withdrawal, to a customer"),
+    MessageKind.CUSTOMER_NOTICE_MOVED: _l("New dates, to a customer"),
+    MessageKind.OBJECTION_OUTCOME: _l("Outcome of an objection"),
+    MessageKind.CUSTOMER_VIEW_LINK: _l("Link to a customer's own view"),
 }
 
 DELIVERY_STATES = {

@@ -22,6 +22,12 @@ class Purpose(enum.Enum):
     UNSUBSCRIBE = ("unsubscribe", timedelta(days=3 * 365))
     # A notice email's objection link: the subscriber is known, for that notice only.
     SUBSCRIBER_OBJECTION = ("subscriber-objection", timedelta(days=400))
+    # A customer's contact: the customer's own view (no password), long enough to outlast the
+    # longest notice period in the emails that carry it.
+    CUSTOMER_VIEW = ("customer-view", timedelta(days=120))
+    # A customer notice email's links, for that contact and notice only: [contact, notice].
+    CUSTOMER_OBJECTION = ("customer-objection", timedelta(days=400))
+    CUSTOMER_APPROVAL = ("customer-approval", timedelta(days=400))
     # A browser that has logged in to an account: the per-account login limit spares it.
     KNOWN_DEVICE = ("known-device", timedelta(days=180))
 

@@ -10,8 +10,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from registry import customers
 from registry.extensions import db
 from registry.models import (
+    Authorisation,
     DataCategory,
     DataSubjectCategory,
     Entity,
@@ -126,3 +128,34 @@ def _location(spec) -> ProcessingLocation:
     return ProcessingLocation(
         country_code=country, role=LocationRole(role), city=rest[0] if rest else None
     )
+
+
+@pytest.fixture
+def make_customer(app):
+    """Records a customer through the service (so on the trail) and returns its id; `contacts`
+    lists (name, email) pairs."""
+
+    def make_customer(
+        entity,
+        services,
+        authorisation="general",
+        notice_days=30,
+        contacts=(("Claire Dupont", "claire@acme.example"),),
+        **overrides,
+    ):
+        number = next(_sequence)
+        values = {
+            "organisation": f"Customer {number} SA",
+            "reference": f"C-{number}",
+            "entity_id": entity.id,
+            "service_ids": [service.id for service in services],
+            "authorisation": Authorisation(authorisation),
+            "notice_days": notice_days,
+            "language": "en",
+            "contacts": [customers.ContactValues(name, email) for name, email in contacts],
+        } | overrides
+        with _committing(app):
+            customer = customers.create_customer(customers.CustomerValues(**values), "test")
+        return customer.id
+
+    return make_customer

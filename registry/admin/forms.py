@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from registry import labels
 from registry.accounts import LONGEST_EMAIL, MINIMUM_PASSWORD_LENGTH
 from registry.form_fields import CheckboxListField
 from registry.form_validators import Length, SingleLine
@@ -86,12 +87,24 @@ class TriageForm(FlaskForm):
         _l("Outcome (when resolved)"),
         choices=[
             SelectChoice("", _l("None yet")),
-            SelectChoice(ObjectionOutcome.CHANGE_WITHDRAWN.value, _l("The change was withdrawn")),
-            SelectChoice(
-                ObjectionOutcome.OBJECTION_WITHDRAWN.value, _l("The objection was withdrawn")
+            *(
+                SelectChoice(outcome.value, labels.OBJECTION_OUTCOMES[outcome])
+                for outcome in (
+                    ObjectionOutcome.DATA_EXCLUDED,
+                    ObjectionOutcome.OBJECTION_WITHDRAWN,
+                    ObjectionOutcome.CONTRACT_ENDED_BY_US,
+                    ObjectionOutcome.CONTRACT_ENDED,
+                    ObjectionOutcome.REJECTED,
+                )
             ),
-            SelectChoice(ObjectionOutcome.CONTRACT_ENDED.value, _l("The contract was ended")),
         ],
+        description=_l(
+            "A change withdrawn resolves its objections itself: withdraw it from its page."
+        ),
+    )
+    reason = TextAreaField(
+        _l("Reason told to the objector with the outcome (required for a rejection)"),
+        validators=[Length(max=10000)],
     )
     note = TextAreaField(
         _l("Note (for the legal team; not shown to the objector)"),

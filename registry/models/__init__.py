@@ -4,8 +4,22 @@ from registry.models.accounts import ApiToken, Role, User
 from registry.models.assessments import AssessmentState, TransferAssessment
 from registry.models.audit import AuditEvent, AuditHead
 from registry.models.changes import ChangeKind, ChangeNotice, NoticeState
+from registry.models.customers import (
+    Authorisation,
+    Customer,
+    CustomerContact,
+    CustomerEffect,
+    CustomerNotice,
+    customer_service,
+)
 from registry.models.objections import Objection, ObjectionOutcome, ObjectionState
-from registry.models.outbox import NOTICE_KINDS, DeliveryState, MessageKind, OutboxMessage
+from registry.models.outbox import (
+    CUSTOMER_NOTICE_KINDS,
+    NOTICE_KINDS,
+    DeliveryState,
+    MessageKind,
+    OutboxMessage,
+)
 from registry.models.register import (
     Entity,
     LocationMeasure,
@@ -13,6 +27,8 @@ from registry.models.register import (
     ProcessingLocation,
     Subprocessor,
     SubprocessorStatus,
+    subprocessor_entity,
+    subprocessor_service,
 )
 from registry.models.subscriptions import Subscriber, SubscriptionState, subscriber_service
 from registry.models.vocabulary import (
@@ -26,6 +42,13 @@ from registry.models.vocabulary import (
 
 __all__ = [
     "ApiToken",
+    "Authorisation",
+    "CUSTOMER_NOTICE_KINDS",
+    "Customer",
+    "CustomerContact",
+    "CustomerEffect",
+    "CustomerNotice",
+    "customer_service",
     "AssessmentState",
     "TransferAssessment",
     "AuditEvent",
@@ -55,6 +78,8 @@ __all__ = [
     "SubscriptionState",
     "subscriber_service",
     "SubprocessorStatus",
+    "subprocessor_entity",
+    "subprocessor_service",
     "User",
     "VocabularyTerm",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.database import NEVER_REUSED_IDS, UTCDateTime, enum_by_value, int_pk
 from registry.extensions import db
 from registry.models.changes import ChangeNotice
+from registry.models.customers import Customer
 
 
 class ObjectionState(enum.StrEnum):
@@ -25,8 +26,12 @@ class ObjectionState(enum.StrEnum):
 
 class ObjectionOutcome(enum.StrEnum):
     CHANGE_WITHDRAWN = "change_withdrawn"
-    OBJECTION_WITHDRAWN = "objection_withdrawn"
-    CONTRACT_ENDED = "contract_ended"
+    # The customer's data are kept away from the subprocessor (or from what the change adds).
+    DATA_EXCLUDED = "data_excluded"
+    OBJECTION_WITHDRAWN = "objection_withdrawn"  # by the customer
+    CONTRACT_ENDED = "contract_ended"  # by the customer
+    CONTRACT_ENDED_BY_US = "contract_ended_by_us"  # under clause 3.9 of the addendum
+    REJECTED = "rejected"  # not legitimate; the reason is told to the customer
 
 
 class Objection(db.Model):
@@ -43,11 +48,23 @@ class Objection(db.Model):
         ),
         sa.CheckConstraint("submitted_at <= confirmed_at", name="confirmed_after_submitted"),
         sa.CheckConstraint("confirmation_requests >= 0", name="confirmation_requests_counted"),
+        sa.CheckConstraint(
+            "outcome IS NULL OR outcome != 'rejected' OR outcome_reason IS NOT NULL",
+            name="rejection_says_why",
+        ),
         NEVER_REUSED_IDS,
     )
 
     id: Mapped[int_pk]
     notice_id: Mapped[int] = mapped_column(sa.ForeignKey("change_notice.id"), index=True)
+    # The customer it binds, once known: from the signed link in its notice, or its reference
+    # and a registered contact's address. None: anyone else's objection.
+    customer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("customer.id", ondelete="SET NULL"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("customer_contact.id", ondelete="SET NULL")
+    )
     state: Mapped[ObjectionState] = mapped_column(enum_by_value(ObjectionState, "objection_state"))
     organisation: Mapped[str] = mapped_column(sa.String(200))
     customer_reference: Mapped[str] = mapped_column(sa.String(100))
@@ -65,5 +82,8 @@ class Objection(db.Model):
     # The legal team's working note; not shown to the objector.
     note: Mapped[str | None] = mapped_column(sa.Text)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Told to the customer with the outcome; required for a rejection.
+    outcome_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     notice: Mapped[ChangeNotice] = relationship()
+    customer: Mapped[Customer | None] = relationship()

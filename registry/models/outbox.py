@@ -25,12 +25,27 @@ class MessageKind(enum.StrEnum):
     NOTICE_ANNOUNCED = "notice_announced"
     NOTICE_REMINDER = "notice_reminder"
     NOTICE_WITHDRAWN = "notice_withdrawn"
+    # To each contact of a customer a notice concerns, about its customer notice (`subject_id`):
+    CUSTOMER_NOTICE_ANNOUNCED = "customer_notice_announced"
+    CUSTOMER_NOTICE_REMINDER = "customer_notice_reminder"
+    CUSTOMER_NOTICE_WITHDRAWN = "customer_notice_withdrawn"
+    CUSTOMER_NOTICE_MOVED = "customer_notice_moved"  # its dates were moved later
+    # To the objector, about an objection (`subject_id`) that was resolved:
+    OBJECTION_OUTCOME = "objection_outcome"
+    # To a contact (`subject_id`) who asked for the link to their customer's own view:
+    CUSTOMER_VIEW_LINK = "customer_view_link"
 
 
 NOTICE_KINDS = {
     MessageKind.NOTICE_ANNOUNCED,
     MessageKind.NOTICE_REMINDER,
     MessageKind.NOTICE_WITHDRAWN,
+}
+CUSTOMER_NOTICE_KINDS = {
+    MessageKind.CUSTOMER_NOTICE_ANNOUNCED,
+    MessageKind.CUSTOMER_NOTICE_REMINDER,
+    MessageKind.CUSTOMER_NOTICE_WITHDRAWN,
+    MessageKind.CUSTOMER_NOTICE_MOVED,
 }
 
 
@@ -65,6 +80,10 @@ class OutboxMessage(db.Model):
     # subscriber is erased.
     subscriber_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("subscriber.id", ondelete="SET NULL"), index=True
+    )
+    # The customer's contact it goes to: the proof of what each customer was sent.
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("customer_contact.id", ondelete="SET NULL"), index=True
     )
     state: Mapped[DeliveryState] = mapped_column(enum_by_value(DeliveryState, "delivery_state"))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from registry import audit, clock, outbox
+from registry import audit, clock, objections, outbox
 from registry.assessments import facts as assessment_facts
+from registry.customers import notices as customer_notices
 from registry.extensions import db
 from registry.i18n import current_language
 from registry.models import (
@@ -119,11 +120,16 @@ def announce(
     db.session.add(notice)
     subprocessor.status = notice_kind.while_announced
     db.session.flush()
+    # Each customer it concerns has its own deadline; the change waits for the latest.
+    latest = customer_notices.open_for_customers(notice)
+    if latest is not None and latest > notice.takes_effect_at:
+        notice.takes_effect_at = latest
     event = audit.record(
         actor, "notice.announced", "change_notice", notice.id, after=notice_snapshot(notice)
     )
     notice.announcement_hash = event.hash
     outbox.fan_out(notice, MessageKind.NOTICE_ANNOUNCED)
+    customer_notices.notify(notice, MessageKind.CUSTOMER_NOTICE_ANNOUNCED)
     return notice
 
 
@@ -144,6 +150,8 @@ def withdraw(notice: ChangeNotice, actor: str, reason: str) -> None:
     notice.withdrawn_at = clock.now()
     notice.withdrawal_reason = reason.strip()
     notice.subprocessor.status = kind_of(notice).after_withdrawal
+    customer_notices.withdraw(notice)
+    objections.close_for_withdrawn(notice, actor)
     audit.record(
         actor,
         "notice.withdrawn",
@@ -170,6 +178,7 @@ def apply_due(actor: str = "notice worker") -> int:
         notice.state = NoticeState.EFFECTIVE
         notice.effective_at = now
         kind_of(notice).take_effect(notice)
+        customer_notices.take_effect(notice)
         audit.record(
             actor,
             "notice.effective",
@@ -268,6 +277,7 @@ def notice_snapshot(notice: ChangeNotice) -> dict:
         "emergency_reason": notice.emergency_reason,
         "withdrawal_reason": notice.withdrawal_reason,
         "editorial_reason": notice.editorial_reason,
+        "customers": customer_notices.deadlines(notice),
     }
 
 

@@ -82,6 +82,10 @@ class NoticeKind(ABC):
     carries: ClassVar[str | None] = None
     # Whether customers may object: only an editorial correction takes no objections.
     takes_objections: ClassVar[bool] = True
+    # Whether the change brings something in that a customer authorises (GDPR Art. 28(2)): a
+    # customer with specific authorisation must approve it, and while a customer's objection
+    # is open the change is held for that customer. Taking a subprocessor away needs neither.
+    needs_authorisation: ClassVar[bool] = True
 
     def check(self, subprocessor: Subprocessor, proposal: Proposal) -> None:
         """Raise ChangeError unless `proposal` carries exactly what this kind needs, valid."""
@@ -143,6 +147,7 @@ class Addition(NoticeKind):
 class Removal(NoticeKind):
     kind = ChangeKind.REMOVAL
     once_effective = RETIRED
+    needs_authorisation = False
 
     def changes(self, subprocessor, proposal):
         fields = register_fields(subprocessor)
@@ -271,6 +276,7 @@ class Editorial(NoticeKind):
 
     kind = ChangeKind.EDITORIAL
     takes_objections = False
+    needs_authorisation = False
 
     def check(self, subprocessor, proposal):
         raise ChangeError(_("An editorial change is published at once, not announced."))

@@ -16,12 +16,15 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from registry import audit, clock, labels, outbox
+from registry import audit, clock, customers, labels, outbox
 from registry.accounts import AccountError, normalised_email
+from registry.customers import notices as customer_notices
 from registry.domain import DomainError
 from registry.extensions import db
 from registry.models import (
     ChangeNotice,
+    CustomerContact,
+    CustomerEffect,
     MessageKind,
     NoticeState,
     Objection,
@@ -33,6 +36,16 @@ from registry.notices.kinds import kind_of
 MAX_CONFIRMATION_EMAILS = 3
 RESEND_AFTER = timedelta(minutes=10)
 DAILY_LIMIT = 10
+
+# What an outcome makes of the change for the objecting customer (None: as if it had not
+# objected: in effect, unless its approval is still awaited).
+OUTCOME_EFFECTS = {
+    ObjectionOutcome.DATA_EXCLUDED: CustomerEffect.EXCLUDED,
+    ObjectionOutcome.CONTRACT_ENDED: CustomerEffect.CONTRACT_ENDED,
+    ObjectionOutcome.CONTRACT_ENDED_BY_US: CustomerEffect.CONTRACT_ENDED,
+    ObjectionOutcome.OBJECTION_WITHDRAWN: None,
+    ObjectionOutcome.REJECTED: None,
+}
 
 # Which state may follow which, for the legal team's triage.
 NEXT_STATES = {
@@ -59,16 +72,35 @@ class ObjectionValues:
 
 
 def submit(
-    notice: ChangeNotice, values: ObjectionValues, language: str, known_address: bool = False
+    notice: ChangeNotice,
+    values: ObjectionValues,
+    language: str,
+    known_address: bool = False,
+    contact: CustomerContact | None = None,
 ) -> Objection:
     """Take an objection to `notice`, or find the one already taken, and queue the email that
     confirms its address; with `known_address` (the link in a notice email proved it) the
     objection counts at once. Submitting again before confirming changes nothing stored (only
     the confirmation page, reached from the address's mailbox, changes the wording) but may
     send the confirmation email again.
+
+    The objection binds a customer: the one whose `contact` followed the signed link in its
+    notice (the address and reference are then the contact's), or the one whose reference it
+    gives with the address of one of its registered contacts. A customer's own deadline
+    applies to it.
     Raises WindowClosed after the deadline, ObjectionError for a bad address. The caller
     commits."""
-    ensure_open(notice)
+    if contact is not None:
+        values = ObjectionValues(
+            organisation=values.organisation,
+            customer_reference=contact.customer.reference,
+            contact_name=values.contact_name,
+            contact_email=contact.email,
+            grounds=values.grounds,
+        )
+    else:
+        contact = customers.contact_for(values.customer_reference, values.contact_email)
+    ensure_open(notice, contact.customer_id if contact else None)
     try:
         email = normalised_email(values.contact_email)
     except AccountError as error:
@@ -91,6 +123,8 @@ def submit(
             contact_email=email,
             submitted_at=clock.now(),
             confirmation_requests=0,
+            customer_id=contact.customer_id if contact else None,
+            contact_id=contact.id if contact else None,
         )
         db.session.add(objection)
         _reword(objection, values)
@@ -114,7 +148,7 @@ def submit(
     db.session.flush()
     if before is None or send or known_address:
         audit.record(
-            email,
+            _who(objection),
             action,
             "objection",
             objection.id,
@@ -151,8 +185,11 @@ def confirm(objection: Objection, revised: ObjectionValues | None = None) -> boo
         objection.language,
         objection.id,
     )
+    record = customer_notices.record_for(objection.notice_id, objection.customer_id)
+    if record is not None:
+        customer_notices.hold(record)
     audit.record(
-        objection.contact_email,
+        _who(objection),
         "objection.confirmed",
         "objection",
         objection.id,
@@ -168,9 +205,14 @@ def triage(
     state: ObjectionState,
     outcome: ObjectionOutcome | None = None,
     note: str | None = None,
+    reason: str | None = None,
 ) -> None:
     """Move a confirmed objection on: open → in discussion → resolved, a resolution naming its
-    outcome. The note is the legal team's own. Raises ObjectionError. The caller commits."""
+    outcome, which is emailed to the objector with `reason` (required for a rejection). The
+    note is the legal team's own. For a customer's objection the outcome settles where the
+    change stands for it: its data excluded, its contract ended, or, once the objection is
+    withdrawn or rejected, in effect as for the others. Raises ObjectionError. The caller
+    commits."""
     db.session.refresh(objection, with_for_update=True)
     if state not in NEXT_STATES.get(objection.state, set()):
         raise ObjectionError(
@@ -182,13 +224,30 @@ def triage(
         )
     if (state is ObjectionState.RESOLVED) != (outcome is not None):
         raise ObjectionError(_("A resolved objection names its outcome, and only then."))
+    reason = (reason or "").strip() or None
+    if outcome is ObjectionOutcome.CHANGE_WITHDRAWN:
+        raise ObjectionError(
+            _(
+                "Withdraw the change itself, with its public reason: its open objections are "
+                "then resolved as withdrawn and the objectors told."
+            ),
+            field="outcome",
+        )
+    if outcome is ObjectionOutcome.REJECTED and reason is None:
+        raise ObjectionError(
+            _("Say why the objection is not legitimate: the customer is told."), field="reason"
+        )
+    if reason is not None and outcome is None:
+        raise ObjectionError(
+            _("The reason goes with the outcome, when the objection is resolved."),
+            field="reason",
+        )
     before = objection_snapshot(objection)
     objection.state = state
-    objection.outcome = outcome
-    if state is ObjectionState.RESOLVED:
-        objection.resolved_at = clock.now()
     if (note or "").strip():
         objection.note = note.strip()
+    if outcome is not None:
+        _resolve(objection, outcome, reason)
     audit.record(
         actor,
         "objection.triaged",
@@ -199,8 +258,71 @@ def triage(
     )
 
 
-def ensure_open(notice: ChangeNotice) -> None:
-    """Raise WindowClosed unless `notice` takes objections now, with the reason and deadline."""
+def close_for_withdrawn(notice: ChangeNotice, actor: str) -> None:
+    """The change was withdrawn: each of its objections still open is resolved so, and its
+    objector told. The caller commits."""
+    still_open = db.session.scalars(
+        sa.select(Objection)
+        .where(Objection.notice_id == notice.id, Objection.state.in_(customer_notices.OPEN_STATES))
+        .order_by(Objection.id)
+        .with_for_update()
+    ).all()
+    for objection in still_open:
+        before = objection_snapshot(objection)
+        objection.state = ObjectionState.RESOLVED
+        _resolve(objection, ObjectionOutcome.CHANGE_WITHDRAWN, None)
+        audit.record(
+            actor,
+            "objection.triaged",
+            "objection",
+            objection.id,
+            before=before,
+            after=objection_snapshot(objection),
+        )
+
+
+def open_for_customer(notice_id: int, customer_id: int) -> list[Objection]:
+    """The customer's objections to the notice that are open: while any is, the change is held
+    for it."""
+    return list(
+        db.session.scalars(
+            sa.select(Objection)
+            .where(
+                Objection.notice_id == notice_id,
+                Objection.customer_id == customer_id,
+                Objection.state.in_(customer_notices.OPEN_STATES),
+            )
+            .order_by(Objection.id)
+        )
+    )
+
+
+def _resolve(objection: Objection, outcome: ObjectionOutcome, reason: str | None) -> None:
+    """Record the outcome, settle where the change stands for the customer, and queue the
+    email that tells the objector."""
+    objection.outcome = outcome
+    objection.outcome_reason = reason
+    objection.resolved_at = clock.now()
+    db.session.flush()
+    record = customer_notices.record_for(objection.notice_id, objection.customer_id)
+    if outcome in (ObjectionOutcome.CONTRACT_ENDED, ObjectionOutcome.CONTRACT_ENDED_BY_US):
+        if objection.customer is not None and objection.customer.contract_ended_on is None:
+            objection.customer.contract_ended_on = clock.today()
+    if record is not None and outcome in OUTCOME_EFFECTS:
+        customer_notices.settle(record, OUTCOME_EFFECTS[outcome])
+    outbox.enqueue(
+        MessageKind.OBJECTION_OUTCOME,
+        f"objection_outcome:{objection.id}",
+        objection.contact_email,
+        objection.language,
+        objection.id,
+        contact_id=objection.contact_id,
+    )
+
+
+def ensure_open(notice: ChangeNotice, customer_id: int | None = None) -> None:
+    """Raise WindowClosed unless `notice` takes objections now, with the reason and deadline:
+    the customer's own deadline for a customer it concerns, else the public one."""
     if notice.state is NoticeState.WITHDRAWN:
         raise WindowClosed(_("This change was withdrawn; there is nothing to object to."))
     if not kind_of(notice).takes_objections:
@@ -220,12 +342,14 @@ def ensure_open(notice: ChangeNotice) -> None:
                 dpo=current_app.config["DPO_EMAIL"],
             )
         )
-    if clock.now() >= notice.objection_deadline:
+    record = customer_notices.record_for(notice.id, customer_id)
+    deadline = record.objection_deadline if record is not None else notice.objection_deadline
+    if clock.now() >= deadline:
         raise WindowClosed(
             _(
                 "The objection window for this change closed on %(deadline)s. Objections to it "
                 "can no longer be taken; write to %(dpo)s about any concern.",
-                deadline=clock.local_and_utc(notice.objection_deadline),
+                deadline=clock.local_and_utc(deadline),
                 dpo=current_app.config["DPO_EMAIL"],
             )
         )
@@ -256,14 +380,27 @@ def objection_snapshot(objection: Objection) -> dict:
         "state": objection.state.value,
         "organisation": objection.organisation,
         "customer_reference": objection.customer_reference,
-        "contact_name": objection.contact_name,
-        "contact_email": objection.contact_email,
+        # A customer's registered contact is known to the trail by its pseudonym only.
+        "contact_name": None if objection.contact_id else objection.contact_name,
+        "contact_email": _who(objection),
         "grounds": objection.grounds,
         "submitted_at": objection.submitted_at.isoformat(),
         "confirmed_at": objection.confirmed_at.isoformat() if objection.confirmed_at else None,
         "outcome": objection.outcome.value if objection.outcome else None,
+        "outcome_reason": objection.outcome_reason,
+        "customer": objection.customer.reference if objection.customer else None,
         "note": objection.note,
     }
+
+
+def _who(objection: Objection) -> str:
+    """Who the trail names for the objector: a registered contact's pseudonym, or the
+    address."""
+    if objection.contact_id is not None:
+        contact = db.session.get(CustomerContact, objection.contact_id)
+        if contact is not None:
+            return contact.pseudonym
+    return objection.contact_email
 
 
 def _reword(objection: Objection, values: ObjectionValues) -> None:

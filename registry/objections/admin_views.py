@@ -46,7 +46,9 @@ def triage_objection(objection_id: int):
     state = ObjectionState(form.state.data)
     outcome = ObjectionOutcome(form.outcome.data) if form.outcome.data else None
     writes.into_form(
-        lambda: objections.triage(found, current_user.email, state, outcome, form.note.data),
+        lambda: objections.triage(
+            found, current_user.email, state, outcome, form.note.data, form.reason.data
+        ),
         form,
         field="state",
     )

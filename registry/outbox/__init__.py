@@ -9,8 +9,10 @@ and the channels themselves.
 """
 
 from registry.outbox.queueing import (
+    cancel_for_contact,
     cancel_for_subscriber,
     enqueue,
+    enqueue_each,
     fan_out,
     forget_recipient,
     resend_failed,
@@ -18,7 +20,9 @@ from registry.outbox.queueing import (
 from registry.outbox.reports import delivery_counts, failures, queued_for, queued_since
 
 __all__ = [
+    "cancel_for_contact",
     "cancel_for_subscriber",
+    "enqueue_each",
     "delivery_counts",
     "enqueue",
     "failures",

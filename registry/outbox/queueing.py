@@ -27,6 +27,7 @@ _COLUMNS = [
     "language",
     "subject_id",
     "subscriber_id",
+    "contact_id",
     "state",
     "queued_at",
     "next_attempt_at",
@@ -42,6 +43,7 @@ def enqueue(
     subject_id: int,
     subscriber_id: int | None = None,
     channel: str = EMAIL,
+    contact_id: int | None = None,
 ) -> bool:
     """Queue one message to `recipient` (the channel's address: an email address for email)
     unless one with the same `key` already is; True if this call queued it.
@@ -58,6 +60,7 @@ def enqueue(
         "language": language,
         "subject_id": subject_id,
         "subscriber_id": subscriber_id,
+        "contact_id": contact_id,
         "state": DeliveryState.QUEUED,
         "queued_at": now,
         "next_attempt_at": now,
@@ -91,6 +94,7 @@ def _queue_each(channel: str, kind: MessageKind, notice_id: int, chosen: sa.Subq
         chosen.c.language,
         sa.literal(notice_id),
         chosen.c.subscriber_id,
+        sa.null(),
         sa.literal(DeliveryState.QUEUED.value),
         sa.literal(now, UTCDateTime()),
         sa.literal(now, UTCDateTime()),
@@ -98,6 +102,43 @@ def _queue_each(channel: str, kind: MessageKind, notice_id: int, chosen: sa.Subq
     ).where(sa.true())
     statement = _insert().from_select(_COLUMNS, rows).on_conflict_do_nothing(index_elements=["key"])
     return db.session.execute(statement).rowcount
+
+
+def enqueue_each(kind: MessageKind, chosen: sa.Select) -> int:
+    """Queue one email of `kind` for each row of `chosen`, a SELECT of the labelled columns
+    `key`, `recipient`, `language`, `subject_id` and `contact_id`, in one statement; return how
+    many were queued. A key already queued adds nothing."""
+    now = clock.now()
+    chosen = chosen.subquery()
+    rows = sa.select(
+        sa.literal(EMAIL),
+        sa.literal(kind.value),
+        chosen.c.key,
+        chosen.c.recipient,
+        chosen.c.language,
+        chosen.c.subject_id,
+        sa.null(),
+        chosen.c.contact_id,
+        sa.literal(DeliveryState.QUEUED.value),
+        sa.literal(now, UTCDateTime()),
+        sa.literal(now, UTCDateTime()),
+        sa.literal(0),
+    ).where(sa.true())
+    statement = _insert().from_select(_COLUMNS, rows).on_conflict_do_nothing(index_elements=["key"])
+    return db.session.execute(statement).rowcount
+
+
+def cancel_for_contact(contact_id: int) -> None:
+    """Fail what is still queued for an erased contact, so that nothing more goes out."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.contact_id == contact_id,
+            OutboxMessage.state == DeliveryState.QUEUED,
+        )
+        .values(state=DeliveryState.FAILED, last_error="contact erased before it was sent")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def cancel_for_subscriber(subscriber_id: int) -> None:

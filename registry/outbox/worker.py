@@ -179,6 +179,7 @@ def _claim(size: int) -> tuple[str, list[Outgoing]]:
             OutboxMessage.subject_id,
             OutboxMessage.subscriber_id,
             OutboxMessage.attempts,
+            OutboxMessage.contact_id,
         )
         .where(OutboxMessage.lease_token == token)
         .order_by(OutboxMessage.id)

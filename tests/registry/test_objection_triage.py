@@ -103,7 +103,7 @@ def test_an_unconfirmed_objection_cannot_be_triaged(app, admin, clock, make_subp
 
 def test_each_triage_step_is_on_the_audit_trail(app, admin, objection_id):
     triage(admin, objection_id, "in_discussion")
-    triage(admin, objection_id, "resolved", outcome="change_withdrawn")
+    triage(admin, objection_id, "resolved", outcome="objection_withdrawn")
     with app.app_context():
         events = db.session.scalars(
             sa.select(AuditEvent).where(AuditEvent.action == "objection.triaged")
@@ -115,11 +115,11 @@ def test_each_triage_step_is_on_the_audit_trail(app, admin, objection_id):
 
 
 def test_the_objector_sees_the_outcome_but_not_the_note(app, admin, runner, objection_id):
-    triage(admin, objection_id, "resolved", outcome="change_withdrawn", note="Internal only")
+    triage(admin, objection_id, "resolved", outcome="objection_withdrawn", note="Internal only")
     runner.invoke(args=["worker", "--once"])
-    acknowledgement = delivered(app)[-1]
+    acknowledgement = next(m for m in delivered(app) if "is recorded" in m["Subject"])
     page = app.test_client().get(link_in(acknowledgement, "/objections/")).get_data(as_text=True)
-    assert "The change was withdrawn" in page
+    assert "The objection was withdrawn" in page
     assert "Internal only" not in page
 
 
@@ -146,3 +146,29 @@ def test_the_objections_page_lists_those_still_unconfirmed_last(admin, objection
     page = admin.get("/admin/objections").text
     headings = re.findall(r'<h2 id="objections-([a-z_]+)"', page)
     assert headings[-1] == "unconfirmed" and headings[0] == "open"
+
+
+def test_a_rejection_needs_a_reason(app, admin, objection_id):
+    response = triage(admin, objection_id, "resolved", outcome="rejected")
+    assert response.status_code == 400
+    assert stored(app, objection_id).state.value == "open"
+
+
+def test_the_objector_is_emailed_the_outcome_with_the_reason(app, admin, runner, objection_id):
+    token = csrf_token(admin, f"/admin/objections/{objection_id}")
+    admin.post(
+        f"/admin/objections/{objection_id}/triage",
+        data={
+            "csrf_token": token,
+            "state": "resolved",
+            "outcome": "rejected",
+            "reason": "The addendum names this transfer already.",
+        },
+    )
+    runner.invoke(args=["worker", "--once"])
+    outcome = next(m for m in delivered(app) if "is resolved" in m["Subject"])
+    assert outcome["To"] == "claire@acme.example"
+    body = outcome.get_body(("plain",)).get_content()
+    assert "rejected as not legitimate" in body
+    assert "The addendum names this transfer already." in body
+    assert stored(app, objection_id).outcome_reason == "The addendum names this transfer already."

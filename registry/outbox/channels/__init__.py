@@ -42,6 +42,7 @@ class Outgoing:
     subject_id: int
     subscriber_id: int | None
     attempts: int
+    contact_id: int | None = None  # a customer's contact, for messages to customers
 
 
 class Outcome(enum.Enum):

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from registry import clock, tokens
+from registry import clock, labels, tokens
 from registry.extensions import db
 from registry.links import public_url
-from registry.models import ChangeNotice, MessageKind, Objection, Subscriber
+from registry.models import ChangeNotice, MessageKind, Objection, ObjectionOutcome, Subscriber
 from registry.notices.records import change_title, notice_record
 from registry.outbox.channels import Outgoing
 from registry.outbox.channels.email import wire
@@ -112,6 +112,39 @@ def objection_acknowledgement(objection_id: int, language: str) -> Written:
     return Written(wire.Content(subject, text, html), ("STATE_URL",))
 
 
+def objection_outcome(objection_id: int, language: str) -> Written:
+    objection = _get(Objection, objection_id)
+    notice = notice_record(objection.notice)
+    text, html = wire.render(
+        "objection_outcome",
+        objection=objection,
+        notice=notice,
+        outcome=labels.OBJECTION_OUTCOMES[objection.outcome],
+        consequence=_consequence(objection),
+        state_url="%%STATE_URL%%",
+    )
+    subject = _("Your objection is resolved: %(change)s", change=change_title(notice))
+    return Written(wire.Content(subject, text, html), ("STATE_URL",))
+
+
+def _consequence(objection: Objection) -> str | None:
+    """What the outcome means for the customer's data, in a sentence."""
+    subprocessor = objection.notice.subprocessor.name
+    if objection.outcome is ObjectionOutcome.DATA_EXCLUDED:
+        return _(
+            "%(subprocessor)s will not process your data as this change proposes.",
+            subprocessor=subprocessor,
+        )
+    if objection.outcome in (ObjectionOutcome.OBJECTION_WITHDRAWN, ObjectionOutcome.REJECTED):
+        return _(
+            "The change applies to your data as announced, once it is in effect and any "
+            "approval it needs from you is given."
+        )
+    if objection.outcome is ObjectionOutcome.CHANGE_WITHDRAWN:
+        return _("The change will not be made.")
+    return None
+
+
 def subscription_confirmation(subscriber_id: int, language: str) -> Written:
     subscriber = _get(Subscriber, subscriber_id)
     text, html = wire.render(
@@ -163,6 +196,7 @@ WRITERS: dict[MessageKind, Callable[[int, str], Written]] = {
     MessageKind.OBJECTION_CONFIRMATION: objection_confirmation,
     MessageKind.OBJECTION_ACKNOWLEDGEMENT: objection_acknowledgement,
     MessageKind.SUBSCRIPTION_CONFIRMATION: subscription_confirmation,
+    MessageKind.OBJECTION_OUTCOME: objection_outcome,
     MessageKind.NOTICE_ANNOUNCED: notice_email(MessageKind.NOTICE_ANNOUNCED),
     MessageKind.NOTICE_REMINDER: notice_email(MessageKind.NOTICE_REMINDER),
     MessageKind.NOTICE_WITHDRAWN: notice_email(MessageKind.NOTICE_WITHDRAWN),
@@ -199,6 +233,11 @@ LINKS: dict[MessageKind, Callable[[Outgoing, Links], dict[str, str]]] = {
         )
     },
     MessageKind.OBJECTION_ACKNOWLEDGEMENT: lambda m, links: {
+        "STATE_URL": links.url(
+            "public.objection_state", tokens.Purpose.OBJECTION_STATE, m.subject_id, lang=m.language
+        )
+    },
+    MessageKind.OBJECTION_OUTCOME: lambda m, links: {
         "STATE_URL": links.url(
             "public.objection_state", tokens.Purpose.OBJECTION_STATE, m.subject_id, lang=m.language
         )
