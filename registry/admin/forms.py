@@ -73,6 +73,25 @@ class WithdrawForm(FlaskForm):
     )
 
 
+class MoveLaterForm(FlaskForm):
+    """More time for everyone: every deadline and the day the change takes effect move later."""
+
+    days = IntegerField(_l("Days later"), validators=[DataRequired(), NumberRange(min=1, max=365)])
+    reason = TextAreaField(
+        _l("Why the dates move (on the audit trail)"),
+        validators=[DataRequired(), Length(max=2000)],
+    )
+
+
+class WrittenApprovalForm(FlaskForm):
+    """A customer with specific authorisation approved in writing, outside the registry."""
+
+    evidence = StringField(
+        _l("Where the signed approval is filed"),
+        validators=[DataRequired(), Length(max=500), SingleLine()],
+    )
+
+
 class TriageForm(FlaskForm):
     """The legal team's next step on a confirmed objection."""
 

@@ -14,6 +14,7 @@ from registry import accounts, clock, labels, writes
 from registry.admin import blueprint, login_limits, requires
 from registry.admin.forms import ConfirmForm, LoginForm, NewUserForm
 from registry.assessments.records import transfers_to_assess
+from registry.customers import holds
 from registry.extensions import db, limiter
 from registry.models import (
     AuditEvent,
@@ -124,6 +125,7 @@ def dashboard():
         assessments_due=assessments_due,
         assessment_states=labels.ASSESSMENT_STATES,
         without_ground=without_ground,
+        restrictions=holds.restrictions(),
         today=today,
         last_events=last_events,
     )

@@ -19,8 +19,9 @@ from flask_babel import force_locale
 
 from registry import audit, clock, labels
 from registry.assessments.records import assessment_document, percent
+from registry.customers import proof
 from registry.extensions import db
-from registry.models import AuditEvent, ChangeNotice, Objection, TransferAssessment
+from registry.models import AuditEvent, ChangeNotice, CustomerNotice, Objection, TransferAssessment
 from registry.notices.records import notice_record
 from registry.register.export import register_csv, spreadsheet_safe
 from registry.register.records import RegisterFilter, published_records
@@ -38,6 +39,8 @@ OBJECTION_COLUMNS = (
     "submitted_at",
     "confirmed_at",
     "outcome",
+    "outcome_reason",
+    "customer_id",
     "resolved_at",
 )
 
@@ -60,6 +63,8 @@ def evidence_pack() -> io.BytesIO:
         notices = db.session.scalars(sa.select(ChangeNotice).order_by(ChangeNotice.id))
         add("notices/notices.json", _json([notice_record(notice) for notice in notices]))
         add("notices/objections.csv", _objections_csv())
+        add("notices/customer-notices.csv", _rows_csv(CUSTOMER_NOTICE_COLUMNS, _customer_notices()))
+        add("notices/customer-deliveries.csv", _rows_csv(DELIVERY_COLUMNS, proof.deliveries()))
         for assessment in db.session.scalars(
             sa.select(TransferAssessment).order_by(TransferAssessment.id)
         ):
@@ -122,6 +127,64 @@ def _standalone_report(assessment: TransferAssessment, document: dict) -> str:
             percent=percent,
             states=labels.ASSESSMENT_STATES,
         )
+
+
+# Each notice as it applies to each customer, and what each customer's contacts were sent.
+CUSTOMER_NOTICE_COLUMNS = [
+    "notice_id",
+    "reference",
+    "customer",
+    "notice_days",
+    "objection_deadline",
+    "needs_approval",
+    "approved_at",
+    "approved_by",
+    "effect",
+    "effect_since",
+]
+DELIVERY_COLUMNS = [
+    "notice_id",
+    "reference",
+    "customer",
+    "pseudonym",
+    "recipient",
+    "kind",
+    "queued_at",
+    "sent_at",
+    "state",
+    "attempts",
+    "message_id",
+    "answer",
+]
+
+
+def _customer_notices() -> list[dict]:
+    return [
+        {
+            "notice_id": record.notice_id,
+            "reference": record.customer.reference,
+            "customer": record.customer.organisation,
+            "notice_days": record.notice_days,
+            "objection_deadline": record.objection_deadline,
+            "needs_approval": record.needs_approval,
+            "approved_at": record.approved_at,
+            "approved_by": record.approved_by,
+            "effect": record.effect.value,
+            "effect_since": record.effect_since,
+        }
+        for record in db.session.scalars(
+            sa.select(CustomerNotice).order_by(CustomerNotice.notice_id, CustomerNotice.id)
+        )
+    ]
+
+
+def _rows_csv(columns: list[str], rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(_text(row[column])) for column in columns])
+    return "\ufeff" + buffer.getvalue()
 
 
 def _objections_csv() -> str:

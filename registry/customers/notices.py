@@ -202,11 +202,12 @@ def move_later(notice: ChangeNotice, days: int) -> None:
     notify(notice, MessageKind.CUSTOMER_NOTICE_MOVED)
 
 
-def approve(record: CustomerNotice, by: str, actor: str) -> bool:
+def approve(record: CustomerNotice, by: str, actor: str, evidence: str | None = None) -> bool:
     """The customer approves the change (specific authorisation): `by` is the contact's
-    pseudonym or the admin who recorded a written approval. If the change is in effect and
-    held only for want of this approval, it is now in effect for the customer. Approving twice
-    changes nothing; True if this call approved. Raises ApprovalError. The caller commits."""
+    pseudonym, or the admin who recorded a written approval with its `evidence` (where the
+    signed approval is filed). If the change is in effect and held only for want of this
+    approval, it is now in effect for the customer. Approving twice changes nothing; True if
+    this call approved. Raises ApprovalError. The caller commits."""
     db.session.refresh(record, with_for_update=True)
     if not record.needs_approval:
         raise ApprovalError(_("This change does not need this customer's approval."))
@@ -223,13 +224,11 @@ def approve(record: CustomerNotice, by: str, actor: str) -> bool:
     if record.effect is CustomerEffect.HELD and not _holds(record):
         record.effect = CustomerEffect.IN_EFFECT
         record.effect_since = record.approved_at
+    after = customer_notice_snapshot(record)
+    if evidence:
+        after["evidence"] = evidence
     audit.record(
-        actor,
-        "customer_notice.approved",
-        "customer_notice",
-        record.id,
-        before=before,
-        after=customer_notice_snapshot(record),
+        actor, "customer_notice.approved", "customer_notice", record.id, before=before, after=after
     )
     return True
 

@@ -8,12 +8,28 @@ from flask_login import current_user
 
 from registry import audit, clock, labels, outbox, writes
 from registry.admin import blueprint, requires
-from registry.admin.forms import AnnounceForm, ConfirmForm, WithdrawForm
+from registry.admin.forms import (
+    AnnounceForm,
+    ConfirmForm,
+    MoveLaterForm,
+    WithdrawForm,
+    WrittenApprovalForm,
+)
+from registry.customers import holds, proof
+from registry.customers import notices as customer_notices
 from registry.extensions import db
-from registry.models import ChangeKind, ChangeNotice, Subprocessor, SubprocessorStatus
+from registry.models import (
+    ChangeKind,
+    ChangeNotice,
+    CustomerNotice,
+    NoticeState,
+    Subprocessor,
+    SubprocessorStatus,
+)
 from registry.models.accounts import Role
 from registry.notices import changes
 from registry.notices.announce_step import announce_or_preview
+from registry.notices.records import notice_record
 from registry.register.admin_views import subprocessor_page
 from registry.register.records import subprocessors_in
 
@@ -125,6 +141,84 @@ def _own_ids(form, number: int):
         field.id = f"{field.id}-{number}"
         field.label.field_id = field.id
     return form
+
+
+@blueprint.get("/changes/<id:notice_id>")
+def change(notice_id: int):
+    return _change_page(db.get_or_404(ChangeNotice, notice_id))
+
+
+@blueprint.post("/changes/<id:notice_id>/move-later")
+@requires(Role.ADMIN)
+def move_later(notice_id: int):
+    notice = db.get_or_404(ChangeNotice, notice_id)
+    form = MoveLaterForm()
+    if form.validate_on_submit():
+        writes.into_form(
+            lambda: changes.move_later(
+                notice, form.days.data, current_user.email, form.reason.data
+            ),
+            form,
+            field="days",
+        )
+        if not form.errors:
+            flash(_("The dates are moved; the customers are told their new deadlines."))
+            return redirect(url_for("admin.change", notice_id=notice.id))
+    return _change_page(db.get_or_404(ChangeNotice, notice_id), move_form=form, status=400)
+
+
+@blueprint.post("/changes/<id:notice_id>/customers/<id:customer_id>/approve")
+@requires(Role.ADMIN)
+def record_approval(notice_id: int, customer_id: int):
+    record = db.first_or_404(
+        sa.select(CustomerNotice).where(
+            CustomerNotice.notice_id == notice_id, CustomerNotice.customer_id == customer_id
+        )
+    )
+    form = WrittenApprovalForm(prefix=f"approval-{customer_id}")
+    if form.validate_on_submit():
+        writes.into_form(
+            lambda: customer_notices.approve(
+                record, current_user.email, current_user.email, evidence=form.evidence.data
+            ),
+            form,
+            field="evidence",
+        )
+        if not form.errors:
+            flash(_("The approval is recorded."))
+            return redirect(url_for("admin.change", notice_id=notice_id))
+    notice = db.get_or_404(ChangeNotice, notice_id)
+    return _change_page(notice, approval_failed=(customer_id, form), status=400)
+
+
+def _change_page(notice: ChangeNotice, move_form=None, approval_failed=None, status: int = 200):
+    """A change as the legal team follows it: where it stands for each customer it concerns,
+    where it must not apply, and what each customer's contacts were sent."""
+    customers = holds.standing(notice)
+    approval_forms = {
+        entry["customer"].id: WrittenApprovalForm(
+            formdata=None, prefix=f"approval-{entry['customer'].id}"
+        )
+        for entry in customers
+        if entry["awaiting_approval"]
+    }
+    if approval_failed is not None:
+        approval_forms[approval_failed[0]] = approval_failed[1]
+    page = render_template(
+        "admin/change.html",
+        notice=notice,
+        record=notice_record(notice),
+        restrictions=holds.restrictions(notice.id),
+        customers=customers,
+        deliveries=proof.deliveries(notice_id=notice.id),
+        approval_forms=approval_forms,
+        move_form=move_form or MoveLaterForm(formdata=None),
+        can_move=notice.state is NoticeState.ANNOUNCED,
+        kinds=labels.CHANGE_KINDS,
+        states=labels.NOTICE_STATES,
+        clock_text=clock.local_text,
+    )
+    return page, status
 
 
 @blueprint.get("/changes/<id:notice_id>/deliveries")

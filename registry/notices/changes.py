@@ -163,6 +163,42 @@ def withdraw(notice: ChangeNotice, actor: str, reason: str) -> None:
     outbox.fan_out(notice, MessageKind.NOTICE_WITHDRAWN)
 
 
+LONGEST_POSTPONEMENT = 365
+
+
+def move_later(notice: ChangeNotice, days: int, actor: str, reason: str) -> None:
+    """Give every reader of an announced notice `days` more: its public deadline, each
+    customer's deadline and the day it takes effect all move that much later; the customers'
+    contacts are emailed the new dates, and their calendar events move. A notice is never
+    moved earlier. Raises ChangeError. The caller commits."""
+    db.session.refresh(notice, with_for_update=True)
+    if notice.state is not NoticeState.ANNOUNCED:
+        raise ChangeError(_("Only an announced change can be moved later."))
+    if clock.now() >= notice.takes_effect_at:
+        raise ChangeError(_("The change has reached the day it takes effect; it cannot be moved."))
+    if not 1 <= days <= LONGEST_POSTPONEMENT:
+        raise ChangeError(
+            _("A change is moved from 1 to %(days)d days later.", days=LONGEST_POSTPONEMENT),
+            field="days",
+        )
+    if not reason.strip():
+        raise ChangeError(_("Say why the dates move: the reason is on the trail."), field="reason")
+    before = notice_snapshot(notice)
+    notice.window_days += days
+    notice.objection_deadline += timedelta(days=days)
+    notice.takes_effect_at += timedelta(days=days)
+    notice.window_shortened = notice.window_days < current_app.config["NOTICE_WINDOW_DAYS"]
+    customer_notices.move_later(notice, days)
+    audit.record(
+        actor,
+        "notice.moved_later",
+        "change_notice",
+        notice.id,
+        before=before,
+        after=notice_snapshot(notice) | {"reason": reason.strip()},
+    )
+
+
 def apply_due(actor: str = "notice worker") -> int:
     """Make effective every announced notice whose time has come; return how many. The caller
     commits."""

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from registry import clock
+from registry.customers import notices as customer_notices
 from registry.extensions import db
 from registry.models import ChangeNotice, DeliveryState, MessageKind, NoticeState, OutboxMessage
 from registry.notices import changes
@@ -121,7 +122,8 @@ class _Claim:
 def queue_reminders() -> int:
     """Queue the reminder of each announced notice whose deadline is NOTICE_REMINDER_DAYS
     away or nearer (0 turns reminders off); a notice whose window is that short gets none.
-    Queueing again adds nothing."""
+    A customer's contacts are reminded likewise before the customer's own deadline. Queueing
+    again adds nothing."""
     days = current_app.config["NOTICE_REMINDER_DAYS"]
     if not days:
         return 0
@@ -134,7 +136,9 @@ def queue_reminders() -> int:
             ChangeNotice.window_days > days,
         )
     ).all()
-    return sum(queueing.fan_out(notice, MessageKind.NOTICE_REMINDER) for notice in due)
+    queued = sum(queueing.fan_out(notice, MessageKind.NOTICE_REMINDER) for notice in due)
+    # Each customer is reminded before its own deadline.
+    return queued + customer_notices.queue_reminders(days)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -56,6 +56,13 @@ ROUTES = [
     ),
     ("POST", "/admin/subprocessors/1/editorial", {"viewer": 403, "editor": 403, "admin": 404}),
     ("GET", "/admin/changes/1/deliveries", {"viewer": 404, "editor": 404, "admin": 404}),
+    ("GET", "/admin/changes/1", {"viewer": 404, "editor": 404, "admin": 404}),
+    ("POST", "/admin/changes/1/move-later", {"viewer": 403, "editor": 403, "admin": 404}),
+    (
+        "POST",
+        "/admin/changes/1/customers/1/approve",
+        {"viewer": 403, "editor": 403, "admin": 404},
+    ),
     ("POST", "/admin/changes/1/resend-failed", {"viewer": 403, "editor": 403, "admin": 404}),
     ("GET", "/admin/objections", {"viewer": 200, "editor": 200, "admin": 200}),
     ("GET", "/admin/objections/1", {"viewer": 404, "editor": 404, "admin": 404}),
@@ -103,6 +110,8 @@ def test_every_admin_route_is_in_the_matrix(app):
             "/subprocessors/<id:subprocessor_id>/announce/<kind>",
         )
         .replace("/changes/1/", "/changes/<id:notice_id>/")
+        .replace("/admin/changes/1", "/admin/changes/<id:notice_id>")
+        .replace("/customers/1/", "/customers/<id:customer_id>/")
         .replace("/locations/1/", "/locations/<id:location_id>/")
         .replace("/subprocessors/1", "/subprocessors/<id:subprocessor_id>")
         .replace("/objections/1", "/objections/<id:objection_id>")

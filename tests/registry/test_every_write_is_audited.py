@@ -169,6 +169,9 @@ SERVICES = {
         db.session.get(ChangeNotice, setup["notice_id"]), "test", "A reason"
     ),
     "changes.apply_due": lambda setup: changes.apply_due(),
+    "changes.move_later": lambda setup: changes.move_later(
+        db.session.get(ChangeNotice, setup["notice_id"]), 14, "test", "More time to assess"
+    ),
     "objections.submit": lambda setup: objections.submit(
         db.session.get(ChangeNotice, setup["notice_id"]),
         objections.ObjectionValues("Acme", "C-9", "Claire", "new@acme.example", "Grounds"),

@@ -9,13 +9,22 @@ the worker's round and fills in the links for each recipient. The links are sign
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from registry import clock, labels, tokens
 from registry.extensions import db
 from registry.links import public_url
-from registry.models import ChangeNotice, MessageKind, Objection, ObjectionOutcome, Subscriber
+from registry.models import (
+    CUSTOMER_NOTICE_KINDS,
+    ChangeNotice,
+    CustomerNotice,
+    MessageKind,
+    Objection,
+    ObjectionOutcome,
+    Subscriber,
+)
 from registry.notices.records import change_title, notice_record
 from registry.outbox.channels import Outgoing
 from registry.outbox.channels.email import wire
@@ -192,6 +201,52 @@ def notice_email(kind: MessageKind):
     return write
 
 
+def customer_notice_email(kind: MessageKind):
+    """The writer of one kind of email to a customer's contacts about a notice as it applies
+    to that customer (its deadline, its approval): announced, reminder, moved or withdrawn."""
+
+    def write(record_id: int, language: str) -> Written:
+        record = _get(CustomerNotice, record_id)
+        notice = notice_record(record.notice)
+        deadline = clock.local_and_utc(record.objection_deadline)
+        text, html = wire.render(
+            "customer_notice",
+            kind=kind.value,
+            notice=notice,
+            record=record,
+            customer=record.customer,
+            deadline_local=deadline,
+            approved_local=clock.local_text(record.approved_at) if record.approved_at else None,
+            notice_url=public_url("public.change", notice_id=record.notice_id, lang=language),
+            object_url="%%OBJECT_URL%%",
+            view_url="%%VIEW_URL%%",
+        )
+        title = change_title(notice)
+        asks_approval = record.needs_approval and record.approved_at is None
+        subjects = {
+            MessageKind.CUSTOMER_NOTICE_ANNOUNCED: (
+                _("Your approval is asked: %(change)s", change=title)
+                if asks_approval
+                else _("Announced: %(change)s", change=title)
+            ),
+            MessageKind.CUSTOMER_NOTICE_REMINDER: _(
+                "Reminder, objections until %(deadline)s: %(change)s",
+                deadline=clock.local_text(record.objection_deadline),
+                change=title,
+            ),
+            MessageKind.CUSTOMER_NOTICE_MOVED: _(
+                "New dates, objections until %(deadline)s: %(change)s",
+                deadline=clock.local_text(record.objection_deadline),
+                change=title,
+            ),
+            MessageKind.CUSTOMER_NOTICE_WITHDRAWN: _("Withdrawn: %(change)s", change=title),
+        }
+        content = wire.Content(subjects[kind], text, html)
+        return Written(content, ("OBJECT_URL", "VIEW_URL"))
+
+    return write
+
+
 WRITERS: dict[MessageKind, Callable[[int, str], Written]] = {
     MessageKind.OBJECTION_CONFIRMATION: objection_confirmation,
     MessageKind.OBJECTION_ACKNOWLEDGEMENT: objection_acknowledgement,
@@ -200,6 +255,7 @@ WRITERS: dict[MessageKind, Callable[[int, str], Written]] = {
     MessageKind.NOTICE_ANNOUNCED: notice_email(MessageKind.NOTICE_ANNOUNCED),
     MessageKind.NOTICE_REMINDER: notice_email(MessageKind.NOTICE_REMINDER),
     MessageKind.NOTICE_WITHDRAWN: notice_email(MessageKind.NOTICE_WITHDRAWN),
+    **{kind: customer_notice_email(kind) for kind in CUSTOMER_NOTICE_KINDS},
 }
 
 
@@ -217,6 +273,30 @@ def _notice_links(message: Outgoing, links: Links) -> dict[str, str]:
             "public.unsubscribe",
             tokens.Purpose.UNSUBSCRIBE,
             message.subscriber_id,
+            lang=message.language,
+        ),
+    }
+
+
+def _customer_notice_links(message: Outgoing, links: Links) -> dict[str, str]:
+    """A customer's contact objects with its address and reference known, and opens the
+    customer's own view, where it also approves."""
+    notice_id = db.session.scalar(
+        sa.select(CustomerNotice.notice_id).where(CustomerNotice.id == message.subject_id)
+    )
+    return {
+        "OBJECT_URL": links.url(
+            "public.object_to_change",
+            tokens.Purpose.CUSTOMER_OBJECTION,
+            [message.contact_id, notice_id],
+            token_argument="contact",
+            notice_id=notice_id,
+            lang=message.language,
+        ),
+        "VIEW_URL": links.url(
+            "public.customer_view",
+            tokens.Purpose.CUSTOMER_VIEW,
+            message.contact_id,
             lang=message.language,
         ),
     }
@@ -253,6 +333,7 @@ LINKS: dict[MessageKind, Callable[[Outgoing, Links], dict[str, str]]] = {
     MessageKind.NOTICE_ANNOUNCED: _notice_links,
     MessageKind.NOTICE_REMINDER: _notice_links,
     MessageKind.NOTICE_WITHDRAWN: _notice_links,
+    **{kind: _customer_notice_links for kind in CUSTOMER_NOTICE_KINDS},
 }
 
 
