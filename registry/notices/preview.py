@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from registry import clock
 from registry.extensions import db
 from registry.i18n import current_language
-from registry.models import ChangeNotice, MessageKind, OutboxMessage
+from registry.models import ChangeNotice, CustomerNotice, MessageKind, OutboxMessage
 from registry.notices.records import notice_record
 from registry.outbox.channels.email.composer import notice_email
 
@@ -26,6 +27,9 @@ class Preview:
     email_subject: str
     email_text: str
     recipients: int
+    # Each customer the change concerns: its organisation, its own deadline, whether it must
+    # approve, and how many of its contacts would be emailed.
+    customers: tuple[dict, ...] = ()
 
 
 def preview(announce: Callable[[], ChangeNotice]) -> Preview:
@@ -44,9 +48,38 @@ def preview(announce: Callable[[], ChangeNotice]) -> Preview:
                 OutboxMessage.kind == MessageKind.NOTICE_ANNOUNCED,
             )
         )
+        customers = tuple(_customers(notice))
     finally:
         db.session.rollback()
     text = written.content.text
     for marker in written.markers:
         text = text.replace(f"%%{marker}%%", _("(a link of its own for each subscriber)"))
-    return Preview(record, written.content.subject, text, recipients)
+    return Preview(record, written.content.subject, text, recipients, customers)
+
+
+def _customers(notice: ChangeNotice) -> list[dict]:
+    contacts = (
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.kind == MessageKind.CUSTOMER_NOTICE_ANNOUNCED,
+            OutboxMessage.subject_id == CustomerNotice.id,
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(CustomerNotice, contacts)
+        .where(CustomerNotice.notice_id == notice.id)
+        .order_by(CustomerNotice.objection_deadline, CustomerNotice.id)
+    ).all()
+    return [
+        {
+            "organisation": record.customer.organisation,
+            "reference": record.customer.reference,
+            "deadline_local": clock.local_text(record.objection_deadline),
+            "notice_days": record.notice_days,
+            "needs_approval": record.needs_approval,
+            "contacts": emailed,
+        }
+        for record, emailed in rows
+    ]

@@ -113,3 +113,21 @@ def test_many_announce_forms_on_the_changes_page_keep_ids_of_their_own(
     page = admin.get("/admin/changes").text
     ids = re.findall(r'id="(window_days[^"]*)"', page)
     assert len(ids) >= 3 and len(ids) == len(set(ids))
+
+
+def test_the_preview_lists_each_customer_with_its_own_deadline_and_stores_nothing(
+    app, admin, clock, make_subprocessor, make_customer
+):
+    draft = make_subprocessor(name="Nimbus Cloud", status="proposed")
+    make_customer(
+        draft.entities[0],
+        draft.services,
+        authorisation="specific",
+        notice_days=90,
+        organisation="Borealis AB",
+    )
+    page = announce(admin, draft.id).text
+    listed = page.split('id="preview-customers"')[1].split("</ul>")[0]
+    assert "Borealis AB" in listed and "90 days" in listed and "its approval is needed" in listed
+    assert "January 31, 2027" in page  # it takes effect at the customer's later deadline
+    assert count(app, OutboxMessage) == 0
