@@ -3,19 +3,15 @@ event (announced, withdrawn, in effect), in the reader's language.
 
 Each entry's id is stable (a tag URI naming the notice and the event), so a reader shows an
 event once; the feed answers conditional requests with 304. Every address in a feed starts with
-PUBLIC_URL, never with the Host header the request came with.
+PUBLIC_URL, never with the Host header the request came with. The documents themselves are
+`feed_documents`' work.
 """
 
-import hashlib
-import json
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from datetime import datetime
 
 import sqlalchemy as sa
-from feedgen.feed import FeedGenerator
-from flask import Response, current_app, render_template, request
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -24,16 +20,23 @@ from registry.extensions import db
 from registry.i18n import current_language
 from registry.links import public_url
 from registry.models import ChangeNotice
+from registry.notices.feed_documents import (
+    MEDIA_TYPES,
+    FeedEntry,
+    FeedHead,
+    build_feed,
+    feed_response,
+    last_modified,
+    tag_uri,
+    xml_safe,
+)
 from registry.notices.kinds import kind_of
 from registry.notices.records import change_title, notice_record
 from registry.public import blueprint
 from registry.single_line import one_line
 
 FEED_LENGTH = 50
-# When nothing was ever announced, the feeds say they were last changed at this instant.
-NOTHING_YET = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_AGE = 300
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -55,83 +58,65 @@ class FeedEvent:
 
 @blueprint.get("/feeds/changes.rss")
 def feed_rss():
-    events = _events()
-    body = _feed_generator(events).rss_str(pretty=True)
-    return _feed_response(body, "application/rss+xml", events)
+    return _feed("rss", "public.feed_rss")
 
 
 @blueprint.get("/feeds/changes.atom")
 def feed_atom():
-    events = _events()
-    body = _feed_generator(events).atom_str(pretty=True)
-    return _feed_response(body, "application/atom+xml", events)
+    return _feed("atom", "public.feed_atom")
 
 
 @blueprint.get("/feeds/changes.json")
 def feed_json():
-    events = _events()
-    document = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": _feed_title(),
-        "home_page_url": public_url("public.changes", lang=current_language()),
-        "feed_url": public_url("public.feed_json", lang=current_language()),
-        "description": _feed_description(),
-        "language": current_language(),
-        "authors": [{"name": current_app.config["ORG_NAME"]}],
-        # An extension (JSON Feed 1.1, "Extensions"): the head of the audit trail, to keep.
-        "_audit_checkpoint": audit.checkpoint(),
-        "items": [
-            {
-                "id": _entry_id(event),
-                "url": _notice_url(event),
-                "title": event.title,
-                "content_html": _entry_html(event),
-                "date_published": event.at.isoformat(),
-                "date_modified": event.at.isoformat(),
-            }
-            for event in events
-        ],
-    }
-    body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    return _feed_response(body, "application/feed+json", events)
+    return _feed("json", "public.feed_json")
 
 
-def _feed_generator(events: list[FeedEvent]) -> FeedGenerator:
-    feed = FeedGenerator()
-    feed.id(public_url("public.changes"))
-    feed.title(_feed_title())
-    feed.subtitle(_feed_description())
-    feed.author({"name": current_app.config["ORG_NAME"], "email": current_app.config["DPO_EMAIL"]})
-    feed.link(href=public_url("public.changes", lang=current_language()), rel="alternate")
-    feed.link(href=public_url(request.endpoint, lang=current_language()), rel="self")
-    feed.language(current_language())
-    feed.updated(_last_modified(events))
-    feed.lastBuildDate(_last_modified(events))
-    for event in reversed(events):  # feedgen puts each new entry first
-        entry = feed.add_entry()
-        entry.id(_entry_id(event))
-        entry.guid(_entry_id(event), permalink=False)
-        entry.title(event.title)
-        entry.link(href=_notice_url(event))
-        entry.published(event.at)
-        entry.updated(event.at)
-        html = _entry_html(event)
-        # The description first: feedgen's description() would replace the Atom content and
-        # drop its type, and readers would then show the tags as text.
-        entry.description(html)
-        entry.content(html, type="html")
-    return feed
-
-
-def _feed_response(body: bytes, mimetype: str, events: list[FeedEvent]):
-    response = Response(body, mimetype=mimetype)
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
+def _feed(feed_format: str, endpoint: str):
+    entries = [_entry(event) for event in _events()]
+    body = build_feed(_head(endpoint), entries, feed_format)
+    response = feed_response(body, MEDIA_TYPES[feed_format], last_modified(entries), MAX_AGE)
     # Without ?lang= the language comes from the cookie or the browser's preferences.
     response.vary.update(["Accept-Language", "Cookie"])
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    response.last_modified = _last_modified(events)
-    return response.make_conditional(request)
+    return response
+
+
+def _head(endpoint: str) -> FeedHead:
+    language = current_language()
+    checkpoint = audit.checkpoint()
+    described = _(
+        "Every intended change to our subprocessors, announced before it takes effect, "
+        "with the deadline for objections."
+    )
+    return FeedHead(
+        id=public_url("public.changes"),
+        title=_(
+            "Changes to the subprocessors of %(organisation)s",
+            organisation=current_app.config["ORG_NAME"],
+        ),
+        description=(
+            f"{described} {_('Audit trail checkpoint: %(checkpoint)s', checkpoint=checkpoint)}"
+        ),
+        home_url=public_url("public.changes", lang=language),
+        self_url=public_url(endpoint, lang=language),
+        language=language,
+        # An extension (JSON Feed 1.1, "Extensions"): the head of the audit trail, to keep.
+        extensions={"_audit_checkpoint": checkpoint},
+    )
+
+
+def _entry(event: FeedEvent) -> FeedEntry:
+    notice_url = public_url("public.change", notice_id=event.notice["id"], lang=current_language())
+    html = render_template(
+        "public/_feed_entry.html", event=event, notice=event.notice, notice_url=notice_url
+    )
+    return FeedEntry(
+        # The notice's day, the notice and the event.
+        id=tag_uri(event.notice["announced_at"][:10], f"notice-{event.notice['id']}-{event.event}"),
+        title=event.title,
+        url=notice_url,
+        at=event.at,
+        html=xml_safe(html),
+    )
 
 
 def _events() -> list[FeedEvent]:
@@ -159,42 +144,3 @@ def _events() -> list[FeedEvent]:
             events.append(FeedEvent("effective", notice.effective_at, record))
     events.sort(key=lambda event: event.at, reverse=True)
     return events[:FEED_LENGTH]
-
-
-def _entry_id(event: FeedEvent) -> str:
-    """A tag URI (RFC 4151): the registry's host, the notice's day, the notice and the event."""
-    host = urlsplit(current_app.config["PUBLIC_URL"]).hostname
-    day = event.notice["announced_at"][:10]
-    return f"tag:{host},{day}:notice-{event.notice['id']}-{event.event}"
-
-
-def _notice_url(event: FeedEvent) -> str:
-    return public_url("public.change", notice_id=event.notice["id"], lang=current_language())
-
-
-def _entry_html(event: FeedEvent) -> str:
-    html = render_template(
-        "public/_feed_entry.html", event=event, notice=event.notice, notice_url=_notice_url(event)
-    )
-    # XML 1.0 has no place for the other C0 control characters, which a stored text may hold.
-    return NOT_IN_XML.sub(" ", html)
-
-
-def _last_modified(events: list[FeedEvent]) -> datetime:
-    return events[0].at if events else NOTHING_YET
-
-
-def _feed_title() -> str:
-    return _(
-        "Changes to the subprocessors of %(organisation)s",
-        organisation=current_app.config["ORG_NAME"],
-    )
-
-
-def _feed_description() -> str:
-    described = _(
-        "Every intended change to our subprocessors, announced before it takes effect, "
-        "with the deadline for objections."
-    )
-    checkpoint = _("Audit trail checkpoint: %(checkpoint)s", checkpoint=audit.checkpoint())
-    return f"{described} {checkpoint}"

@@ -36,6 +36,8 @@ class ObjectionForm(FlaskForm):
     )
     # From a notice email's link: proves the subscriber's address, for that notice only.
     subscriber = HiddenField()
+    # From a customer's view or notice email: proves the contact, for that notice only.
+    contact = HiddenField()
 
     def values(self) -> ObjectionValues:
         return ObjectionValues(

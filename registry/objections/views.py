@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 
 from registry import clock, labels, objections, tokens, writes
 from registry.accounts import AccountError, normalised_email
+from registry.customers import notices as customer_notices
 from registry.extensions import db, limiter
 from registry.http_guards import form_accepted
 from registry.i18n import current_language
 from registry.models import (
     ChangeNotice,
+    CustomerContact,
     Objection,
     ObjectionState,
     Subscriber,
@@ -29,8 +31,10 @@ from registry.public import blueprint
 @limiter.limit("20 per hour", methods=["POST"], deduct_when=form_accepted)
 def object_to_change(notice_id: int):
     notice = _notice(notice_id)
+    # From a customer's view or notice email: the contact is known, with its own deadline.
+    contact = _known_contact(request.values.get("contact"), notice)
     try:
-        objections.ensure_open(notice)
+        objections.ensure_open(notice, contact.customer_id if contact else None)
     except objections.WindowClosed as closed:
         # Nothing is stored: the page says why, with the deadline.
         status = 409 if request.method == "POST" else 200
@@ -41,14 +45,17 @@ def object_to_change(notice_id: int):
     form = ObjectionForm()
     if not form.is_submitted():
         form.subscriber.data = request.args.get("subscriber", "")
+        form.contact.data = request.args.get("contact", "")
+        if contact is not None:
+            _prefill(form, contact)
     subscriber = _known_subscriber(form.subscriber.data, notice)
     if subscriber is not None and not form.is_submitted():
         form.contact_email.data = subscriber.email
-    if subscriber is not None:
+    if subscriber is not None or contact is not None:
         form.contact_email.description = ""  # no link to confirm: the address is known
     if form.validate_on_submit():
         try:
-            objection = _submit(notice, form, subscriber)
+            objection = _submit(notice, form, subscriber, contact)
         except objections.WindowClosed as closed:  # the deadline passed while the form was open
             page = render_template(
                 "public/object.html", notice=notice_record(notice), closed=str(closed), form=None
@@ -64,10 +71,10 @@ def object_to_change(notice_id: int):
     status = 400 if form.errors else 200
     return render_template(
         "public/object.html",
-        notice=notice_record(notice),
+        notice=_as_seen_by(notice_record(notice), contact),
         form=form,
         closed=None,
-        known=subscriber is not None,
+        known=subscriber is not None or contact is not None,
     ), status
 
 
@@ -133,16 +140,59 @@ def _known_subscriber(token: str | None, notice: ChangeNotice) -> Subscriber | N
     return subscriber
 
 
-def _submit(notice: ChangeNotice, form: ObjectionForm, subscriber: Subscriber | None):
+def _known_contact(token: str | None, notice: ChangeNotice) -> CustomerContact | None:
+    """The customer's contact whose signed link this is, for this notice only, while the
+    contact is on the customer's list and its contract runs."""
+    if not token:
+        return None
+    try:
+        signed = tokens.read(tokens.Purpose.CUSTOMER_OBJECTION, token)
+    except (tokens.TokenExpired, tokens.TokenInvalid):
+        return None
+    if not (isinstance(signed, list) and len(signed) == 2 and signed[1] == notice.id):
+        return None
+    contact = db.session.get(CustomerContact, signed[0]) if isinstance(signed[0], int) else None
+    if contact is None or contact.erased_at is not None:
+        return None
+    return contact if contact.customer.contract_ended_on is None else None
+
+
+def _prefill(form: ObjectionForm, contact: CustomerContact) -> None:
+    form.organisation.data = contact.customer.organisation
+    form.customer_reference.data = contact.customer.reference
+    form.contact_name.data = contact.name
+    form.contact_email.data = contact.email
+
+
+def _as_seen_by(notice: dict, contact: CustomerContact | None) -> dict:
+    """The notice with the contact's customer's own deadline, where it has one."""
+    record = customer_notices.record_for(notice["id"], contact.customer_id) if contact else None
+    if record is None:
+        return notice
+    return notice | {
+        "objection_deadline": clock.utc_text(record.objection_deadline),
+        "objection_deadline_local": clock.local_text(record.objection_deadline),
+    }
+
+
+def _submit(
+    notice: ChangeNotice,
+    form: ObjectionForm,
+    subscriber: Subscriber | None,
+    contact: CustomerContact | None = None,
+):
     known = False
-    if subscriber is not None:
+    holder = contact or subscriber
+    if holder is not None:
         try:
-            known = normalised_email(form.contact_email.data) == subscriber.email
+            known = normalised_email(form.contact_email.data) == holder.email
         except AccountError:
             known = False
+    # The contact's own address: the objection binds its customer and counts at once.
+    bound = contact if known else None
     # The same objection submitted twice at the same moment: the second finds the first.
     return writes.committed(
-        lambda: objections.submit(notice, form.values(), current_language(), known)
+        lambda: objections.submit(notice, form.values(), current_language(), known, contact=bound)
     )
 
 

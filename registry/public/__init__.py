@@ -13,6 +13,8 @@ blueprint.after_request(access.private_to_caller)
 
 # Each area's public pages, whose routes land on this blueprint when imported.
 VIEW_MODULES = (
+    "registry.customers.feed_views",
+    "registry.customers.views",
     "registry.notices.feeds",
     "registry.notices.views",
     "registry.objections.views",

@@ -33,12 +33,15 @@ from transfers.verdicts import TransferFacts
 @dataclass(frozen=True)
 class RegisterFilter:
     """Narrows the register to one country, recipient category or service (codes; None for all),
-    or to one subprocessor by id."""
+    or to one subprocessor by id; or to what one of our entities engages for any of some
+    services (ids), as it applies to a customer."""
 
     country: str | None = None
     category: str | None = None
     service: str | None = None
     subprocessor_id: int | None = None
+    entity_id: int | None = None
+    service_ids: tuple[int, ...] | None = None
 
 
 def published_records(
@@ -130,6 +133,10 @@ def _matching_ids(register_filter: RegisterFilter) -> sa.Select:
         query = query.where(Subprocessor.services.any(Service.code == register_filter.service))
     if register_filter.subprocessor_id is not None:
         query = query.where(Subprocessor.id == register_filter.subprocessor_id)
+    if register_filter.entity_id is not None:
+        query = query.where(Subprocessor.entities.any(Entity.id == register_filter.entity_id))
+    if register_filter.service_ids is not None:
+        query = query.where(Subprocessor.services.any(Service.id.in_(register_filter.service_ids)))
     return query
 
 

@@ -19,6 +19,7 @@ from registry.links import public_url
 from registry.models import (
     CUSTOMER_NOTICE_KINDS,
     ChangeNotice,
+    CustomerContact,
     CustomerNotice,
     MessageKind,
     Objection,
@@ -169,6 +170,23 @@ def subscription_confirmation(subscriber_id: int, language: str) -> Written:
     return Written(wire.Content(subject, text, html), ("CONFIRM_URL",))
 
 
+def customer_view_link(contact_id: int, language: str) -> Written:
+    contact = _get(CustomerContact, contact_id)
+    text, html = wire.render(
+        "customer_view_link",
+        contact=contact,
+        customer=contact.customer,
+        view_url="%%VIEW_URL%%",
+        valid_until=clock.local_text(clock.now() + tokens.Purpose.CUSTOMER_VIEW.lifetime),
+    )
+    subject = _(
+        "Your link to the subprocessors of %(organisation)s for %(customer)s",
+        organisation=wire.organisation(),
+        customer=contact.customer.organisation,
+    )
+    return Written(wire.Content(subject, text, html), ("VIEW_URL",))
+
+
 def notice_email(kind: MessageKind):
     """The writer of one kind of notice email: announced, reminder or withdrawn."""
 
@@ -256,6 +274,7 @@ WRITERS: dict[MessageKind, Callable[[int, str], Written]] = {
     MessageKind.NOTICE_REMINDER: notice_email(MessageKind.NOTICE_REMINDER),
     MessageKind.NOTICE_WITHDRAWN: notice_email(MessageKind.NOTICE_WITHDRAWN),
     **{kind: customer_notice_email(kind) for kind in CUSTOMER_NOTICE_KINDS},
+    MessageKind.CUSTOMER_VIEW_LINK: customer_view_link,
 }
 
 
@@ -334,6 +353,11 @@ LINKS: dict[MessageKind, Callable[[Outgoing, Links], dict[str, str]]] = {
     MessageKind.NOTICE_REMINDER: _notice_links,
     MessageKind.NOTICE_WITHDRAWN: _notice_links,
     **{kind: _customer_notice_links for kind in CUSTOMER_NOTICE_KINDS},
+    MessageKind.CUSTOMER_VIEW_LINK: lambda m, links: {
+        "VIEW_URL": links.url(
+            "public.customer_view", tokens.Purpose.CUSTOMER_VIEW, m.subject_id, lang=m.language
+        )
+    },
 }
 
 
