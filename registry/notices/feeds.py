@@ -87,15 +87,14 @@ def _head(endpoint: str) -> FeedHead:
         "Every intended change to our subprocessors, announced before it takes effect, "
         "with the deadline for objections."
     )
+    kept = _("Audit trail checkpoint: %(checkpoint)s", checkpoint=checkpoint)
     return FeedHead(
         id=public_url("public.changes"),
         title=_(
             "Changes to the subprocessors of %(organisation)s",
             organisation=current_app.config["ORG_NAME"],
         ),
-        description=(
-            f"{described} {_('Audit trail checkpoint: %(checkpoint)s', checkpoint=checkpoint)}"
-        ),
+        description=f"{described} {kept}",
         home_url=public_url("public.changes", lang=language),
         self_url=public_url(endpoint, lang=language),
         language=language,
