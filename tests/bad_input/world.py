@@ -1,7 +1,8 @@
 """The register the bad-input test works on: the demo data, a user of each role, a personal API
-token, a change notice with objections, subscribers, and transfer impact assessments in draft
-and in review, with the emails about them written. Each exists so that a route has a real
-record to act on, and its form can be sent as its page fills it."""
+token, a change notice with objections, subscribers, a customer the notice concerns, and
+transfer impact assessments in draft and in review, with the emails about them written. Each
+exists so that a route has a real record to act on, and its form can be sent as its page fills
+it."""
 
 import re
 
@@ -10,9 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from registry import accounts, assessments, objections, subscriptions
+from registry import accounts, assessments, customers, objections, subscriptions
+from registry.customers.view_links import send_view_links
 from registry.extensions import db
 from registry.models import (
+    Authorisation,
     ChangeKind,
     LocationRole,
     ProcessingLocation,
@@ -61,11 +64,30 @@ def _notice_with_objections() -> None:
     announced = _proposed(template, "Nimbus Cloud", "DE")
     _proposed(template, "Stratus Draft", "US")
     db.session.flush()
+    _customer(template)
     notice = changes.announce(ChangeKind.ADDITION, announced, EMAILS["admin"])
+    # The link to the customer's own view, which the worker emails: the crawl starts there.
+    send_view_links("dpo@borealis.example")
     for email in ["claire@acme.example", "paul@acme.example"]:
         values = objections.ObjectionValues("Acme SA", "C-1", "Claire", email, "No.")
         objection = objections.submit(notice, values, "en")
     objections.confirm(objection)
+
+
+def _customer(template: Subprocessor) -> None:
+    """A customer the notice concerns, whose specific authorisation asks for its approval."""
+    customers.create_customer(
+        customers.CustomerValues(
+            organisation="Borealis Telecom",
+            reference="B-77",
+            entity_id=template.entities[0].id,
+            service_ids=[service.id for service in template.services],
+            authorisation=Authorisation.SPECIFIC,
+            notice_days=45,
+            contacts=[customers.ContactValues("Björn Berg", "dpo@borealis.example")],
+        ),
+        EMAILS["admin"],
+    )
 
 
 def _proposed(template: Subprocessor, name: str, country: str) -> Subprocessor:

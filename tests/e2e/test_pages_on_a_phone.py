@@ -15,10 +15,25 @@ import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
-from registry import accounts, assessments, create_app, objections, subscriptions, tokens
+from registry import (
+    accounts,
+    assessments,
+    create_app,
+    customers,
+    objections,
+    subscriptions,
+    tokens,
+)
+from registry.customers import notices as customer_notices
 from registry.demo import load_demo
 from registry.extensions import db
-from registry.models import ChangeNotice, ProcessingLocation, Subprocessor
+from registry.models import (
+    Authorisation,
+    ChangeNotice,
+    CustomerContact,
+    ProcessingLocation,
+    Subprocessor,
+)
 from registry.models.accounts import Role
 from registry.register import drafts
 from tests import conftest
@@ -47,6 +62,9 @@ PAGES = [
     ("objection-sent", "/changes/{open_notice}/object/sent", "public"),
     ("objection-confirm", "/objections/confirm/{confirm_token}", "public"),
     ("objection-state", "/objections/{state_token}", "public"),
+    ("customer-access", "/customer", "public"),
+    ("customer-access-sent", "/customer/sent", "public"),
+    ("customer-view", "/customer/{customer_token}", "public"),
     ("not-found", "/no-such-page", "public"),
     ("login", "/admin/login", "public"),
     ("admin-dashboard", "/admin/", "admin"),
@@ -152,8 +170,10 @@ def _fill_the_register() -> dict[str, int | str]:
     )
     subscriber = subscriptions.subscribe("dpo@customer.example", "de", [])
     draft = drafts.create_draft(_draft_values(named["Harbourline CRM"]), actor=ADMIN)
+    contact = _customer(ganges, notices)
     db.session.commit()
     return {
+        "customer_token": tokens.sign(tokens.Purpose.CUSTOMER_VIEW, contact.id),
         "confirm_token": tokens.sign(tokens.Purpose.CONFIRM_OBJECTION, unconfirmed.id),
         "state_token": tokens.sign(tokens.Purpose.OBJECTION_STATE, objection.id),
         "subscription_token": tokens.sign(tokens.Purpose.CONFIRM_SUBSCRIPTION, subscriber.id),
@@ -165,6 +185,34 @@ def _fill_the_register() -> dict[str, int | str]:
         "assessment": assessment.id,
         "objection": objection.id,
     }
+
+
+def _customer(ganges: Subprocessor, notices: dict) -> CustomerContact:
+    """A customer of Ganges Helpdesk's services under a specific authorisation, recorded after
+    the demo's notices: each is opened for it as if it had been a customer when announced; the
+    one in effect is held for want of its approval."""
+    customer = customers.create_customer(
+        customers.CustomerValues(
+            organisation="Acme Telecom SA",
+            reference="C-1042",
+            entity_id=ganges.entities[0].id,
+            service_ids=[
+                service.id
+                for subprocessor in (ganges, notices["Fjord Voice Analytics"].subprocessor)
+                for service in subprocessor.services
+            ],
+            authorisation=Authorisation.SPECIFIC,
+            notice_days=45,
+            contacts=[customers.ContactValues("Claire Dupont", "claire@acme.example")],
+        ),
+        actor=ADMIN,
+    )
+    announced = notices["Ganges Helpdesk"]
+    deadline = customer_notices.open_for_customers(announced)
+    announced.takes_effect_at = max(announced.takes_effect_at, deadline)
+    customer_notices.open_for_customers(notices["Fjord Voice Analytics"])
+    customer_notices.take_effect(notices["Fjord Voice Analytics"])
+    return customer.contacts[0]
 
 
 def _draft_values(model: Subprocessor) -> drafts.DraftValues:
