@@ -8,7 +8,6 @@ import icalendar
 import pytest
 import vobject
 
-from registry.customers import notices as customer_notices
 from registry.extensions import db
 from registry.models import ChangeKind, ChangeNotice, Customer, Service, Subprocessor
 from registry.notices import changes
@@ -50,7 +49,8 @@ def by_kind(found: dict, kind: str):
 
 def move_dates(app, days: int) -> None:
     with app.app_context():
-        customer_notices.move_later(db.session.scalars(db.select(ChangeNotice)).one(), days)
+        notice = db.session.scalars(db.select(ChangeNotice)).one()
+        changes.move_later(notice, days, "legal@example.com", "The customer asked for time")
         db.session.commit()
 
 
@@ -104,10 +104,18 @@ def test_moved_dates_keep_the_uid_with_a_higher_sequence(app, client, calendar_a
     assert all(after[uid]["SEQUENCE"] > before[uid]["SEQUENCE"] for uid in before)
 
 
-def test_moved_dates_move_the_deadline_event(app, client, calendar_address):
+@pytest.mark.parametrize("kind", ["deadline", "effective"])
+def test_moved_dates_move_the_events(app, client, calendar_address, kind):
+    move_dates(app, 10)
+    event = by_kind(events(client, calendar_address), kind)
+    assert event.decoded("DTSTART") == datetime(2026, 12, 27, 9, 0, tzinfo=UTC)
+
+
+def test_moved_dates_are_the_events_last_modification(app, client, clock, calendar_address):
+    clock.move(days=2)
     move_dates(app, 10)
     deadline = by_kind(events(client, calendar_address), "deadline")
-    assert deadline.decoded("DTSTART") == datetime(2026, 12, 27, 9, 0, tzinfo=UTC)
+    assert deadline.decoded("LAST-MODIFIED") == datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
 
 
 def test_a_withdrawn_notice_keeps_its_events_cancelled(app, client, clock, calendar_address):
