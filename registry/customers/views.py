@@ -172,8 +172,10 @@ def _objection_links(contact: CustomerContact, upcoming: list[dict]) -> dict[int
     }
 
 
-def _feed_url(endpoint: str, customer) -> str:
-    return public_url(endpoint, feed_token=customer.feed_token, lang=current_language())
+def _feed_url(endpoint: str, customer) -> dict[str, str]:
+    """The feed's address to copy (PUBLIC_URL), and its path to follow from the page."""
+    values = {"feed_token": customer.feed_token, "lang": current_language()}
+    return {"address": public_url(endpoint, **values), "path": url_for(endpoint, **values)}
 
 
 def _back_to_view(token: str, done: str, anchor: str):

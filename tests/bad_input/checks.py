@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from urllib.parse import urlencode
 
+import icalendar
 import sqlalchemy as sa
 from flask import Flask
 from werkzeug.datastructures import MultiDict
@@ -51,6 +52,8 @@ def _unreadable(mimetype: str, body: bytes, text: str) -> list[str]:
             json.loads(body)
         elif mimetype.endswith("xml") and mimetype != "image/svg+xml":
             ElementTree.fromstring(body)
+        elif mimetype == "text/calendar":
+            icalendar.Calendar.from_ical(body)
         elif mimetype == "text/csv":
             cells = [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
             formulas = [cell for cell in cells if cell.startswith(FORMULA_TRIGGERS)]

@@ -90,6 +90,7 @@ def _report(problems: list[str]) -> str:
         (200, "application/json", '{"broken": ', "does not parse"),
         (200, "application/atom+xml", "<feed>\x1b</feed>", "does not parse"),
         (200, "text/csv", 'name\r\n=HYPERLINK("http://x")\r\n', "spreadsheet would run"),
+        (200, "text/calendar", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "does not parse"),
     ],
 )
 def test_the_checks_catch_what_the_test_looks_for(status, mimetype, body, problem):
