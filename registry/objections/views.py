@@ -126,35 +126,34 @@ def objection_state(token: str):
 
 def _known_subscriber(token: str | None, notice: ChangeNotice) -> Subscriber | None:
     """The confirmed subscriber whose notice email's link this is, for this notice only."""
-    if not token:
-        return None
-    try:
-        signed = tokens.read(tokens.Purpose.SUBSCRIBER_OBJECTION, token)
-    except (tokens.TokenExpired, tokens.TokenInvalid):
-        return None
-    if not (isinstance(signed, list) and len(signed) == 2 and signed[1] == notice.id):
-        return None
-    subscriber = db.session.get(Subscriber, signed[0]) if isinstance(signed[0], int) else None
+    signed = _signed_for(tokens.Purpose.SUBSCRIBER_OBJECTION, token, notice)
+    subscriber = db.session.get(Subscriber, signed) if signed is not None else None
     if subscriber is None or subscriber.state is not SubscriptionState.CONFIRMED:
         return None
     return subscriber
 
 
 def _known_contact(token: str | None, notice: ChangeNotice) -> CustomerContact | None:
-    """The customer's contact whose signed link this is, for this notice only, while the
-    contact is on the customer's list and its contract runs."""
+    """The customer's contact whose signed link this is (from its view or its notice email),
+    for this notice only, while the contact is on the customer's list and its contract runs."""
+    signed = _signed_for(tokens.Purpose.CUSTOMER_OBJECTION, token, notice)
+    contact = db.session.get(CustomerContact, signed) if signed is not None else None
+    if contact is None or contact.erased_at is not None:
+        return None
+    return contact if contact.customer.contract_ended_on is None else None
+
+
+def _signed_for(purpose: tokens.Purpose, token: str | None, notice: ChangeNotice) -> int | None:
+    """The id signed with this notice's into `token` ([id, notice]), if the token is valid."""
     if not token:
         return None
     try:
-        signed = tokens.read(tokens.Purpose.CUSTOMER_OBJECTION, token)
+        signed = tokens.read(purpose, token)
     except (tokens.TokenExpired, tokens.TokenInvalid):
         return None
     if not (isinstance(signed, list) and len(signed) == 2 and signed[1] == notice.id):
         return None
-    contact = db.session.get(CustomerContact, signed[0]) if isinstance(signed[0], int) else None
-    if contact is None or contact.erased_at is not None:
-        return None
-    return contact if contact.customer.contract_ended_on is None else None
+    return signed[0] if isinstance(signed[0], int) else None
 
 
 def _prefill(form: ObjectionForm, contact: CustomerContact) -> None:
