@@ -112,6 +112,31 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(app, client, runne
     assert [message["To"] for message in link_emails(app, runner)] == ["claire@acme.example"]
 
 
+def test_a_malformed_address_is_refused_on_the_form(app, client, world):
+    response = ask_for_link(client, "not an address")
+    assert response.status_code == 400
+    assert "is not an email address" in response.text
+
+
+def test_the_link_form_is_rate_limited_per_client(client, world):
+    statuses = [ask_for_link(client, f"reader{n}@example.com").status_code for n in range(21)]
+    assert statuses == [302] * 20 + [429]
+
+
+def test_a_refused_link_request_does_not_count_against_the_client_limit(client, world):
+    for _attempt in range(20):
+        ask_for_link(client, "not an address")
+    assert ask_for_link(client).status_code == 302
+
+
+def test_asking_for_a_contacts_link_many_times_does_not_block_the_contact(app, world):
+    attacker = client_from(app, "203.0.113.9")
+    for _attempt in range(20):
+        ask_for_link(attacker)
+    owner = client_from(app, "198.51.100.7")
+    assert ask_for_link(owner).status_code == 302
+
+
 def test_a_contact_gets_at_most_three_links_a_day(app, runner, clock, world):
     client = client_from(app, "198.51.100.7")
     for _attempt in range(5):
