@@ -24,17 +24,18 @@ subscribers = AppGroup("subscribers", help="Subscribers to the email notices.")
     help="Load only into a register with no entity and no subprocessor yet (used by make run).",
 )
 def demo_load(if_empty: bool) -> None:
-    """Load the demo entities, vocabularies and subprocessors; running it again adds nothing."""
+    """Load the demo entities, vocabularies, subprocessors and customers; running it again adds
+    nothing."""
     if if_empty and not register_is_empty():
         click.echo("The register already holds data; demo data not loaded.")
         return
     loaded = load_demo()
     db.session.commit()
-    if loaded.subprocessors or loaded.entities or loaded.terms:
+    if loaded.subprocessors or loaded.entities or loaded.terms or loaded.customers:
         click.echo(
             f"Loaded demo data: {loaded.entities} entities, {loaded.terms} vocabulary terms, "
             f"{loaded.subprocessors} subprocessors with {loaded.locations} processing locations, "
-            f"{loaded.notices} change notices."
+            f"{loaded.customers} customers, {loaded.notices} change notices."
         )
     else:
         click.echo("The demo data is already loaded; nothing changed.")

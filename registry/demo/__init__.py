@@ -8,11 +8,15 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from registry import audit, clock
+from registry import audit, clock, customers, objections
+from registry.customers import notices as customer_notices
 from registry.extensions import db
 from registry.models import (
+    Authorisation,
     ChangeKind,
     ChangeNotice,
+    Customer,
+    CustomerNotice,
     DataCategory,
     DataSubjectCategory,
     Entity,
@@ -54,6 +58,7 @@ class DemoLoaded:
     subprocessors: int
     locations: int
     notices: int = 0
+    customers: int = 0
 
 
 def register_is_empty() -> bool:
@@ -74,9 +79,40 @@ def load_demo() -> DemoLoaded:
     start = clock.now() - timedelta(days=max(change["days_ago"] for change in data["changes"]) + 1)
     with clock.replaying(start if fresh else clock.now()) as replay:
         loaded = _load(data)
+        loaded = replace(loaded, customers=_customers(data["customers"]))
         if fresh:
             loaded = replace(loaded, notices=_replay_changes(data["changes"], replay))
     return loaded
+
+
+def _customers(entries: list[dict]) -> int:
+    """Add the demo customers whose reference is not there yet, through the service."""
+    existing = set(db.session.scalars(sa.select(Customer.reference)))
+    entities = {entity.name: entity.id for entity in db.session.scalars(sa.select(Entity))}
+    services = {service.code: service.id for service in db.session.scalars(sa.select(Service))}
+    added = 0
+    for entry in entries:
+        if entry["reference"] in existing:
+            continue
+        values = customers.CustomerValues(
+            organisation=entry["organisation"],
+            reference=entry["reference"],
+            entity_id=entities[entry["entity"]],
+            service_ids=[services[code] for code in entry["services"]],
+            authorisation=Authorisation(entry["authorisation"]),
+            notice_days=entry["notice_days"],
+            shortest_notice_days=entry.get("shortest_notice_days"),
+            language=entry["language"],
+            dpa_version=entry.get("dpa_version"),
+            dpa_signed_on=entry.get("dpa_signed_on"),
+            contacts=[
+                customers.ContactValues(contact["name"], contact["email"], contact["role"])
+                for contact in entry["contacts"]
+            ],
+        )
+        customers.create_customer(values, ACTOR)
+        added += 1
+    return added
 
 
 def _load(data: dict) -> DemoLoaded:
@@ -116,15 +152,33 @@ def _replay_changes(entries: list[dict], replay: clock.Replay) -> int:
     """Announce, withdraw and apply the demo's changes through the services, each at its
     instant, oldest first; returns how many notices were announced."""
     now = replay.instant + timedelta(days=max(entry["days_ago"] for entry in entries) + 1)
-    steps = []
+    steps, announcements = [], []
     for entry in entries:
         announced = now - timedelta(days=entry["days_ago"])
+        announcements.append(announced)
         steps.append((announced, lambda entry=entry: _announce(entry)))
         if "withdrawn_days_ago" in entry:
             withdrawn = now - timedelta(days=entry["withdrawn_days_ago"])
             steps.append((withdrawn, lambda entry=entry: _withdraw(entry)))
-    window = timedelta(days=current_app.config["NOTICE_WINDOW_DAYS"])
-    due = sorted({announced + window for announced, _step in steps if announced + window < now})
+        for approval in entry.get("approvals", ()):
+            approved = now - timedelta(days=approval["days_ago"])
+            steps.append((approved, lambda e=entry, a=approval: _approve(e, a)))
+        for objection in entry.get("objections", ()):
+            objected = now - timedelta(days=objection["days_ago"])
+            steps.append((objected, lambda e=entry, o=objection: _object(e, o)))
+    # A notice takes effect once the latest deadline among the customers it concerns has
+    # passed: the worker's rounds are replayed at each day that can be.
+    periods = {current_app.config["NOTICE_WINDOW_DAYS"]} | {
+        customer["notice_days"] for customer in _all_customers()
+    }
+    due = sorted(
+        {
+            announced + timedelta(days=days)
+            for announced in announcements
+            for days in periods
+            if announced + timedelta(days=days) < now
+        }
+    )
     steps += [(instant, lambda: changes.apply_due(ACTOR)) for instant in due]
     for instant, step in sorted(steps, key=lambda step: step[0]):
         replay.move_to(instant)
@@ -138,6 +192,34 @@ def _announce(entry: dict) -> None:
     subprocessor = _named(entry["subprocessor"])
     new_location = _location_values(entry["location"]) if "location" in entry else None
     changes.announce(ChangeKind(entry["kind"]), subprocessor, ACTOR, new_location=new_location)
+
+
+def _all_customers() -> list[dict]:
+    return tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))["customers"]
+
+
+def _customer_notice(entry: dict, reference: str) -> CustomerNotice:
+    notice = db.session.scalars(
+        sa.select(ChangeNotice)
+        .where(ChangeNotice.subprocessor_id == _named(entry["subprocessor"]).id)
+        .order_by(ChangeNotice.id.desc())
+    ).first()
+    customer = db.session.scalar(sa.select(Customer).where(Customer.reference == reference))
+    return customer_notices.record_for(notice.id, customer.id)
+
+
+def _approve(entry: dict, approval: dict) -> None:
+    record = _customer_notice(entry, approval["customer"])
+    customer_notices.approve(record, ACTOR, ACTOR, evidence=approval["evidence"])
+
+
+def _object(entry: dict, objection: dict) -> None:
+    record = _customer_notice(entry, objection["customer"])
+    contact = record.customer.contacts[0]
+    values = objections.ObjectionValues(
+        record.customer.organisation, "", contact.name, "", objection["grounds"]
+    )
+    objections.submit(record.notice, values, record.customer.language, True, contact=contact)
 
 
 def _withdraw(entry: dict) -> None:

@@ -80,8 +80,16 @@ def test_loading_the_demo_data_is_on_the_trail(runner, app):
         assert (event.actor, event.action) == ("demo loader", "register.demo_loaded")
         assert "Nordhafen Hosting" in event.after["subprocessors"]
         later = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.id > event.id))
-        assert set(later) == {"notice.announced", "notice.withdrawn", "notice.effective"}
-    assert "intact: 6 events" in runner.invoke(args=["audit", "verify"]).output
+        assert set(later) == {
+            "customer.created",
+            "notice.announced",
+            "customer_notice.approved",
+            "notice.withdrawn",
+            "notice.effective",
+            "objection.submitted",
+            "objection.confirmed",
+        }
+    assert "intact: 12 events" in runner.invoke(args=["audit", "verify"]).output
 
 
 def test_an_event_rolled_back_with_its_write_leaves_no_trace(app, runner):

@@ -98,3 +98,43 @@ def test_the_demos_history_keeps_the_audit_trail_intact(runner):
     runner.invoke(args=["demo", "load"])
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "intact" in result.output
+
+
+def test_demo_data_has_three_customers_with_their_own_contracts(runner, app):
+    result = runner.invoke(args=["demo", "load"])
+    assert "3 customers" in result.output
+    from registry.extensions import db
+    from registry.models import Customer
+
+    with app.app_context():
+        periods = {c.reference: c.notice_days for c in db.session.query(Customer).all()}
+    assert periods == {"CUST-1001": 30, "CUST-2002": 45, "CUST-3003": 60}
+
+
+def test_the_demos_addition_took_effect_for_the_customer_that_approved_it(runner, app):
+    runner.invoke(args=["demo", "load"])
+    import sqlalchemy as sa
+
+    from registry.extensions import db
+    from registry.models import ChangeNotice, CustomerNotice, NoticeState, Subprocessor
+
+    with app.app_context():
+        record = db.session.scalar(
+            sa.select(CustomerNotice)
+            .join(ChangeNotice)
+            .join(Subprocessor, Subprocessor.id == ChangeNotice.subprocessor_id)
+            .where(Subprocessor.name == "Fjord Voice Analytics")
+        )
+        assert record.notice.state is NoticeState.EFFECTIVE
+        assert (record.customer.reference, record.effect.value) == ("CUST-2002", "in_effect")
+
+
+def test_the_demos_dashboard_shows_a_customer_objection_that_holds_a_change(runner, logged_in):
+    from registry.models.accounts import Role
+
+    runner.invoke(args=["demo", "load"])
+    page = logged_in(Role.VIEWER).get("/admin/").text
+    assert (
+        "Ganges Helpdesk must not process Moselle Logistics S.A.&#39;s data in Philippines" in page
+    )
+    assert "Ganges Helpdesk must not process Rheinland Klinikverbund gGmbH&#39;s data" in page
