@@ -88,12 +88,15 @@ def notice_days(customer: Customer, window_days: int) -> int:
 
 
 def open_for_customers(notice: ChangeNotice) -> datetime | None:
-    """Record `notice` for each customer it concerns, with its deadline; return the latest
-    deadline among them (None: it concerns none). The caller sets the notice's effective time
+    """Record `notice` for each customer it concerns and for which it is not recorded yet, with
+    its deadline; return the latest deadline among them (None: none was recorded). The caller sets the notice's effective time
     and calls `notify`. The caller commits."""
     latest = None
     needs_authorisation = kind_of(notice).needs_authorisation
-    for customer in db.session.scalars(concerned_customers(notice)):
+    recorded = sa.select(CustomerNotice.customer_id).where(CustomerNotice.notice_id == notice.id)
+    for customer in db.session.scalars(
+        concerned_customers(notice).where(Customer.id.not_in(recorded))
+    ):
         days = notice_days(customer, notice.window_days)
         deadline = notice.announced_at + timedelta(days=days)
         db.session.add(

@@ -16,6 +16,7 @@ from registry.models import (
     Customer,
     CustomerContact,
     CustomerNotice,
+    DeliveryState,
     MessageKind,
     Objection,
     ObjectionOutcome,
@@ -425,3 +426,15 @@ def test_the_public_notice_says_deadlines_depend_on_the_contract(app, world, cli
     notice_id = announce(app, world["for_a"])
     page = client.get(f"/changes/{notice_id}").text
     assert "depends on its contract" in page and "30 days" in page
+
+
+def test_a_delivery_to_a_customer_is_recorded_as_proof(app, world, runner):
+    announce(app, world["only_b"])
+    runner.invoke(args=["worker", "--once"])
+    with app.app_context():
+        message = db.session.scalar(
+            sa.select(OutboxMessage).where(
+                OutboxMessage.kind == MessageKind.CUSTOMER_NOTICE_ANNOUNCED
+            )
+        )
+        assert (message.state, message.contact_id is not None) == (DeliveryState.SENT, True)
