@@ -91,18 +91,17 @@ def customer_import(import_id: int):
 @requires(Role.EDITOR)
 def confirm_customer_import(import_id: int):
     """Apply the file in one transaction, showing the progress as it goes (streamed)."""
-    found = db.session.get(CustomerImport, import_id, with_for_update=True) or abort(404)
+    found = db.get_or_404(CustomerImport, import_id)
     if not ConfirmForm().validate_on_submit():
         return _preview_page(found, status=400)
-    steps = writes.committed_in_steps(imports.applying(found, current_user.email))
     try:
-        first = next(steps)
+        imports.check_applicable(found)
     except imports.ImportRefused as error:
         abort(409, description=str(error))
     page = stream_template(
         "admin/customer_import_applying.html",
         customer_import=found,
-        progress=_Progress(steps, first),
+        progress=_Progress(import_id, current_user.email),
     )
     # No proxy holds the lines back until the end (nginx buffers a response by default).
     return Response(page, mimetype="text/html", headers={"X-Accel-Buffering": "no"})
@@ -110,20 +109,27 @@ def confirm_customer_import(import_id: int):
 
 class _Progress:
     """An application's steps as its page shows them: at most PROGRESS_LINES (done, total)
-    pairs; then `done` holds the plan as applied, or `error` why nothing was stored."""
+    pairs; then `done` holds the plan as applied, or `error` why nothing was stored.
 
-    def __init__(self, steps, first: tuple[int, int]) -> None:
-        self.steps, self.first = steps, first
+    It runs while the page streams, once the view has returned: its transaction is a new one
+    (the view's ended with the view), which loads the file again, locked, and checks it again,
+    so that of two confirmations at once the second is refused."""
+
+    def __init__(self, import_id: int, actor: str) -> None:
+        self.import_id, self.actor = import_id, actor
         self.done: imports.ImportPlan | None = None
         self.error: str | None = None
 
     def __iter__(self):
-        total = self.first[1]
-        every = max(1, total // PROGRESS_LINES)
-        yield self.first
+        steps = None
         try:
+            found = db.session.get(CustomerImport, self.import_id, with_for_update=True)
+            steps = writes.committed_in_steps(imports.applying(found, self.actor))
+            count, total = next(steps)
+            every = max(1, total // PROGRESS_LINES)
+            yield count, total
             while True:
-                count, total = next(self.steps)
+                count, total = next(steps)
                 if count % every == 0 or count == total:
                     yield count, total
         except StopIteration as finished:
@@ -138,7 +144,10 @@ class _Progress:
             current_app.logger.exception("Applying a customers' import failed")
             self.error = _("Something went wrong on our side. The error has been logged.")
         finally:
-            self.steps.close()  # a browser gone mid-way: the transaction is rolled back
+            if steps is not None:
+                steps.close()  # a browser gone mid-way: the transaction is rolled back
+            else:
+                db.session.rollback()
 
 
 def _kept(filename: str, data: bytes) -> CustomerImport:

@@ -139,13 +139,9 @@ def expired(customer_import: CustomerImport) -> bool:
     return customer_import.state == ImportState.PENDING and clock.now() >= deadline
 
 
-def applying(customer_import: CustomerImport, actor: str) -> Iterator[tuple[int, int]]:
-    """Apply a previewed file in the caller's transaction, row by row, each row through the
-    customers' services. Yields (rows done, rows to apply): once when everything is checked
-    and before anything is written, then after each row. Returns (as the generator's value)
-    the plan as applied: a row the services refused meanwhile is refused with its reason, the
-    rest stand. Raises ImportRefused before the first yield when the file was applied already,
-    its preview expired, or no row can be applied. The caller commits."""
+def check_applicable(customer_import: CustomerImport) -> ImportPlan:
+    """The plan of a previewed file that may be applied now. Raises ImportRefused when it was
+    applied already, its preview expired, or no row of it can be applied. Reads only."""
     if customer_import.state == ImportState.APPLIED:
         raise ImportRefused(_("This file has been applied already; nothing was done again."))
     if expired(customer_import):
@@ -155,10 +151,21 @@ def applying(customer_import: CustomerImport, actor: str) -> Iterator[tuple[int,
                 hours=PREVIEW_HOURS,
             )
         )
-    done = plan(customer_import.rows)
-    todo = done.applicable
-    if not todo:
+    checked = plan(customer_import.rows)
+    if not checked.applicable:
         raise ImportRefused(_("No row of this file can be applied: there is nothing to confirm."))
+    return checked
+
+
+def applying(customer_import: CustomerImport, actor: str) -> Iterator[tuple[int, int]]:
+    """Apply a previewed file in the caller's transaction, row by row, each row through the
+    customers' services, each in a savepoint. Yields (rows done, rows to apply): once when
+    everything is checked and before anything is written, then after each row. Returns (as
+    the generator's value) the plan as applied: a row the services refuse now, unlike the
+    preview, is refused with its reason and nothing of it is stored; the rest stand. Raises
+    ImportRefused (`check_applicable`) before the first yield. The caller commits."""
+    done = check_applicable(customer_import)
+    todo = done.applicable
     yield 0, len(todo)
     for count, row in enumerate(todo, start=1):
         try:
