@@ -67,7 +67,11 @@ def editor(logged_in):
 
 @pytest.fixture
 def customer_id(editor, register, app):
-    create(editor, register, **{"contact-name": "Claire Dupont", "contact-email": "claire@acme.example"})
+    create(
+        editor,
+        register,
+        **{"contact-name": "Claire Dupont", "contact-email": "claire@acme.example"},
+    )
     return stored(app).id
 
 
@@ -148,7 +152,11 @@ def test_editing_a_customer_writes_its_audit_event_without_contact_names(
 
 def test_an_editor_adds_a_contact(app, editor, customer_id):
     address = f"/admin/customers/{customer_id}"
-    data = {"contact-name": "Marc Weber", "contact-email": "Marc@Acme.example", "contact-role": "DPO"}
+    data = {
+        "contact-name": "Marc Weber",
+        "contact-email": "Marc@Acme.example",
+        "contact-role": "DPO",
+    }
     assert post(editor, f"{address}/contacts", data, page=address).status_code == 302
     assert [c.email for c in stored(app).contacts] == ["claire@acme.example", "marc@acme.example"]
 
@@ -259,7 +267,11 @@ def test_the_export_joins_services_and_contacts_and_leaves_erased_contacts_out(
     app, logged_in, editor, register, customer_id
 ):
     address = f"/admin/customers/{customer_id}"
-    data = {"contact-name": "Marc Weber", "contact-email": "marc@acme.example", "contact-role": "DPO"}
+    data = {
+        "contact-name": "Marc Weber",
+        "contact-email": "marc@acme.example",
+        "contact-role": "DPO",
+    }
     post(editor, f"{address}/contacts", data, page=address)
     form = {f"customer-{key}": value for key, value in customer_form(register).items()}
     form["customer-services"] = [str(register["voice"]), str(register["fax"])]

@@ -156,7 +156,9 @@ def test_the_import_is_one_event_with_its_counts_beside_each_customers_own(app, 
     confirm(editor, address)
     with app.app_context():
         actions = db.session.scalars(sa.select(AuditEvent.action)).all()
-        [imported] = db.session.scalars(sa.select(AuditEvent).filter_by(action="customers.imported"))
+        [imported] = db.session.scalars(
+            sa.select(AuditEvent).filter_by(action="customers.imported")
+        )
     assert actions.count("customer.created") == 2
     assert imported.after == {
         "filename": "customers.xlsx",
@@ -329,9 +331,7 @@ def write(tmp_path, rows, name="customers.xlsx"):
 
 
 def test_the_cli_imports_a_file_with_yes(app, runner, register, tmp_path):
-    result = runner.invoke(
-        args=["customers", "import", write(tmp_path, [row(1), row(2)]), "--yes"]
-    )
+    result = runner.invoke(args=["customers", "import", write(tmp_path, [row(1), row(2)]), "--yes"])
     assert result.exit_code == 0, result.output
     assert "Applied: 2 created, 0 changed, 0 unchanged, 0 refused." in result.output
     assert sorted(customers(app)) == ["C-00001", "C-00002"]
