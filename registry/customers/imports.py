@@ -12,20 +12,19 @@ is kept (`store_preview`) until it is applied (`applying`) or expires; its rows,
 contacts' names and addresses, are emptied then. Both steps are on the audit trail.
 """
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import PurePath
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from registry import audit, clock, customers
-from registry.customers import ContactValues, CustomerError, CustomerValues
+from registry.customers import CustomerError, CustomerValues
+from registry.customers.rows import customer_values
 from registry.customers.sheets import EXAMPLE_REFERENCE, LIST_SEPARATOR
 from registry.extensions import db
 from registry.models import (
@@ -41,8 +40,6 @@ from registry.single_line import one_line
 PREVIEW_HOURS = 24
 # The service's fields, as the file's columns name them.
 COLUMN_OF_FIELD = {"entity": "entity", "name": "contacts", "email": "contacts", "role": "contacts"}
-CONTACT = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*(?:\((?P<role>[^()]*)\))?$")
-WHOLE = re.compile(r"^\d{1,6}$", re.ASCII)
 CONTRACT_COLUMNS = (
     "organisation",
     "entity",
@@ -243,7 +240,9 @@ def _plan_row(row: dict, register: _Register, references: Counter) -> RowPlan:
     number, reference = row["row"], row["reference"].strip()
     try:
         _refuse_reference(reference, references)
-        values = customers.checked_values(_values(row, register))
+        values = customers.checked_values(
+            customer_values(row, register.entities, register.services)
+        )
         values = replace(values, contacts=customers.checked_contacts(values.contacts))
     except CustomerError as error:
         return RowPlan(number, reference, REFUSED, reason=_reason(error))
@@ -305,90 +304,6 @@ def _refuse_reference(reference: str, references: Counter) -> None:
             ),
             field="reference",
         )
-
-
-def _values(row: dict, register: _Register) -> CustomerValues:
-    """The row's cells as the service's values, or CustomerError naming the column."""
-    entity = register.entities.get(row["entity"].strip().casefold())
-    if entity is None:
-        raise CustomerError(
-            _(
-                "There is no entity of ours named “%(name)s”; ours are: %(names)s.",
-                name=row["entity"],
-                names=", ".join(sorted(entity.name for entity in register.entities.values())),
-            ),
-            field="entity",
-        )
-    codes = [code.strip().lower() for code in row["services"].split(";") if code.strip()]
-    unknown = [code for code in codes if code not in register.services]
-    if unknown:
-        raise CustomerError(
-            _("Unknown service code: %(codes)s.", codes=", ".join(unknown)), field="services"
-        )
-    return CustomerValues(
-        organisation=row["organisation"],
-        reference=row["reference"],
-        entity_id=entity.id,
-        service_ids=[register.services[code].id for code in codes],
-        authorisation=_authorisation(row["authorisation"]),
-        notice_days=_whole(row["notice_days"], "notice_days"),
-        shortest_notice_days=_whole(
-            row["shortest_notice_days"], "shortest_notice_days", required=False
-        ),
-        language=row["language"].strip().lower() or current_app.config["BABEL_DEFAULT_LOCALE"],
-        dpa_version=row["dpa_version"] or None,
-        dpa_signed_on=_day(row["dpa_signed_on"], "dpa_signed_on"),
-        contacts=_contacts(row["contacts"]),
-        contract_ended_on=_day(row["contract_ended_on"], "contract_ended_on"),
-    )
-
-
-def _authorisation(text: str) -> Authorisation:
-    try:
-        return Authorisation(text.strip().lower())
-    except ValueError:
-        raise CustomerError(
-            _("Write general or specific, not “%(text)s”.", text=text), field="authorisation"
-        ) from None
-
-
-def _whole(text: str, column: str, required: bool = True) -> int | None:
-    """A whole number of days; None for a blank cell that is not `required`."""
-    text = text.strip()
-    if not text and not required:
-        return None
-    if not WHOLE.match(text):
-        raise CustomerError(
-            _("Write a whole number of days, not “%(text)s”.", text=text), field=column
-        )
-    return int(text)
-
-
-def _day(text: str, column: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        if len(text) == len("YYYY-MM-DD"):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise CustomerError(_("Write the day as YYYY-MM-DD, not “%(text)s”.", text=text), field=column)
-
-
-def _contacts(text: str) -> list[ContactValues]:
-    contacts = []
-    for item in (part.strip() for part in text.split(";")):
-        if not item:
-            continue
-        found = CONTACT.match(item)
-        if found is None:
-            raise CustomerError(
-                _("Write each contact as Name <email> (role), not “%(text)s”.", text=item),
-                field="contacts",
-            )
-        contacts.append(ContactValues(found["name"], found["email"], found["role"] or ""))
-    return contacts
 
 
 def _reason(error: CustomerError) -> str:
