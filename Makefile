@@ -49,11 +49,13 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 
 ## bench: verdicts for 10,000 transfers; public pages with a large register; one notice to
-## 10,000 subscribers through the worker into smtp-sink (Debian package postfix)
+## 10,000 subscribers through the worker into smtp-sink (Debian package postfix); an import of
+## 5,000 customers from XLSX, previewed and applied through the admin pages
 bench: $(VENV)/.installed-test $(COMPILED_CATALOGS)
 	$(BIN)/python bench/verdicts.py
 	$(BIN)/python bench/public_pages.py
 	$(BIN)/python bench/outbox.py
+	$(BIN)/python bench/customers_import.py
 
 ## messages: extract the translatable strings and merge them into the catalogs
 messages: $(VENV)/.installed

@@ -95,7 +95,15 @@ def register_channels(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from registry.cli import audit_group, demo, notices, subscribers, users, worker
+    from registry.cli import (
+        audit_group,
+        customers_group,
+        demo,
+        notices,
+        subscribers,
+        users,
+        worker,
+    )
 
     app.cli.add_command(demo)
     app.cli.add_command(notices)
@@ -103,6 +111,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(worker)
     app.cli.add_command(subscribers)
+    app.cli.add_command(customers_group)
 
 
 def _load_user(session_id: str):

@@ -1,9 +1,12 @@
 """The operator's commands: `flask --app wsgi demo load`, and more as the registry grows."""
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup, with_appcontext
 
 from registry import accounts, audit, subscriptions
+from registry.customers import imports, sheets
 from registry.demo import load_demo, register_is_empty
 from registry.extensions import db
 from registry.models.accounts import Role
@@ -15,6 +18,7 @@ audit_group = AppGroup("audit", help="The hash-chained audit trail.")
 users = AppGroup("users", help="Users of the admin area.")
 notices = AppGroup("notices", help="Change notices.")
 subscribers = AppGroup("subscribers", help="Subscribers to the email notices.")
+customers_group = AppGroup("customers", help="Customers and their contracts.")
 
 
 @demo.command("load")
@@ -173,3 +177,98 @@ def subscribers_erase(email: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Erased {email}." if known else f"{email} was not subscribed; nothing kept.")
+
+
+@customers_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
+@click.option(
+    "--actor",
+    metavar="EMAIL",
+    help="Who the audit trail names as having imported the file (default: command line).",
+)
+def customers_import(file: Path, yes: bool, actor: str | None) -> None:
+    """Import customers from a CSV or XLSX file in the export's columns: show what it would
+    create, change and refuse, then apply it in one transaction once confirmed. Exits with 1
+    when nothing is applied."""
+    actor = _actor(actor)
+    try:
+        table = sheets.open_table(file.name, file.read_bytes())
+        with click.progressbar(table.rows(), length=table.size, label="Reading") as rows:
+            parsed = list(rows)
+    except sheets.SheetError as error:
+        raise click.ClickException(str(error)) from None
+    preview = imports.plan(parsed)
+    db.session.rollback()  # no lock is held while the operator reads the preview
+    _show_plan(preview, file.name)
+    if not preview.applicable:
+        click.echo("Nothing to apply; nothing was stored.", err=True)
+        raise SystemExit(1)
+    if not yes and not click.confirm("Apply the file?"):
+        click.echo("Nothing was stored.", err=True)
+        raise SystemExit(1)
+    try:
+        kept = imports.store_preview(file.name, parsed, actor)
+        steps = imports.applying(kept, actor)
+        total = next(steps)[1]
+        with click.progressbar(length=total, label="Applying") as bar:
+            done = _follow(steps, bar)
+    except imports.ImportRefused as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    counts = done.counts()
+    click.echo(
+        f"Applied: {counts['created']} created, {counts['changed']} changed, "
+        f"{counts['unchanged']} unchanged, {counts['refused']} refused."
+    )
+
+
+@customers_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def customers_export(file: Path) -> None:
+    """Write every customer to FILE, as CSV or XLSX by its extension, in the import's
+    columns."""
+    kind = file.suffix.lower().lstrip(".")
+    if kind not in sheets.FORMATS:
+        raise click.BadParameter("name a .csv or an .xlsx file", param_hint="FILE")
+    rows = list(sheets.customer_rows())
+    file.write_bytes(sheets.csv_bytes(rows) if kind == "csv" else sheets.xlsx_bytes(rows))
+    click.echo(f"Wrote {len(rows)} customer(s) to {file}.")
+
+
+def _actor(email: str | None) -> str:
+    if email is None:
+        return "command line"
+    try:
+        return accounts.normalised_email(email)
+    except accounts.AccountError as error:
+        raise click.BadParameter(str(error), param_hint="--actor") from None
+
+
+def _show_plan(preview: imports.ImportPlan, name: str) -> None:
+    counts = preview.counts()
+    click.echo(
+        f"{name}: {len(preview.rows)} rows. It would create {counts['created']} customers, "
+        f"change {counts['changed']} and leave {counts['unchanged']} unchanged; "
+        f"{counts['refused']} rows are refused."
+    )
+    for row in preview.of(imports.CHANGED):
+        changes = [
+            f"{column}: {before or '-'} -> {after or '-'}" for column, before, after in row.changes
+        ]
+        changes += [f"contact added: {contact}" for contact in row.new_contacts]
+        changes += [f"contact kept (not in the file): {contact}" for contact in row.kept_contacts]
+        click.echo(f"  changed, row {row.row} ({row.reference}): " + "; ".join(changes))
+    for row in preview.of(imports.REFUSED):
+        click.echo(f"  refused, row {row.row} ({row.reference or '-'}): {row.reason}")
+
+
+def _follow(steps, bar) -> imports.ImportPlan:
+    """Run the application's steps to their end, moving the progress bar; its plan."""
+    while True:
+        try:
+            count, _total = next(steps)
+        except StopIteration as finished:
+            return finished.value
+        bar.update(count - bar.pos)

@@ -102,7 +102,8 @@ def _message(error: HTTPException):
         return _l(
             "This registry accepts requests of at most %(size)s. Shorten what you wrote and "
             "send it again.",
-            size=_size(current_app.config["MAX_CONTENT_LENGTH"]),
+            # A route that takes an upload has a limit of its own (`http_guards.takes_upload`).
+            size=_size(request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]),
         )
     return GENERIC_MESSAGES.get(error.code, error.description)
 

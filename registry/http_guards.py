@@ -1,7 +1,7 @@
 """What every request and response goes through: bodies the forms can read, and the headers
 that keep browsers and caches from doing more than the pages need."""
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from flask_babel import lazy_gettext as _
 
 # Only our own files: no CDN, no inline script; inline styles are not needed either.
@@ -18,6 +18,8 @@ def form_accepted(response: Response) -> bool:
 
 
 def register_http_guards(app: Flask) -> None:
+    # Before any before_request function: CSRF protection reads the body.
+    app.url_value_preprocessor(allow_upload)
     app.before_request(reject_nul_characters)
     app.before_request(reject_file_parts)
     app.after_request(security_headers)
@@ -31,10 +33,36 @@ def reject_nul_characters() -> None:
         abort(400, description=_("A field holds a NUL character, which no field accepts."))
 
 
+def takes_upload(field: str, largest: int):
+    """Mark a view whose form takes one file, in the field `field`, in a request body of at
+    most `largest` bytes: the one exception to `reject_file_parts`, and a body limit of its own
+    beside MAX_CONTENT_LENGTH, for that route alone. Put it right under the route's decorator."""
+
+    def decorator(view):
+        view.upload = (field, largest)
+        return view
+
+    return decorator
+
+
+def allow_upload(endpoint: str | None, values: dict | None) -> None:
+    """A route that takes an upload (`takes_upload`) reads a body up to its own limit."""
+    upload = _upload_of(endpoint)
+    if upload is not None:
+        request.max_content_length = max(upload[1], current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def _upload_of(endpoint: str | None) -> tuple[str, int] | None:
+    return getattr(current_app.view_functions.get(endpoint or ""), "upload", None)
+
+
 def reject_file_parts() -> None:
-    """No form takes a file: a field sent as a file part would reach a text field's checks as
-    an uploaded file, so it is refused before any form reads it."""
-    if request.files:
+    """No form takes a file but those marked with `takes_upload`, each in its one field: a
+    field sent as a file part would reach a text field's checks as an uploaded file, so it is
+    refused before any form reads it."""
+    field = (_upload_of(request.endpoint) or ("",))[0]
+    names = [name for name, _file in request.files.items(multi=True)]
+    if names and names != [field]:
         abort(
             400,
             description=_(

@@ -7,7 +7,7 @@ sees the other row and says what is wrong in its own words. Only a second refusa
 conflict: 409, with nothing stored and nothing already stored lost.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TypeVar
 
 from flask import abort, current_app
@@ -21,6 +21,7 @@ from registry.domain import DomainError
 from registry.extensions import db
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 class WriteConflict(Conflict):
@@ -48,6 +49,26 @@ def committed(work: Callable[[], T]) -> T:
         return _commit(work)
     except IntegrityError as error:
         raise WriteConflict() from error
+
+
+def committed_in_steps(steps: Generator[P, None, T]) -> Generator[P, None, T]:
+    """Run `steps` (service work that yields its progress as it goes) and commit once it is
+    done, in one transaction, as `committed` does for work done at once; yields what the
+    steps yield and returns what they returned. Any error, or the caller closing the
+    generator, rolls everything back and is raised again. A unique key refusing the work is a
+    WriteConflict at once: the steps already shown are not run a second time."""
+    with writing(db.session):
+        try:
+            result = yield from steps
+            db.session.commit()
+        except IntegrityError as error:
+            db.session.rollback()
+            _log(error)
+            raise WriteConflict() from error
+        except BaseException:
+            db.session.rollback()
+            raise
+    return result
 
 
 def into_form(work: Callable[[], T], *forms: FlaskForm, field: str) -> T | None:

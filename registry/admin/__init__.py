@@ -56,6 +56,8 @@ VIEW_MODULES = (
     "registry.admin.views",
     "registry.assessments.views",
     "registry.audit.views",
+    "registry.customers.admin_import_views",
+    "registry.customers.admin_views",
     "registry.notices.admin_views",
     "registry.objections.admin_views",
     "registry.register.admin_transfer_views",

@@ -59,16 +59,18 @@ class CustomerValues:
     dpa_version: str | None = None
     dpa_signed_on: date | None = None
     contacts: list[ContactValues] = field(default_factory=list)
+    # Set when the contract ended: no more notices go to the customer.
+    contract_ended_on: date | None = None
 
 
 def create_customer(values: CustomerValues, actor: str) -> Customer:
     """Record a customer with its contacts. Raises CustomerError. The caller commits."""
-    checked = _checked(values)
+    checked = checked_values(values)
     _refuse_taken_reference(checked.reference)
     customer = Customer(created_at=clock.now(), feed_token=_new_token(), contacts=[])
     _apply(customer, checked)
     db.session.add(customer)
-    for contact in _checked_contacts(values.contacts):
+    for contact in checked_contacts(values.contacts):
         customer.contacts.append(_new_contact(contact))
     db.session.flush()
     audit.record(
@@ -81,7 +83,7 @@ def update_customer(customer: Customer, values: CustomerValues, actor: str) -> b
     """Change what is recorded of a customer's contract; its contacts are changed one by one
     (`add_contact`, `erase_contact`). Returns whether anything changed. Raises CustomerError.
     The caller commits."""
-    checked = _checked(values)
+    checked = checked_values(values)
     if checked.reference != customer.reference:
         _refuse_taken_reference(checked.reference)
     before = customer_snapshot(customer)
@@ -97,7 +99,7 @@ def update_customer(customer: Customer, values: CustomerValues, actor: str) -> b
 def add_contact(customer: Customer, values: ContactValues, actor: str) -> CustomerContact:
     """Add a person who receives the customer's notices. Raises CustomerError. The caller
     commits."""
-    (checked,) = _checked_contacts([values])
+    (checked,) = checked_contacts([values])
     if any(contact.email == checked.email for contact in customer.contacts):
         raise CustomerError(
             _("%(email)s is already a contact of this customer.", email=checked.email),
@@ -218,10 +220,12 @@ def _apply(customer: Customer, values: CustomerValues) -> None:
     customer.language = values.language
     customer.dpa_version = values.dpa_version
     customer.dpa_signed_on = values.dpa_signed_on
+    customer.contract_ended_on = values.contract_ended_on
 
 
-def _checked(values: CustomerValues) -> CustomerValues:
-    """The values trimmed, or CustomerError naming the field that is wrong."""
+def checked_values(values: CustomerValues) -> CustomerValues:
+    """The values trimmed, or CustomerError naming the field that is wrong (the reference is
+    not looked up: `create_customer` and `update_customer` refuse one already taken)."""
     organisation = _line(values.organisation, "organisation", 200)
     if not organisation:
         raise CustomerError(_("Give the customer's organisation."), field="organisation")
@@ -273,10 +277,13 @@ def _checked(values: CustomerValues) -> CustomerValues:
         dpa_version=dpa_version,
         dpa_signed_on=values.dpa_signed_on,
         contacts=values.contacts,
+        contract_ended_on=values.contract_ended_on,
     )
 
 
-def _checked_contacts(contacts: list[ContactValues]) -> list[ContactValues]:
+def checked_contacts(contacts: list[ContactValues]) -> list[ContactValues]:
+    """The contacts trimmed, their addresses normalised, or CustomerError naming the field
+    that is wrong (an address given twice included)."""
     checked, seen = [], set()
     for contact in contacts:
         name = _line(contact.name, "name", 200)

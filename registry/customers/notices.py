@@ -89,8 +89,8 @@ def notice_days(customer: Customer, window_days: int) -> int:
 
 def open_for_customers(notice: ChangeNotice) -> datetime | None:
     """Record `notice` for each customer it concerns and for which it is not recorded yet, with
-    its deadline; return the latest deadline among them (None: none was recorded). The caller sets the notice's effective time
-    and calls `notify`. The caller commits."""
+    its deadline; return the latest deadline among them (None: none was recorded). The caller
+    sets the notice's effective time and calls `notify`. The caller commits."""
     latest = None
     needs_authorisation = kind_of(notice).needs_authorisation
     recorded = sa.select(CustomerNotice.customer_id).where(CustomerNotice.notice_id == notice.id)

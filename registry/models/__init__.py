@@ -9,7 +9,9 @@ from registry.models.customers import (
     Customer,
     CustomerContact,
     CustomerEffect,
+    CustomerImport,
     CustomerNotice,
+    ImportState,
     customer_service,
 )
 from registry.models.objections import Objection, ObjectionOutcome, ObjectionState
@@ -47,8 +49,10 @@ __all__ = [
     "Customer",
     "CustomerContact",
     "CustomerEffect",
+    "CustomerImport",
     "CustomerNotice",
     "customer_service",
+    "ImportState",
     "AssessmentState",
     "TransferAssessment",
     "AuditEvent",

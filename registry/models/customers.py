@@ -109,6 +109,36 @@ class CustomerContact(db.Model):
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
 
+class ImportState(enum.StrEnum):
+    """Where an uploaded file of customers stands."""
+
+    PENDING = "pending"  # previewed; nothing of it is in the register yet
+    APPLIED = "applied"  # applied in one transaction; its rows are no longer kept
+
+
+class CustomerImport(db.Model):
+    """A file of customers uploaded for import, kept between its preview and its application
+    (`registry.customers.imports`). Its rows hold contacts' names and addresses: they are
+    emptied once the file is applied, and once its preview has expired."""
+
+    __tablename__ = "customer_import"
+    __table_args__ = (NEVER_REUSED_IDS,)
+
+    id: Mapped[int_pk]
+    uploaded_by: Mapped[str] = mapped_column(sa.String(254))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    # The file's rows as read: {"row": its number in the file, column: the cell's text, …}.
+    rows: Mapped[list[dict]] = mapped_column(sa.JSON)
+    state: Mapped[ImportState] = mapped_column(
+        enum_by_value(ImportState, "customer_import_state"), default=ImportState.PENDING
+    )
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    applied_by: Mapped[str | None] = mapped_column(sa.String(254))
+    # What the application did: the counts of rows created, changed, unchanged and refused.
+    summary: Mapped[dict | None] = mapped_column(sa.JSON)
+
+
 class CustomerEffect(enum.StrEnum):
     """Where a change stands for one customer."""
 

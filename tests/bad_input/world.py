@@ -1,8 +1,8 @@
 """The register the bad-input test works on: the demo data, a user of each role, a personal API
-token, a change notice with objections, subscribers, a customer the notice concerns, and
-transfer impact assessments in draft and in review, with the emails about them written. Each
-exists so that a route has a real record to act on, and its form can be sent as its page fills
-it."""
+token, a change notice with objections, subscribers, a customer the notice concerns, another
+with a contact and a customers' file waiting for confirmation, and transfer impact assessments
+in draft and in review, with the emails about them written. Each exists so that a route has a
+real record to act on, and its form can be sent as its page fills it."""
 
 import re
 
@@ -12,13 +12,16 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from registry import accounts, assessments, customers, objections, subscriptions
+from registry.customers import imports
 from registry.customers.view_links import send_view_links
 from registry.extensions import db
 from registry.models import (
     Authorisation,
     ChangeKind,
+    Entity,
     LocationRole,
     ProcessingLocation,
+    Service,
     Subprocessor,
     SubprocessorStatus,
     Subscriber,
@@ -41,6 +44,7 @@ def populate(app: Flask) -> str:
             accounts.create_user(email, PASSWORD, Role(role), actor="test")
         _subscribers()
         _notice_with_objections()
+        _customer_with_a_pending_import()
         drafts = [_start_assessment(location) for location in _locations_to_assess()[:2]]
         db.session.commit()
     editor = app.test_client()
@@ -88,6 +92,40 @@ def _customer(template: Subprocessor) -> None:
         ),
         EMAILS["admin"],
     )
+
+
+def _customer_with_a_pending_import() -> None:
+    """A customer with a contact, and a file that would change it, add one and refuse one."""
+    entity = db.session.scalars(sa.select(Entity).order_by(Entity.id)).first()
+    service = db.session.scalars(sa.select(Service).order_by(Service.id)).first()
+    values = customers.CustomerValues(
+        organisation="Acme SA",
+        reference="C-1",
+        entity_id=entity.id,
+        service_ids=[service.id],
+        authorisation=Authorisation.GENERAL,
+        notice_days=30,
+        contacts=[customers.ContactValues("Claire Dupont", "claire@acme.example", "DPO")],
+    )
+    customers.create_customer(values, EMAILS["admin"])
+    row = {
+        "row": 2,
+        "reference": "C-1",
+        "organisation": "Acme SA",
+        "entity": entity.name,
+        "services": service.code,
+        "authorisation": "specific",
+        "notice_days": "60",
+        "shortest_notice_days": "",
+        "dpa_version": "",
+        "dpa_signed_on": "",
+        "language": "fr",
+        "contacts": "Paul <paul@acme.example>",
+        "contract_ended_on": "",
+    }
+    created = row | {"row": 3, "reference": "C-2", "organisation": "Borealis AB"}
+    refused = row | {"row": 4, "reference": "C-3", "entity": "Nowhere"}
+    imports.store_preview("customers.xlsx", [row, created, refused], EMAILS["editor"])
 
 
 def _proposed(template: Subprocessor, name: str, country: str) -> Subprocessor:

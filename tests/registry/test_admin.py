@@ -80,6 +80,30 @@ ROUTES = [
     ("POST", "/admin/assessments/1/approve", {"viewer": 403, "editor": 403, "admin": 404}),
     ("POST", "/admin/assessments/1/revise", {"viewer": 403, "editor": 404, "admin": 404}),
     ("POST", "/admin/assessments/1/discard", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("GET", "/admin/customers", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/customers.csv", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/customers.xlsx", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/customers/template.csv", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/customers/template.xlsx", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/customers/new", {"viewer": 403, "editor": 200, "admin": 200}),
+    ("POST", "/admin/customers", {"viewer": 403, "editor": 400, "admin": 400}),
+    ("GET", "/admin/customers/1", {"viewer": 404, "editor": 404, "admin": 404}),
+    ("POST", "/admin/customers/1/edit", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/customers/1/contacts", {"viewer": 403, "editor": 404, "admin": 404}),
+    (
+        "POST",
+        "/admin/customers/1/contacts/1/erase",
+        {"viewer": 403, "editor": 403, "admin": 404},
+    ),
+    ("POST", "/admin/customers/1/feed-token", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("GET", "/admin/customers/import", {"viewer": 403, "editor": 200, "admin": 200}),
+    ("POST", "/admin/customers/import", {"viewer": 403, "editor": 400, "admin": 400}),
+    ("GET", "/admin/customers/import/1", {"viewer": 403, "editor": 404, "admin": 404}),
+    (
+        "POST",
+        "/admin/customers/import/1/confirm",
+        {"viewer": 403, "editor": 404, "admin": 404},
+    ),
 ]
 
 
@@ -117,6 +141,9 @@ def test_every_admin_route_is_in_the_matrix(app):
         .replace("/objections/1", "/objections/<id:objection_id>")
         .replace("/transfers/1/", "/transfers/<id:location_id>/")
         .replace("/assessments/1", "/assessments/<id:assessment_id>")
+        .replace("/customers/import/1", "/customers/import/<id:import_id>")
+        .replace("/contacts/1/", "/contacts/<id:contact_id>/")
+        .replace("/customers/1", "/customers/<id:customer_id>")
         for _, address, _ in ROUTES
     } | {"/admin/login"}
     assert routes == listed

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from registry import accounts, assessments, customers, objections
+from registry.customers import imports as customer_imports
 from registry.customers import notices as customer_notices
 from registry.demo import load_demo
 from registry.extensions import db
@@ -16,6 +17,7 @@ from registry.models import (
     ChangeKind,
     ChangeNotice,
     Customer,
+    CustomerImport,
     Objection,
     ObjectionState,
     ProcessingLocation,
@@ -94,6 +96,25 @@ COMPLETE = assessments.AssessmentValues(
     reasoning="Low exposure",
     scc_signed_on=date(2025, 1, 15),
 )
+
+
+def _import_row(reference: str, entity: str = "Example Entity SA", service: str = "") -> dict:
+    """A row of a customers' file, as `registry.customers.sheets` reads it."""
+    return {
+        "row": 2,
+        "reference": reference,
+        "organisation": "Borealis Telecom",
+        "entity": entity,
+        "services": service,
+        "authorisation": "general",
+        "notice_days": "60",
+        "shortest_notice_days": "",
+        "dpa_version": "",
+        "dpa_signed_on": "",
+        "language": "en",
+        "contacts": "Björn <bjorn@borealis.example>",
+        "contract_ended_on": "",
+    }
 
 
 SERVICES = {
@@ -215,6 +236,15 @@ SERVICES = {
     "customers.replace_feed_token": lambda setup: customers.replace_feed_token(
         db.session.get(Customer, setup["customer_id"]), "test"
     ),
+    "imports.store_preview": lambda setup: customer_imports.store_preview(
+        "customers.csv", [_import_row("B-78")], "test"
+    ),
+    "imports.applying": lambda setup: list(
+        customer_imports.applying(db.session.get(CustomerImport, setup["import_id"]), "test")
+    ),
+    "imports.apply_import": lambda setup: customer_imports.apply_import(
+        db.session.get(CustomerImport, setup["import_id"]), "test"
+    ),
     "notices.approve": lambda setup: customer_notices.approve(
         customer_notices.record_for(setup["notice_id"], setup["customer_id"]), "admin", "test"
     ),
@@ -280,6 +310,13 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity, make
             "complete_assessment_id": complete.id,
             "review_assessment_id": review.id,
         }
+    with app.app_context():
+        row = _import_row(
+            "B-79", fresh_subprocessor.entities[0].name, fresh_subprocessor.services[0].code
+        )
+        pending = customer_imports.store_preview("customers.xlsx", [row], "test")
+        db.session.commit()
+        objection_ids["import_id"] = pending.id
     return {
         "user_id": user_id,
         "draft_id": draft_id,
@@ -329,6 +366,12 @@ READERS = {
     "deadlines",
     "record_for",
     "customer_notice_snapshot",
+    "checked_values",
+    "checked_contacts",
+    # registry.customers.imports
+    "plan",
+    "expired",
+    "check_applicable",
     # registry.assessments
     "needs_assessment",
     "series",
@@ -375,6 +418,7 @@ def test_every_write_service_is_in_the_list_above():
             objections,
             customers,
             customer_notices,
+            customer_imports,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
