@@ -273,6 +273,18 @@ def deadlines(notice: ChangeNotice) -> list[dict]:
     ]
 
 
+def open_deadlines(notice_id: int) -> list[datetime]:
+    """Each customer's objection deadline for the notice, for those it still applies to."""
+    return list(
+        db.session.scalars(
+            sa.select(CustomerNotice.objection_deadline).where(
+                CustomerNotice.notice_id == notice_id,
+                CustomerNotice.effect == CustomerEffect.PENDING,
+            )
+        )
+    )
+
+
 def record_for(notice_id: int, customer_id: int | None) -> CustomerNotice | None:
     """The notice as it applies to the customer, if it concerns it."""
     if customer_id is None:

@@ -355,6 +355,14 @@ def ensure_open(notice: ChangeNotice, customer_id: int | None = None) -> None:
         )
 
 
+def open_to_a_customer(notice: ChangeNotice) -> bool:
+    """Whether some customer the announced notice concerns still has time to object, its
+    contract giving it a later deadline than the public one."""
+    if notice.state is not NoticeState.ANNOUNCED:
+        return False
+    return any(clock.now() < deadline for deadline in customer_notices.open_deadlines(notice.id))
+
+
 def awaiting_confirmation_beside(objection: Objection) -> list[Objection]:
     """The other objections to the same notice from the same address that still await
     confirmation: whoever reads that mailbox may confirm any of them, including one whose own

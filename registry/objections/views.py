@@ -33,15 +33,20 @@ def object_to_change(notice_id: int):
     notice = _notice(notice_id)
     # From a customer's view or notice email: the contact is known, with its own deadline.
     contact = _known_contact(request.values.get("contact"), notice)
+    later_customers_only = False
     try:
         objections.ensure_open(notice, contact.customer_id if contact else None)
     except objections.WindowClosed as closed:
-        # Nothing is stored: the page says why, with the deadline.
-        status = 409 if request.method == "POST" else 200
-        page = render_template(
-            "public/object.html", notice=notice_record(notice), closed=str(closed), form=None
-        )
-        return page, status
+        # A customer whose contract gives a later deadline may still object, giving its
+        # reference and a registered contact's address; the service checks which it is.
+        later_customers_only = contact is None and objections.open_to_a_customer(notice)
+        if not later_customers_only:
+            # Nothing is stored: the page says why, with the deadline.
+            status = 409 if request.method == "POST" else 200
+            page = render_template(
+                "public/object.html", notice=notice_record(notice), closed=str(closed), form=None
+            )
+            return page, status
     form = ObjectionForm()
     if not form.is_submitted():
         form.subscriber.data = request.args.get("subscriber", "")
@@ -75,6 +80,7 @@ def object_to_change(notice_id: int):
         form=form,
         closed=None,
         known=subscriber is not None or contact is not None,
+        later_customers_only=later_customers_only,
     ), status
 
 

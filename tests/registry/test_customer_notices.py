@@ -438,3 +438,45 @@ def test_a_delivery_to_a_customer_is_recorded_as_proof(app, world, runner):
             )
         )
         assert (message.state, message.contact_id is not None) == (DeliveryState.SENT, True)
+
+
+def test_after_the_public_deadline_the_form_still_takes_a_later_customers_objection(
+    app, world, clock, client
+):
+    notice_id = announce(app, world["for_a"])
+    clock.move(days=45)  # past the public 30 days, before the second customer's 90
+    address = f"/changes/{notice_id}/object"
+    form = {
+        "csrf_token": csrf_token(client, address),
+        "organisation": "Borealis AB",
+        "customer_reference": "BOR-2",
+        "contact_name": "Björn Berg",
+        "contact_email": "bjorn@borealis.example",
+        "grounds": "Not without our approval.",
+    }
+    assert client.post(address, data=form).status_code == 302
+    with app.app_context():
+        objection = db.session.scalar(sa.select(Objection))
+        assert (objection.customer_id, objection.state) == (
+            world["second"],
+            ObjectionState.UNCONFIRMED,
+        )
+
+
+def test_after_the_public_deadline_an_objection_from_no_later_customer_is_refused(
+    app, world, clock, client
+):
+    notice_id = announce(app, world["for_a"])
+    clock.move(days=45)
+    address = f"/changes/{notice_id}/object"
+    form = {
+        "csrf_token": csrf_token(client, address),
+        "organisation": "Acme SA",
+        "customer_reference": "ACME-1",
+        "contact_name": "Claire Dupont",
+        "contact_email": "claire@acme.example",
+        "grounds": "Too late for our 30 days.",
+    }
+    assert client.post(address, data=form).status_code == 409
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Objection)) == 0

@@ -357,6 +357,8 @@ READERS = {
     "objection_snapshot",
     "awaiting_confirmation_beside",
     "open_for_customer",
+    "open_to_a_customer",
+    "open_deadlines",
     # registry.customers
     "customer_snapshot",
     "contact_for",
