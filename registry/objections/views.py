@@ -14,6 +14,7 @@ from registry.customers import notices as customer_notices
 from registry.extensions import db, limiter
 from registry.http_guards import form_accepted
 from registry.i18n import current_language
+from registry.links import signed_value
 from registry.models import (
     ChangeNotice,
     CustomerContact,
@@ -210,7 +211,7 @@ def _notice(notice_id: int) -> ChangeNotice:
 
 def _objection_from(purpose: tokens.Purpose, token: str) -> Objection:
     try:
-        objection_id = tokens.read(purpose, token)
+        objection_id = signed_value(purpose, token)
     except tokens.TokenExpired:
         if purpose is tokens.Purpose.CONFIRM_OBJECTION:
             abort(
@@ -225,14 +226,6 @@ def _objection_from(purpose: tokens.Purpose, token: str) -> Objection:
             description=_(
                 "This link has expired. Write to the data protection officer "
                 "for the state of your objection."
-            ),
-        )
-    except tokens.TokenInvalid:
-        abort(
-            404,
-            description=_(
-                "This link is not one we sent, or it was cut short. "
-                "Copy the whole address from the email."
             ),
         )
     objection = db.session.get(Objection, objection_id) if isinstance(objection_id, int) else None

@@ -84,41 +84,44 @@ def fan_out(notice: ChangeNotice, kind: MessageKind) -> int:
 
 
 def _queue_each(channel: str, kind: MessageKind, notice_id: int, chosen: sa.Subquery) -> int:
-    now = clock.now()
-    # A WHERE, if only "true": SQLite would read ON CONFLICT after a bare FROM as a join's.
-    rows = sa.select(
-        sa.literal(channel),
-        sa.literal(kind.value),
+    return _insert_rows(
+        channel,
+        kind,
         sa.literal(f"{kind.value}:{notice_id}:") + chosen.c.reference,
         chosen.c.recipient,
         chosen.c.language,
         sa.literal(notice_id),
         chosen.c.subscriber_id,
         sa.null(),
-        sa.literal(DeliveryState.QUEUED.value),
-        sa.literal(now, UTCDateTime()),
-        sa.literal(now, UTCDateTime()),
-        sa.literal(0),
-    ).where(sa.true())
-    statement = _insert().from_select(_COLUMNS, rows).on_conflict_do_nothing(index_elements=["key"])
-    return db.session.execute(statement).rowcount
+    )
 
 
 def enqueue_each(kind: MessageKind, chosen: sa.Select) -> int:
     """Queue one email of `kind` for each row of `chosen`, a SELECT of the labelled columns
     `key`, `recipient`, `language`, `subject_id` and `contact_id`, in one statement; return how
     many were queued. A key already queued adds nothing."""
-    now = clock.now()
     chosen = chosen.subquery()
-    rows = sa.select(
-        sa.literal(EMAIL),
-        sa.literal(kind.value),
+    return _insert_rows(
+        EMAIL,
+        kind,
         chosen.c.key,
         chosen.c.recipient,
         chosen.c.language,
         chosen.c.subject_id,
         sa.null(),
         chosen.c.contact_id,
+    )
+
+
+def _insert_rows(channel: str, kind: MessageKind, *per_recipient) -> int:
+    """INSERT … SELECT one queued row per recipient: `per_recipient` are the key, recipient,
+    language, subject, subscriber and contact columns; the rest is the same for every row."""
+    now = clock.now()
+    # A WHERE, if only "true": SQLite would read ON CONFLICT after a bare FROM as a join's.
+    rows = sa.select(
+        sa.literal(channel),
+        sa.literal(kind.value),
+        *per_recipient,
         sa.literal(DeliveryState.QUEUED.value),
         sa.literal(now, UTCDateTime()),
         sa.literal(now, UTCDateTime()),
