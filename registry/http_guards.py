@@ -26,9 +26,11 @@ def register_http_guards(app: Flask) -> None:
 
 
 def reject_nul_characters() -> None:
-    """No field takes a NUL character, and PostgreSQL cannot store one: refuse it up front."""
+    """No field nor part of the path takes a NUL character, and PostgreSQL cannot store or
+    compare one: refuse it up front."""
     # Every value of a repeated field: a form reads the first, a multiple choice them all.
-    values = [*request.args.listvalues(), *request.form.listvalues()]
+    in_path = [[value] for value in (request.view_args or {}).values() if isinstance(value, str)]
+    values = [*request.args.listvalues(), *request.form.listvalues(), *in_path]
     if any("\x00" in value for repeated in values for value in repeated):
         abort(400, description=_("A field holds a NUL character, which no field accepts."))
 

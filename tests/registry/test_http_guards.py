@@ -158,3 +158,8 @@ def test_admin_pages_and_downloads_are_never_stored_by_a_cache(client, make_user
     pack = client.post("/admin/evidence.zip", data={"csrf_token": token})
     assert pack.status_code == 200
     assert pack.headers["Cache-Control"] == "no-store"
+
+
+def test_a_nul_character_in_the_path_is_refused_before_any_query(client):
+    response = client.get("/customer-feeds/%00.atom")
+    assert response.status_code == 400
