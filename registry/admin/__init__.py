@@ -56,6 +56,7 @@ VIEW_MODULES = (
     "registry.admin.views",
     "registry.assessments.views",
     "registry.audit.views",
+    "registry.chain.admin_views",
     "registry.customers.admin_import_views",
     "registry.customers.admin_views",
     "registry.notices.admin_views",

@@ -14,8 +14,10 @@ from registry import accounts, clock, labels, writes
 from registry.admin import blueprint, login_limits, requires
 from registry.admin.forms import ConfirmForm, LoginForm, NewUserForm
 from registry.assessments.records import transfers_to_assess
+from registry.chain import records as chain_records
 from registry.customers import holds
 from registry.extensions import db, limiter
+from registry.i18n import current_language
 from registry.models import (
     AuditEvent,
     ChangeNotice,
@@ -29,6 +31,7 @@ from registry.models import (
 )
 from registry.models.accounts import Role
 from registry.register.records import RegisterFilter, published_records
+from registry.register.transfer_records import Judgement
 from registry.single_line import has_line_breaks
 
 DUE_SOON_DAYS = 30  # what the dashboard counts as "soon": reviews due, changes taking effect
@@ -126,6 +129,7 @@ def dashboard():
         assessment_states=labels.ASSESSMENT_STATES,
         without_ground=without_ground,
         restrictions=holds.restrictions(),
+        chain_problems=chain_records.problems(Judgement(today), current_language()),
         today=today,
         last_events=last_events,
     )

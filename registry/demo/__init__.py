@@ -13,6 +13,7 @@ from registry.customers import notices as customer_notices
 from registry.extensions import db
 from registry.models import (
     Authorisation,
+    ChainLink,
     ChangeKind,
     ChangeNotice,
     Customer,
@@ -85,6 +86,35 @@ def load_demo() -> DemoLoaded:
     return loaded
 
 
+def _chain(entries: list[dict], terms: dict, existing: set[str]) -> list[Subprocessor]:
+    """The companies our subprocessors engage, in effect, each under the one that engages it
+    and serving its data (its terms and entities)."""
+    added = []
+    for entry in entries:
+        if entry["name"] in existing:
+            continue
+        parent = _named(entry["chain_parent"])
+        member = _subprocessor(
+            {
+                **entry,
+                "purposes": [term.code for term in parent.purposes],
+                "services": [term.code for term in parent.services],
+                "data_categories": [term.code for term in parent.data_categories],
+                "data_subjects": [term.code for term in parent.data_subject_categories],
+                "engaged_by": [entity.name for entity in parent.entities],
+            },
+            {entity.name: entity for entity in parent.entities},
+            terms,
+        )
+        member.engaged_directly = False
+        member.contact = entry["contact"]
+        db.session.add(member)
+        db.session.add(ChainLink(parent=parent, child=member, activity=entry["activity"]))
+        db.session.flush()
+        added.append(member)
+    return added
+
+
 def _customers(entries: list[dict]) -> int:
     """Add the demo customers whose reference is not there yet, through the service."""
     existing = set(db.session.scalars(sa.select(Customer.reference)))
@@ -129,6 +159,7 @@ def _load(data: dict) -> DemoLoaded:
     ]
     db.session.add_all(new_subprocessors)
     db.session.flush()
+    new_subprocessors += _chain(data.get("chain", []), terms, existing)
     if new_entities or new_terms or new_subprocessors:
         audit.record(
             "demo loader",

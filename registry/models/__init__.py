@@ -23,6 +23,7 @@ from registry.models.outbox import (
     OutboxMessage,
 )
 from registry.models.register import (
+    ChainLink,
     Entity,
     LocationMeasure,
     LocationRole,
@@ -57,6 +58,7 @@ __all__ = [
     "TransferAssessment",
     "AuditEvent",
     "AuditHead",
+    "ChainLink",
     "ChangeKind",
     "ChangeNotice",
     "NoticeState",

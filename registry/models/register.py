@@ -131,6 +131,15 @@ class Subprocessor(db.Model):
     subject_to_gdpr_art_3_2: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The data include human resources data (DPF Supplemental Principle 9).
     hr_data: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Engaged by one of our entities (on the register itself), or only further down the chain,
+    # by another subprocessor (`ChainLink`): EDPB Opinion 22/2024, every processor in the chain.
+    engaged_directly: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A contact person or function (EDPB Opinion 22/2024, paragraph 24).
+    contact: Mapped[str | None] = mapped_column(sa.String(200))
+    # Where our contract with a direct subprocessor imposes our obligations on the subprocessors
+    # it engages (GDPR Art. 28(4)): the clause, and the day that contract was signed.
+    flow_down_clause: Mapped[str | None] = mapped_column(sa.String(200))
+    flow_down_signed_on: Mapped[date | None]
 
     recipient_category: Mapped[RecipientCategory] = relationship()
     services: Mapped[list[Service]] = relationship(
@@ -252,3 +261,27 @@ class LocationMeasure(db.Model):
         sa.ForeignKey("processing_location.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+
+
+class ChainLink(db.Model):
+    """One subprocessor engaging another (GDPR Art. 28(4)): a hop of the processing chain. The
+    same company may be engaged by several; a chain never loops (checked on write)."""
+
+    __tablename__ = "chain_link"
+    __table_args__ = (
+        sa.UniqueConstraint("parent_id", "child_id"),
+        sa.CheckConstraint("parent_id != child_id", name="not_its_own_subprocessor"),
+    )
+
+    id: Mapped[int_pk]
+    parent_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("subprocessor.id", ondelete="CASCADE"), index=True
+    )
+    child_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("subprocessor.id", ondelete="CASCADE"), index=True
+    )
+    # What the child does for the parent.
+    activity: Mapped[str] = mapped_column(sa.String(500))
+
+    parent: Mapped[Subprocessor] = relationship(foreign_keys=[parent_id])
+    child: Mapped[Subprocessor] = relationship(foreign_keys=[child_id])

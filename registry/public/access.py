@@ -71,6 +71,11 @@ def facts_only(records: list[dict]) -> list[dict]:
     ]
 
 
+def hops_facts_only(hops: list[dict]) -> list[dict]:
+    """A processing chain's hops (`registry.chain.records`) without any verdict, to any depth."""
+    return [{**hop, "hops": hops_facts_only(hop["hops"])} for hop in facts_only(hops)]
+
+
 def location_facts(location: dict) -> dict:
     """A location (or a transfer entry) whose transfer keeps its facts but not its verdict."""
     transfer = location["transfer"]

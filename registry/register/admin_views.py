@@ -4,10 +4,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from registry import labels, writes
+from registry import clock, labels, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, ConfirmForm, EditorialForm
+from registry.chain import records as chain_records
+from registry.chain.forms import FlowDownForm, member_form
 from registry.extensions import db
+from registry.i18n import current_language
 from registry.models import (
     ChangeKind,
     Subprocessor,
@@ -23,6 +26,7 @@ from registry.register.forms import (
     LOCATION_FIELDS,
 )
 from registry.register.records import subprocessors_in
+from registry.register.transfer_records import Judgement
 
 
 @blueprint.get("/subprocessors/new")
@@ -94,6 +98,8 @@ def subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         "facts_forms": {
             location.id: filling.ground_facts_form(location) for location in entry.locations
         },
+        "chain_form": member_form(formdata=None),
+        "flow_form": FlowDownForm(prefix="flow", formdata=None, data=_flow_down(entry)),
     }
     shown = defaults | forms
     shown["replace_form"].replaces.choices = [
@@ -109,9 +115,17 @@ def subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         importer_fields=IMPORTER_FIELDS,
         location_fields=LOCATION_FIELDS,
         ground_fact_fields=GROUND_FACT_FIELDS,
+        chain=chain_records.chains([entry.id], Judgement(clock.today()), current_language()).get(
+            entry.id
+        ),
+        engaged_by=chain_records.engaged_by(entry.id),
         **shown,
     )
     return page, status
+
+
+def _flow_down(entry: Subprocessor) -> dict:
+    return {"clause": entry.flow_down_clause, "signed_on": entry.flow_down_signed_on}
 
 
 @blueprint.post("/subprocessors/<id:subprocessor_id>/importer")

@@ -10,7 +10,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def register_csv(records: list[dict], with_verdicts: bool = False) -> str:
-    """The records as CSV text: a header row, then one row per subprocessor.
+    """The records as CSV text: a header row, then one row per subprocessor, each followed by
+    one row per company down its processing chain (`chain`), with the path to it.
 
     Lists are joined with "; "; a processing location reads "India (IN), Bengaluru: Follow-the-sun
     support (No adequacy decision, SCCs, module 3 · 2 supplementary measures)". `with_verdicts`
@@ -35,13 +36,22 @@ def register_csv(records: list[dict], with_verdicts: bool = False) -> str:
             _("Engaged by"),
             _("Illustrative demo data"),
             _("Data Privacy Framework List entry"),
+            _("In the processing chain"),
             *([_("Transfer verdicts")] if with_verdicts else []),
         ]
     )
     for record in records:
-        row = _row(record) + ([_verdicts(record)] if with_verdicts else [])
-        writer.writerow([spreadsheet_safe(value) for value in row])
+        # Each subprocessor, then each company down its chain, one row per hop with its path.
+        for entry, path in [(record, record["name"]), *_hops(record.get("chain", []))]:
+            row = [*_row(entry), path] + ([_verdicts(entry)] if with_verdicts else [])
+            writer.writerow([spreadsheet_safe(value) for value in row])
     return buffer.getvalue()
+
+
+def _hops(hops: list[dict]):
+    for hop in hops:
+        yield hop, hop["path_text"]
+        yield from _hops(hop["hops"])
 
 
 def _row(record: dict) -> list[str]:

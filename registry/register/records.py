@@ -42,6 +42,9 @@ class RegisterFilter:
     subprocessor_id: int | None = None
     entity_id: int | None = None
     service_ids: tuple[int, ...] | None = None
+    # Subprocessors down the processing chain, by id (`registry.chain`): otherwise only those
+    # our entities engage directly are listed, or the one asked for by id.
+    chain_ids: tuple[int, ...] | None = None
 
 
 def published_records(
@@ -133,6 +136,10 @@ def _matching_ids(register_filter: RegisterFilter) -> sa.Select:
         query = query.where(Subprocessor.services.any(Service.code == register_filter.service))
     if register_filter.subprocessor_id is not None:
         query = query.where(Subprocessor.id == register_filter.subprocessor_id)
+    if register_filter.chain_ids is not None:
+        query = query.where(Subprocessor.id.in_(register_filter.chain_ids))
+    elif register_filter.subprocessor_id is None:
+        query = query.where(Subprocessor.engaged_directly.is_(True))
     if register_filter.entity_id is not None:
         query = query.where(Subprocessor.entities.any(Entity.id == register_filter.entity_id))
     if register_filter.service_ids is not None:

@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_babel import gettext as _
 
 from registry import clock
+from registry.chain import records as chain_records
 from registry.errors import json_error
 from registry.i18n import current_language
 from registry.models import RecipientCategory, Service
@@ -14,6 +15,7 @@ from registry.public import access, blueprint
 from registry.public.forms import FILTERS, RegisterFilterForm
 from registry.register import records
 from registry.register.export import register_csv
+from registry.register.transfer_records import Judgement
 from transfers.countries import by_name
 
 
@@ -105,8 +107,20 @@ def _filter_form_for_data() -> RegisterFilterForm:
 
 
 def _records(form: RegisterFilterForm, with_verdicts: bool) -> list[dict]:
-    found = records.published_records(form.register_filter(), current_language())
-    return found if with_verdicts else access.facts_only(found)
+    """The matching subprocessors, each with its processing chain (`chain`: the companies it
+    engages, to any depth); verdicts only for the team."""
+    language = current_language()
+    found = records.published_records(form.register_filter(), language)
+    trees = chain_records.chains(
+        [record["id"] for record in found], Judgement(clock.today()), language
+    )
+    found = [{**record, "chain": trees.get(record["id"], {}).get("hops", [])} for record in found]
+    if with_verdicts:
+        return found
+    return [
+        {**record, "chain": access.hops_facts_only(record["chain"])}
+        for record in access.facts_only(found)
+    ]
 
 
 def _country_choices(form: RegisterFilterForm) -> list[tuple[str, str]]:
@@ -131,4 +145,14 @@ def subprocessor(subprocessor_id: int):
                 "There is no subprocessor with number %(id)s on the register.", id=subprocessor_id
             ),
         )
-    return render_template("public/subprocessor.html", record=found[0])
+    judgement = Judgement(clock.today())
+    chain = chain_records.chains([subprocessor_id], judgement, current_language()).get(
+        subprocessor_id, {"hops": [], "weakest": None}
+    )
+    hops = chain["hops"] if access.verdicts_published() else access.hops_facts_only(chain["hops"])
+    return render_template(
+        "public/subprocessor.html",
+        record=found[0],
+        hops=hops,
+        engaged_by=chain_records.engaged_by(subprocessor_id),
+    )

@@ -55,6 +55,8 @@ ROUTES = [
         {"viewer": 403, "editor": 403, "admin": 404},
     ),
     ("POST", "/admin/subprocessors/1/editorial", {"viewer": 403, "editor": 403, "admin": 404}),
+    ("POST", "/admin/subprocessors/1/chain", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/subprocessors/1/flow-down", {"viewer": 403, "editor": 404, "admin": 404}),
     ("GET", "/admin/changes/1/deliveries", {"viewer": 404, "editor": 404, "admin": 404}),
     ("GET", "/admin/changes/1", {"viewer": 404, "editor": 404, "admin": 404}),
     ("POST", "/admin/changes/1/move-later", {"viewer": 403, "editor": 403, "admin": 404}),

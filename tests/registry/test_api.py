@@ -69,6 +69,7 @@ def test_the_api_carries_every_field_the_page_shows(
         "subject_to_pipeda": False,
         "subject_to_gdpr_art_3_2": False,
         "hr_data": False,
+        "chain": [],
     }
 
 

@@ -34,6 +34,7 @@ def test_the_csv_file_has_a_header_row_and_one_row_per_subprocessor(client, make
         "Engaged by",
         "Illustrative demo data",
         "Data Privacy Framework List entry",
+        "In the processing chain",
     ]
     assert [row[0] for row in rows] == ["First", "Second"]
 

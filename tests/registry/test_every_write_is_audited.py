@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from registry import accounts, assessments, customers, objections
+from registry import accounts, assessments, chain, customers, objections
 from registry.customers import imports as customer_imports
 from registry.customers import notices as customer_notices
 from registry.demo import load_demo
@@ -248,6 +248,28 @@ SERVICES = {
     "notices.approve": lambda setup: customer_notices.approve(
         customer_notices.record_for(setup["notice_id"], setup["customer_id"]), "admin", "test"
     ),
+    "chain.draft_member": lambda setup: chain.draft_member(
+        db.session.get(Subprocessor, setup["active_id"]),
+        chain.ChainMember(
+            "Lux Relay",
+            "Lux Relay SA",
+            "Luxembourg",
+            "LU",
+            "DPO",
+            "Relays email",
+            db.session.get(Subprocessor, setup["active_id"]).recipient_category_id,
+        ),
+        "test",
+    ),
+    "chain.link": lambda setup: chain.link(
+        db.session.get(Subprocessor, setup["active_id"]),
+        db.session.get(Subprocessor, setup["draft_id"]),
+        "Hosts it",
+        "test",
+    ),
+    "chain.record_flow_down": lambda setup: chain.record_flow_down(
+        db.session.get(Subprocessor, setup["active_id"]), "Clause 11.2", date(2025, 1, 1), "test"
+    ),
     "objections.triage": lambda setup: objections.triage(
         db.session.get(Objection, setup["confirmed_id"]), "test", ObjectionState.IN_DISCUSSION
     ),
@@ -368,6 +390,9 @@ READERS = {
     "deadlines",
     "record_for",
     "customer_notice_snapshot",
+    # registry.chain
+    "ancestors",
+    "link_snapshot",
     "checked_values",
     "checked_contacts",
     # registry.customers.imports
@@ -421,6 +446,7 @@ def test_every_write_service_is_in_the_list_above():
             customers,
             customer_notices,
             customer_imports,
+            chain,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__

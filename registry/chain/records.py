@@ -1,0 +1,164 @@
+"""Reading the processing chain: each direct subprocessor's tree of the companies it engages,
+each hop judged by the same engine as the register, and the chain's verdict: its weakest hop,
+with the path to it ("Harbourline CRM → Cloudway Inc. (US): no valid ground")."""
+
+import sqlalchemy as sa
+
+from registry.extensions import db
+from registry.models import ChainLink, Subprocessor, SubprocessorStatus
+from registry.register.records import RegisterFilter, published_records
+from registry.register.transfer_records import Judgement
+from transfers.reasons import Verdict
+
+# Weakest first.
+RANK = {Verdict.NO_VALID_GROUND.value: 0, Verdict.NEEDS_ATTENTION.value: 1, Verdict.VALID.value: 2}
+ARROW = " → "
+
+
+def chains(root_ids: list[int], judgement: Judgement, language: str) -> dict[int, dict]:
+    """For each of `root_ids` that engages anyone in effect: its tree (`hops`, each a record of
+    the register with `activity`, `path` and its own `hops`) and the chain's weakest hop
+    (`weakest`: verdict, path text and reasons), with every hop read in one pass."""
+    below = _engaged()
+    reachable = {child for root in root_ids for child in _descendants(root, below)}
+    if not reachable:
+        return {}
+    records = {
+        record["id"]: record
+        for record in published_records(
+            RegisterFilter(chain_ids=tuple(sorted(reachable))), language, judgement
+        )
+    }
+    people = db.session.execute(sa.select(Subprocessor.id, Subprocessor.name, Subprocessor.contact))
+    names, contacts = {}, {}
+    for subprocessor_id, name, contact in people:
+        names[subprocessor_id], contacts[subprocessor_id] = name, contact
+    for child in records:
+        records[child] = {**records[child], "contact": contacts.get(child)}
+    found = {}
+    for root in root_ids:
+        hops = _hops(root, below, records, (names.get(root, ""),), frozenset({root}))
+        if hops:
+            found[root] = {"hops": hops, "weakest": weakest(hops)}
+    return found
+
+
+def weakest(hops: list[dict]) -> dict | None:
+    """The weakest transfer anywhere in `hops` (outside the EEA and judged), with its path."""
+    worst = None
+    for hop in _walk(hops):
+        for location in hop["locations"]:
+            transfer = location.get("transfer")
+            if location["eea"] or not transfer:
+                continue
+            rank = RANK.get(transfer["verdict"], 2)
+            if worst is None or rank < worst["rank"]:
+                worst = {
+                    "rank": rank,
+                    "verdict": transfer["verdict"],
+                    "verdict_name": transfer["verdict_name"],
+                    "path": ARROW.join(hop["path"]),
+                    "country": location["country"],
+                    "country_name": location["country_name"],
+                    "reasons": [
+                        reason["message"]
+                        for reason in transfer["reasons"]
+                        if reason["verdict"] == transfer["verdict"]
+                    ],
+                }
+    return worst
+
+
+def problems(judgement: Judgement, language: str) -> list[dict]:
+    """Each direct subprocessor whose chain has a transfer that is not valid: the dashboard's
+    list, beside the direct ones."""
+    roots = list(
+        db.session.scalars(
+            sa.select(Subprocessor.id).where(
+                Subprocessor.engaged_directly.is_(True),
+                Subprocessor.status == SubprocessorStatus.ACTIVE,
+            )
+        )
+    )
+    names = dict(db.session.execute(sa.select(Subprocessor.id, Subprocessor.name)).all())
+    return [
+        {"id": root, "name": names[root], **chain["weakest"]}
+        for root, chain in chains(roots, judgement, language).items()
+        if chain["weakest"] and chain["weakest"]["verdict"] != Verdict.VALID.value
+    ]
+
+
+def onward_hops(judgement: Judgement, language: str) -> list[dict]:
+    """Every hop down any chain, once per path from a direct subprocessor, flat: the CSV's
+    rows and the onward transfers `/transfers` counts."""
+    roots = list(
+        db.session.scalars(
+            sa.select(Subprocessor.id).where(
+                Subprocessor.engaged_directly.is_(True),
+                Subprocessor.status == SubprocessorStatus.ACTIVE,
+            )
+        )
+    )
+    found = chains(roots, judgement, language)
+    return [hop for chain in found.values() for hop in _walk(chain["hops"])]
+
+
+def engaged_by(subprocessor_id: int) -> list[dict]:
+    """The subprocessors that engage this one, by name, with what it does for each."""
+    rows = db.session.execute(
+        sa.select(Subprocessor.id, Subprocessor.name, ChainLink.activity)
+        .join(ChainLink, ChainLink.parent_id == Subprocessor.id)
+        .where(ChainLink.child_id == subprocessor_id)
+        .order_by(Subprocessor.name)
+    )
+    return [{"id": row.id, "name": row.name, "activity": row.activity} for row in rows]
+
+
+def _engaged() -> dict[int, list[tuple[int, str]]]:
+    """Who engages whom, among subprocessors in effect, in a stable order."""
+    below: dict[int, list[tuple[int, str]]] = {}
+    rows = db.session.execute(
+        sa.select(ChainLink.parent_id, ChainLink.child_id, ChainLink.activity)
+        .join(Subprocessor, Subprocessor.id == ChainLink.child_id)
+        .where(Subprocessor.status == SubprocessorStatus.ACTIVE)
+        .order_by(Subprocessor.name, ChainLink.id)
+    )
+    for parent_id, child_id, activity in rows:
+        below.setdefault(parent_id, []).append((child_id, activity))
+    return below
+
+
+def _descendants(root: int, below: dict) -> set[int]:
+    found, todo = set(), [root]
+    while todo:
+        for child, _activity in below.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    found.discard(root)
+    return found
+
+
+def _hops(parent: int, below: dict, records: dict, path: tuple, seen: frozenset) -> list[dict]:
+    hops = []
+    for child, activity in below.get(parent, ()):
+        if child in seen or child not in records:
+            continue  # a loop (refused on write) or a company not in effect
+        record = records[child]
+        hop_path = (*path, f"{record['name']} ({record['country']})")
+        hops.append(
+            {
+                **record,
+                "activity": activity,
+                "path": hop_path,
+                "path_text": ARROW.join(hop_path),
+                "hops": _hops(child, below, records, hop_path, seen | {child}),
+            }
+        )
+    return hops
+
+
+def _walk(hops: list[dict]):
+    for hop in hops:
+        yield hop
+        yield from _walk(hop["hops"])
