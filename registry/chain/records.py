@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from registry.extensions import db
 from registry.models import ChainLink, Subprocessor, SubprocessorStatus
-from registry.register.records import RegisterFilter, published_records
+from registry.register.records import RegisterFilter, published_records, published_transfers
 from registry.register.transfer_records import Judgement
 from transfers.reasons import Verdict
 
@@ -101,6 +101,27 @@ def onward_hops(judgement: Judgement, language: str) -> list[dict]:
     )
     found = chains(roots, judgement, language)
     return [hop for chain in found.values() for hop in _walk(chain["hops"])]
+
+
+def transfers_with_onward(judgement: Judgement, language: str) -> list[dict]:
+    """Every location of every subprocessor we engage (`onward` false), then every location
+    down their chains, once per path (`onward` true, with the `path` to it): what /transfers
+    counts, maps and lists."""
+    direct = [
+        {**entry, "onward": False, "path": None}
+        for entry in published_transfers(judgement, language)
+    ]
+    onward = [
+        {
+            "subprocessor": {"id": hop["id"], "name": hop["name"]},
+            **location,
+            "onward": True,
+            "path": hop["path_text"],
+        }
+        for hop in onward_hops(judgement, language)
+        for location in hop["locations"]
+    ]
+    return direct + onward
 
 
 def engaged_by(subprocessor_id: int) -> list[dict]:

@@ -6,9 +6,9 @@ from flask import render_template, request
 
 from registry import clock
 from registry.admin import blueprint
+from registry.chain import records as chain_records
 from registry.i18n import current_language
 from registry.public.parameters import BadParameter, read_judgement
-from registry.register.records import published_transfers
 from registry.register.transfer_records import Judgement, verdict_counts
 from transfers import adequacy
 
@@ -19,7 +19,7 @@ def transfers():
         judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
         judgement, error = Judgement(clock.today()), str(bad)
-    listed = published_transfers(judgement, current_language())
+    listed = chain_records.transfers_with_onward(judgement, current_language())
     page = render_template(
         "admin/transfers.html",
         judgement=judgement,

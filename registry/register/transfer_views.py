@@ -7,6 +7,7 @@ decision is treated as ended from that day, for a what-if such as "the DPF falls
 from flask import Response, render_template, request, url_for
 
 from registry import clock, labels
+from registry.chain import records as chain_records
 from registry.errors import json_error
 from registry.i18n import current_language
 from registry.public import access, blueprint
@@ -45,7 +46,7 @@ def api_transfers():
         judgement = read_judgement(request.args)
     except BadParameter as error:
         return json_error(400, str(error))
-    listed = records.published_transfers(judgement, current_language())
+    listed = chain_records.transfers_with_onward(judgement, current_language())
     answer = {
         "on": judgement.day.isoformat(),
         "assume_ended": sorted(judgement.assume_ended or {}),
@@ -62,7 +63,7 @@ def transfers_page():
         judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
         judgement, error = Judgement(clock.today()), str(bad)
-    listed = records.published_transfers(judgement, current_language())
+    listed = chain_records.transfers_with_onward(judgement, current_language())
     published = access.verdicts_published()
     if not published:
         listed = [access.location_facts(entry) for entry in listed]

@@ -198,3 +198,16 @@ def test_the_admin_page_shows_the_chains_weakest_hop(app, demo, logged_in):
     verdict = page.split('id="chain-verdict"')[1].split("</p>")[0]
     assert "Harbourline CRM → Cloudway Hosting (US) → Bengal Backup (IN)" in verdict
     assert "Needs attention" in verdict
+
+
+def test_transfers_lists_onward_transfers_marked_as_onward(demo, client):
+    page = client.get("/transfers").text
+    row = page[page.index("Bengal Backup") - 400 : page.index("Bengal Backup") + 400]
+    assert "Onward transfer" in row
+
+
+def test_the_transfers_api_gives_each_onward_transfer_its_path(demo, client):
+    listed = client.get("/api/v1/transfers").json["transfers"]
+    [bengal] = [t for t in listed if t["subprocessor"]["name"] == "Bengal Backup"]
+    assert bengal["onward"] is True
+    assert bengal["path"] == "Harbourline CRM → Cloudway Hosting (US) → Bengal Backup (IN)"
