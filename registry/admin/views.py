@@ -15,6 +15,7 @@ from registry.admin import blueprint, login_limits, requires
 from registry.admin.forms import ConfirmForm, LoginForm, NewUserForm
 from registry.assessments.records import transfers_to_assess
 from registry.customers import holds
+from registry.dpf import checks as dpf_checks
 from registry.extensions import db, limiter
 from registry.models import (
     AuditEvent,
@@ -114,8 +115,11 @@ def dashboard():
         .select_from(OutboxMessage)
         .where(OutboxMessage.state == DeliveryState.FAILED)
     )
+    dpf_check = dpf_checks.check_register()
     return render_template(
         "admin/dashboard.html",
+        dpf_check=dpf_check,
+        dpf_imported_at=dpf_check.imported and clock.local_text(dpf_check.imported.imported_at),
         counts=counts,
         statuses=labels.SUBPROCESSOR_STATUSES,
         objection_states=labels.OBJECTION_STATES,

@@ -76,10 +76,12 @@ class ListCheck:
 
 
 def check_register(subprocessor_id: int | None = None) -> ListCheck:
-    """Compare each US importer (or only the one given) with the last imported list."""
+    """Compare each US importer (or only the one given, if it is one) with the last imported
+    list; `checked` counts the US importers, also when no list was imported."""
+    importers = _us_importers(subprocessor_id)
     imported = last_import()
     if imported is None:
-        return ListCheck(imported=None)
+        return ListCheck(imported=None, checked=len(importers))
     age = (clock.now() - imported.imported_at) // timedelta(days=1)
     about = ListImport(
         imported.filename,
@@ -89,7 +91,6 @@ def check_register(subprocessor_id: int | None = None) -> ListCheck:
         imported.entry_count,
         age,
     )
-    importers = _us_importers(subprocessor_id)
     entries = _entries_named({_searched_name(importer) for importer in importers})
     today = clock.today()
     differences = [

@@ -4,9 +4,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from registry import labels, writes
+from registry import clock, labels, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, ConfirmForm, EditorialForm
+from registry.dpf import checks as dpf_checks
 from registry.extensions import db
 from registry.models import (
     ChangeKind,
@@ -100,9 +101,12 @@ def subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         SelectChoice(str(other.id), f"{other.name} ({other.legal_name})")
         for other in subprocessors_in(SubprocessorStatus.ACTIVE)
     ]
+    dpf_check = dpf_checks.check_register(entry.id)
     page = render_template(
         "admin/subprocessor.html",
         subprocessor=entry,
+        dpf_check=dpf_check,
+        dpf_imported_at=dpf_check.imported and clock.local_text(dpf_check.imported.imported_at),
         statuses=labels.SUBPROCESSOR_STATUSES,
         roles=labels.LOCATION_ROLES,
         derogations=labels.DEROGATIONS,
