@@ -2,11 +2,12 @@
 are compared before and after, and a change must come with a new event in the same commit."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from registry import accounts, assessments, customers, objections
+from registry import accounts, assessments, customers, dpf, objections
 from registry.customers import imports as customer_imports
 from registry.customers import notices as customer_notices
 from registry.demo import load_demo
@@ -32,6 +33,7 @@ from transfers import laws
 from transfers.grounds import TransferTool
 from transfers.risk import Conclusion
 
+DPF_LIST_FILE = Path(__file__).parent.parent / "data" / "dpf_list.csv"
 WATCHED = [
     table for table in db.metadata.sorted_tables if table.name not in ("audit_event", "audit_head")
 ]
@@ -248,6 +250,9 @@ SERVICES = {
     "notices.approve": lambda setup: customer_notices.approve(
         customer_notices.record_for(setup["notice_id"], setup["customer_id"]), "admin", "test"
     ),
+    "dpf.import_list": lambda setup: dpf.import_list(
+        "dpf_list.csv", DPF_LIST_FILE.read_bytes(), "test"
+    ),
     "objections.triage": lambda setup: objections.triage(
         db.session.get(Objection, setup["confirmed_id"]), "test", ObjectionState.IN_DISCUSSION
     ),
@@ -387,6 +392,8 @@ READERS = {
     "transfer_facts",
     "contributors",
     "laws_fingerprint",
+    # registry.dpf
+    "last_import",
 }
 
 
@@ -421,6 +428,7 @@ def test_every_write_service_is_in_the_list_above():
             customers,
             customer_notices,
             customer_imports,
+            dpf,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
