@@ -96,7 +96,7 @@ def check_register(subprocessor_id: int | None = None) -> ListCheck:
     differences = [
         found
         for importer in importers
-        for found in _differences(importer, entries.get(_searched_name(importer), []), today)
+        for found in _differences(importer, entries.get(_matching(importer), []), today)
     ]
     return ListCheck(imported=about, checked=len(importers), differences=differences)
 
@@ -121,15 +121,20 @@ def _searched_name(importer: Subprocessor) -> str:
     return importer.dpf_listed_name or importer.legal_name
 
 
+def _matching(importer: Subprocessor) -> str:
+    return matching_name(_searched_name(importer))
+
+
 def _entries_named(names: set[str]) -> dict[str, list[DpfListEntry]]:
-    keys = {matching_name(name): name for name in names}
+    """The list's entries for each of `names`, by the names' matching form, in the file's
+    order."""
     found: dict[str, list[DpfListEntry]] = {}
     for entry in db.session.scalars(
         sa.select(DpfListEntry)
-        .where(DpfListEntry.matching_name.in_(list(keys)))
+        .where(DpfListEntry.matching_name.in_(sorted({matching_name(name) for name in names})))
         .order_by(DpfListEntry.row)
     ):
-        found.setdefault(keys[entry.matching_name], []).append(entry)
+        found.setdefault(entry.matching_name, []).append(entry)
     return found
 
 

@@ -297,7 +297,6 @@ def test_the_dashboard_says_when_no_list_was_imported(clock, logged_in):
 
 def test_the_dashboard_shows_the_date_and_hash_of_the_import(listed, logged_in):
     page = logged_in(Role.VIEWER).get("/admin/").text
-    assert "The list imported on 2. November 2026" not in page  # English, not German
     assert "The list imported on November 2, 2026, 10:00 (Europe/Luxembourg)" in page
     assert hashlib.sha256(LIST_FILE.read_bytes()).hexdigest() in page
 
