@@ -99,6 +99,7 @@ def register_cli(app: Flask) -> None:
         audit_group,
         customers_group,
         demo,
+        dpf_group,
         notices,
         subscribers,
         users,
@@ -112,6 +113,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(subscribers)
     app.cli.add_command(customers_group)
+    app.cli.add_command(dpf_group)
 
 
 def _load_user(session_id: str):

@@ -5,9 +5,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from registry import accounts, audit, subscriptions
+from registry import accounts, audit, clock, dpf, subscriptions
 from registry.customers import imports, sheets
 from registry.demo import load_demo, register_is_empty
+from registry.dpf import checks as dpf_checks
 from registry.extensions import db
 from registry.models.accounts import Role
 from registry.notices import changes
@@ -19,6 +20,7 @@ users = AppGroup("users", help="Users of the admin area.")
 notices = AppGroup("notices", help="Change notices.")
 subscribers = AppGroup("subscribers", help="Subscribers to the email notices.")
 customers_group = AppGroup("customers", help="Customers and their contracts.")
+dpf_group = AppGroup("dpf", help="The Data Privacy Framework List and the register.")
 
 
 @demo.command("load")
@@ -235,6 +237,63 @@ def customers_export(file: Path) -> None:
     rows = list(sheets.customer_rows())
     file.write_bytes(sheets.csv_bytes(rows) if kind == "csv" else sheets.xlsx_bytes(rows))
     click.echo(f"Wrote {len(rows)} customer(s) to {file}.")
+
+
+@dpf_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--actor",
+    metavar="EMAIL",
+    help="Who the audit trail names as having imported the file (default: command line).",
+)
+def dpf_import(file: Path, actor: str | None) -> None:
+    """Import a saved copy of the Data Privacy Framework List (CSV) in place of the last one,
+    then print how the register's US importers differ from it. Exits with 1 only when the file
+    is refused: then nothing is stored."""
+    actor = _actor(actor)
+    try:
+        imported = dpf.import_list(file.name, file.read_bytes(), actor)
+    except dpf.ListFileRefused as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"Imported {imported.entry_count} entries of the DPF List from {file.name} "
+        f"(SHA-256 {imported.sha256})."
+    )
+    _show_check(dpf_checks.check_register())
+
+
+@dpf_group.command("check")
+def dpf_check() -> None:
+    """Print how the register's US importers differ from the last imported DPF List. Exits with
+    1 when something differs, or when no list was imported yet."""
+    if not _show_check(dpf_checks.check_register()):
+        raise SystemExit(1)
+
+
+def _show_check(report: dpf_checks.ListCheck) -> bool:
+    """Print the import compared with and each difference; whether the register agrees."""
+    imported = report.imported
+    if imported is None:
+        click.echo("No DPF List has been imported yet: flask --app wsgi dpf import FILE.", err=True)
+        return False
+    click.echo(
+        f"The DPF List imported on {clock.utc_text(imported.imported_at)} by "
+        f"{imported.imported_by} from {imported.filename} ({imported.entry_count} entries, "
+        f"SHA-256 {imported.sha256}) is {imported.age_days} day(s) old."
+    )
+    if imported.stale:
+        click.echo(
+            f"It is older than {dpf_checks.STALE_AFTER_DAYS} days: import a newer copy.", err=True
+        )
+    if not report.differences:
+        click.echo(f"No difference: {report.checked} US importer(s) checked.")
+        return True
+    click.echo(f"{len(report.differences)} difference(s), {report.checked} US importer(s) checked:")
+    for found in report.differences:
+        click.echo(f"  {found.sentence}")
+    return False
 
 
 def _actor(email: str | None) -> str:

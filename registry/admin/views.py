@@ -16,6 +16,7 @@ from registry.admin.forms import ConfirmForm, LoginForm, NewUserForm
 from registry.assessments.records import transfers_to_assess
 from registry.chain import records as chain_records
 from registry.customers import holds
+from registry.dpf import checks as dpf_checks
 from registry.extensions import db, limiter
 from registry.i18n import current_language
 from registry.models import (
@@ -117,8 +118,11 @@ def dashboard():
         .select_from(OutboxMessage)
         .where(OutboxMessage.state == DeliveryState.FAILED)
     )
+    dpf_check = dpf_checks.check_register()
     return render_template(
         "admin/dashboard.html",
+        dpf_check=dpf_check,
+        dpf_imported_at=dpf_check.imported and clock.local_text(dpf_check.imported.imported_at),
         counts=counts,
         statuses=labels.SUBPROCESSOR_STATUSES,
         objection_states=labels.OBJECTION_STATES,

@@ -14,6 +14,7 @@ from registry.models.customers import (
     ImportState,
     customer_service,
 )
+from registry.models.dpf import DpfListEntry, DpfListImport
 from registry.models.objections import Objection, ObjectionOutcome, ObjectionState
 from registry.models.outbox import (
     CUSTOMER_NOTICE_KINDS,
@@ -65,6 +66,8 @@ __all__ = [
     "DataCategory",
     "DataSubjectCategory",
     "DeliveryState",
+    "DpfListEntry",
+    "DpfListImport",
     "Entity",
     "LocationMeasure",
     "LocationRole",

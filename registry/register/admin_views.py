@@ -9,6 +9,7 @@ from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, ConfirmForm, EditorialForm
 from registry.chain import records as chain_records
 from registry.chain.forms import FlowDownForm, member_form
+from registry.dpf import checks as dpf_checks
 from registry.extensions import db
 from registry.i18n import current_language
 from registry.models import (
@@ -106,9 +107,12 @@ def subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         SelectChoice(str(other.id), f"{other.name} ({other.legal_name})")
         for other in subprocessors_in(SubprocessorStatus.ACTIVE)
     ]
+    dpf_check = dpf_checks.check_register(entry.id)
     page = render_template(
         "admin/subprocessor.html",
         subprocessor=entry,
+        dpf_check=dpf_check,
+        dpf_imported_at=dpf_check.imported and clock.local_text(dpf_check.imported.imported_at),
         statuses=labels.SUBPROCESSOR_STATUSES,
         roles=labels.LOCATION_ROLES,
         derogations=labels.DEROGATIONS,

@@ -2,11 +2,12 @@
 are compared before and after, and a change must come with a new event in the same commit."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from registry import accounts, assessments, chain, customers, objections
+from registry import accounts, assessments, chain, customers, dpf, objections
 from registry.customers import imports as customer_imports
 from registry.customers import notices as customer_notices
 from registry.demo import load_demo
@@ -32,6 +33,7 @@ from transfers import laws
 from transfers.grounds import TransferTool
 from transfers.risk import Conclusion
 
+DPF_LIST_FILE = Path(__file__).parent.parent / "data" / "dpf_list.csv"
 WATCHED = [
     table for table in db.metadata.sorted_tables if table.name not in ("audit_event", "audit_head")
 ]
@@ -270,6 +272,9 @@ SERVICES = {
     "chain.record_flow_down": lambda setup: chain.record_flow_down(
         db.session.get(Subprocessor, setup["active_id"]), "Clause 11.2", date(2025, 1, 1), "test"
     ),
+    "dpf.import_list": lambda setup: dpf.import_list(
+        "dpf_list.csv", DPF_LIST_FILE.read_bytes(), "test"
+    ),
     "objections.triage": lambda setup: objections.triage(
         db.session.get(Objection, setup["confirmed_id"]), "test", ObjectionState.IN_DISCUSSION
     ),
@@ -412,6 +417,8 @@ READERS = {
     "transfer_facts",
     "contributors",
     "laws_fingerprint",
+    # registry.dpf
+    "last_import",
 }
 
 
@@ -447,6 +454,7 @@ def test_every_write_service_is_in_the_list_above():
             customer_notices,
             customer_imports,
             chain,
+            dpf,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
