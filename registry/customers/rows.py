@@ -3,6 +3,7 @@ the entity by its name, the services by their codes, the contacts from "Name <em
 whole numbers and ISO dates; a cell that cannot be read is a CustomerError naming its column."""
 
 import re
+from contextlib import suppress
 from datetime import date
 
 from flask import current_app
@@ -79,11 +80,9 @@ def _day(text: str, column: str) -> date | None:
     text = text.strip()
     if not text:
         return None
-    try:
-        if len(text) == len("YYYY-MM-DD"):
+    if len(text) == len("YYYY-MM-DD"):
+        with suppress(ValueError):  # not a day: said below
             return date.fromisoformat(text)
-    except ValueError:
-        pass
     raise CustomerError(_("Write the day as YYYY-MM-DD, not “%(text)s”.", text=text), field=column)
 
 
