@@ -321,6 +321,17 @@ def _customer_notice_links(message: Outgoing, links: Links) -> dict[str, str]:
     }
 
 
+def _objection_state_link(message: Outgoing, links: Links) -> dict[str, str]:
+    return {
+        "STATE_URL": links.url(
+            "public.objection_state",
+            tokens.Purpose.OBJECTION_STATE,
+            message.subject_id,
+            lang=message.language,
+        )
+    }
+
+
 # The per-recipient links of each kind of message.
 LINKS: dict[MessageKind, Callable[[Outgoing, Links], dict[str, str]]] = {
     MessageKind.OBJECTION_CONFIRMATION: lambda m, links: {
@@ -331,16 +342,8 @@ LINKS: dict[MessageKind, Callable[[Outgoing, Links], dict[str, str]]] = {
             lang=m.language,
         )
     },
-    MessageKind.OBJECTION_ACKNOWLEDGEMENT: lambda m, links: {
-        "STATE_URL": links.url(
-            "public.objection_state", tokens.Purpose.OBJECTION_STATE, m.subject_id, lang=m.language
-        )
-    },
-    MessageKind.OBJECTION_OUTCOME: lambda m, links: {
-        "STATE_URL": links.url(
-            "public.objection_state", tokens.Purpose.OBJECTION_STATE, m.subject_id, lang=m.language
-        )
-    },
+    MessageKind.OBJECTION_ACKNOWLEDGEMENT: _objection_state_link,
+    MessageKind.OBJECTION_OUTCOME: _objection_state_link,
     MessageKind.SUBSCRIPTION_CONFIRMATION: lambda m, links: {
         "CONFIRM_URL": links.url(
             "public.confirm_subscription",
