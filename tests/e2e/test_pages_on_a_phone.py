@@ -79,6 +79,9 @@ PAGES = [
     ("admin-assessment-edit", "/admin/assessments/{assessment}/edit", "admin"),
     ("admin-objections", "/admin/objections", "admin"),
     ("admin-objection", "/admin/objections/{objection}", "admin"),
+    ("admin-change", "/admin/changes/{open_notice}", "admin"),
+    ("admin-customers", "/admin/customers", "admin"),
+    ("admin-customer-new", "/admin/customers/new", "admin"),
     ("admin-audit", "/admin/audit", "admin"),
     ("admin-users", "/admin/users", "admin"),
 ]
