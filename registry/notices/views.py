@@ -4,9 +4,11 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 
 from registry import audit
+from registry.chain import records as chain_records
 from registry.extensions import db
 from registry.models import ChangeNotice, NoticeState
 from registry.notices.records import all_notices, notice_record
+from registry.objections import open_to_a_customer
 from registry.public import blueprint
 from registry.subscriptions.views import subscribe_form
 
@@ -25,7 +27,14 @@ def change(notice_id: int):
     notice = db.session.get(ChangeNotice, notice_id)
     if notice is None:
         abort(404, description=_("There is no change notice with number %(id)s.", id=notice_id))
-    return render_template("public/change.html", notice=notice_record(notice))
+    record = notice_record(notice)
+    # A customer whose contract gives a later deadline may still object.
+    record["objections_open"] = record["objections_open"] or open_to_a_customer(notice)
+    return render_template(
+        "public/change.html",
+        notice=record,
+        engaged_by=chain_records.engaged_by(notice.subprocessor_id),
+    )
 
 
 @blueprint.get("/api/v1/changes")

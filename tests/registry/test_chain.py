@@ -211,3 +211,24 @@ def test_the_transfers_api_gives_each_onward_transfer_its_path(demo, client):
     [bengal] = [t for t in listed if t["subprocessor"]["name"] == "Bengal Backup"]
     assert bengal["onward"] is True
     assert bengal["path"] == "Harbourline CRM → Cloudway Hosting (US) → Bengal Backup (IN)"
+
+
+def test_a_notice_of_a_company_down_the_chain_says_who_engages_it(app, demo, client):
+    with app.app_context():
+        parent = named("Harbourline CRM")
+        category = db.session.scalar(sa.select(RecipientCategory.id))
+        member = chain.draft_member(
+            parent,
+            chain.ChainMember(
+                "Lux Relay", "Lux Relay SA", "Luxembourg", "LU", "DPO", "Relays email", category
+            ),
+            "admin@example.com",
+        )
+        from registry.register import drafts
+
+        drafts.add_location(member, drafts.LocationValues(country="LU", role="processing"), "t")
+        notice = changes.announce(ChangeKind.ADDITION, member, "admin@example.com")
+        db.session.commit()
+        notice_id = notice.id
+    page = client.get(f"/changes/{notice_id}").text
+    assert "engaged by Harbourline CRM: Relays email" in page
