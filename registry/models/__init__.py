@@ -34,6 +34,7 @@ from registry.models.register import (
     subprocessor_service,
 )
 from registry.models.subscriptions import Subscriber, SubscriptionState, subscriber_service
+from registry.models.upstream import ChainReview, ChainSource, ListFormat, ReviewState
 from registry.models.vocabulary import (
     DataCategory,
     DataSubjectCategory,
@@ -44,6 +45,10 @@ from registry.models.vocabulary import (
 )
 
 __all__ = [
+    "ChainReview",
+    "ChainSource",
+    "ListFormat",
+    "ReviewState",
     "ApiToken",
     "Authorisation",
     "CUSTOMER_NOTICE_KINDS",
