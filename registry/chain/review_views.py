@@ -59,7 +59,9 @@ def check_chain_source(subprocessor_id: int):
     source = next(iter(watch.sources(db.get_or_404(Subprocessor, subprocessor_id).id)), None)
     if source is None:
         abort(404)
-    result = writes.committed(lambda: watch.check(source, current_user.email))
+    # Read before the write begins: on SQLite the write holds the lock while it runs.
+    read = watch.upstream.outcome(source)
+    result = writes.committed(lambda: watch.check(source, current_user.email, read))
     flash(_describe(result))
     if result.review_id is not None:
         return redirect(url_for("admin.chain_review", review_id=result.review_id))

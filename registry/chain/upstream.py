@@ -48,6 +48,14 @@ def read(source: ChainSource) -> list[ListedCompany]:
     return parse(text or "", source.format, source.mapping or {})
 
 
+def outcome(source: ChainSource) -> list[ListedCompany] | ListUnreadable:
+    """The companies on the list, or why it could not be read."""
+    try:
+        return read(source)
+    except ListUnreadable as error:
+        return error
+
+
 def digest(companies: list[ListedCompany]) -> str:
     """The same for the same companies, whatever their order or the list's layout."""
     rows = sorted(json.dumps(company.as_dict(), sort_keys=True) for company in companies)
@@ -80,6 +88,7 @@ def fetch(url: str) -> str:
             body = response.read(LARGEST_LIST + 1)
             charset = response.headers.get_content_charset() or "utf-8"
     except urllib.error.HTTPError as error:
+        error.close()  # its connection, left open otherwise until it is collected
         raise ListUnreadable(
             _("The server answered %(status)d %(reason)s.", status=error.code, reason=error.reason)
         ) from None

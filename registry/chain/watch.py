@@ -83,20 +83,20 @@ def set_source(subprocessor: Subprocessor, values: SourceValues, actor: str) -> 
     return source
 
 
-def check(source: ChainSource, actor: str) -> CheckResult:
+def check(source: ChainSource, actor: str, read=None) -> CheckResult:
     """Read the source's list and compare it with the recorded chain; open a review with the
     differences, unless the list is the one last read or the differences are those already
-    open. A list that cannot be read is kept as the source's last error."""
+    open. A list that cannot be read is kept as the source's last error. `read` is the list
+    as `upstream.outcome` read it beforehand (a view reads it before its write begins)."""
+    read = upstream.outcome(source) if read is None else read
     result = CheckResult(source.id, source.subprocessor.name)
-    try:
-        companies = upstream.read(source)
-    except ListUnreadable as error:
-        result.error = str(error)[:500]
+    if isinstance(read, ListUnreadable):
+        result.error = str(read)[:500]
         _checked(source, result, actor, digest=source.last_digest)
         return result
-    digest = upstream.digest(companies)
-    result.read = len(companies)
-    result.added, result.removed = differences(source.subprocessor, companies)
+    digest = upstream.digest(read)
+    result.read = len(read)
+    result.added, result.removed = differences(source.subprocessor, read)
     if digest != source.last_digest and (result.added or result.removed):
         _open_review(source.subprocessor, result, digest, actor)
     _checked(source, result, actor, digest=digest)

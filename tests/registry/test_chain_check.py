@@ -330,3 +330,32 @@ def test_the_worker_checks_a_list_when_the_interval_has_passed(
     assert "1 subprocessor list(s) checked" in runner.invoke(args=["worker", "--once"]).output
     with app.app_context():
         assert len(reviews()) == 1
+
+
+def test_an_editor_checks_a_list_at_once_from_the_subprocessors_page(
+    app, upstream, logged_in, harbourline
+):
+    upstream.lists(NORDIC)
+    client = logged_in(Role.EDITOR)
+    page = f"/admin/subprocessors/{harbourline}"
+    response = client.post(
+        f"{page}/chain-source/check", data={"csrf_token": csrf_token(client, page)}
+    )
+    with app.app_context():
+        (review,) = reviews()
+    assert response.headers["Location"] == f"/admin/chain-reviews/{review.id}"
+
+
+def test_a_source_that_is_not_a_web_address_is_refused(app, logged_in, harbourline):
+    client = logged_in(Role.EDITOR)
+    page = f"/admin/subprocessors/{harbourline}"
+    response = client.post(
+        f"{page}/chain-source",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "source-url": "file:///etc/passwd",
+            "source-format": "csv",
+        },
+    )
+    assert response.status_code == 400
+    assert "The address must begin with https:// or http://." in response.text
