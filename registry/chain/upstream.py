@@ -116,7 +116,7 @@ def parse(text: str, list_format: ListFormat, mapping: dict) -> list[ListedCompa
     elif list_format == ListFormat.HTML:
         records = _html_records(text, columns)
     else:
-        records = list(csv.DictReader(io.StringIO(text)))
+        records = _csv_records(text)
     companies = [_company(record, columns) for record in records]
     companies = [company for company in companies if company is not None]
     if not companies:
@@ -140,6 +140,19 @@ def _company(record: dict, columns: dict) -> ListedCompany | None:
     values["name"] = values["name"] or values["legal_name"]
     values["country"] = values["country"][:100]
     return ListedCompany(**values)
+
+
+def _csv_records(text: str) -> list[dict]:
+    """The rows under the header row; the delimiter is a comma, a semicolon (as spreadsheets
+    write it where the comma is the decimal mark) or a tab."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    except csv.Error as error:
+        raise ListUnreadable(_("The list is not valid CSV: %(reason)s", reason=error)) from None
 
 
 def _json_records(text: str) -> list[dict]:

@@ -359,3 +359,16 @@ def test_a_source_that_is_not_a_web_address_is_refused(app, logged_in, harbourli
     )
     assert response.status_code == 400
     assert "The address must begin with https:// or http://." in response.text
+
+
+def test_a_csv_list_written_with_semicolons_is_read(app, runner, upstream, harbourline):
+    upstream.body = "Name;Legal name;Country\nCloudway Hosting;;US\nNordic Mail;Nordic Mail AB;SE\n"
+    upstream.body, upstream.content_type = upstream.body.encode(), "text/csv"
+    with app.app_context():
+        values = watch.SourceValues(ListFormat.CSV, {"legal_name": "Legal name"}, url=upstream.url)
+        watch.set_source(db.session.get(Subprocessor, harbourline), values, "test")
+        db.session.commit()
+    runner.invoke(args=["chain", "check"])
+    with app.app_context():
+        (review,) = reviews()
+        assert [entry["legal_name"] for entry in review.differences["added"]] == ["Nordic Mail AB"]
