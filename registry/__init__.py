@@ -97,6 +97,7 @@ def register_channels(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from registry.cli import (
         audit_group,
+        chain_group,
         customers_group,
         demo,
         dpf_group,
@@ -114,6 +115,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(subscribers)
     app.cli.add_command(customers_group)
     app.cli.add_command(dpf_group)
+    app.cli.add_command(chain_group)
 
 
 def _load_user(session_id: str):

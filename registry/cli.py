@@ -6,10 +6,12 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from registry import accounts, audit, clock, dpf, subscriptions
+from registry.chain import watch
 from registry.customers import imports, sheets
 from registry.demo import load_demo, register_is_empty
 from registry.dpf import checks as dpf_checks
 from registry.extensions import db
+from registry.models import ChainSource
 from registry.models.accounts import Role
 from registry.notices import changes
 from registry.outbox import worker as outbox_worker
@@ -21,6 +23,7 @@ notices = AppGroup("notices", help="Change notices.")
 subscribers = AppGroup("subscribers", help="Subscribers to the email notices.")
 customers_group = AppGroup("customers", help="Customers and their contracts.")
 dpf_group = AppGroup("dpf", help="The Data Privacy Framework List and the register.")
+chain_group = AppGroup("chain", help="The processing chain: the companies subprocessors engage.")
 
 
 @demo.command("load")
@@ -167,6 +170,47 @@ def worker(once: bool, interval: float) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker: %(message)s")
     click.echo("The worker is running: due changes take effect and emails go out.")
     outbox_worker.run(interval=interval)
+
+
+@chain_group.command("check")
+@click.option(
+    "--subprocessor",
+    "subprocessor_id",
+    type=click.IntRange(min=1),
+    help="Check only the list of this subprocessor (its id in the admin's addresses).",
+)
+def chain_check(subprocessor_id: int | None) -> None:
+    """Read each subprocessor's own list of the companies it engages, compare it with the
+    recorded chain, and open a review of the differences for an editor; never announces."""
+    sources = watch.sources(subprocessor_id)
+    if not sources:
+        click.echo("No subprocessor has a list to check.")
+        return
+    results = [check_and_commit(source.id) for source in sources]
+    for result in results:
+        click.echo(describe_check(result))
+    if all(result.error for result in results):
+        raise SystemExit(1)
+
+
+def check_and_commit(source_id: int) -> watch.CheckResult:
+    """Check one source in a transaction of its own."""
+    result = watch.check(db.session.get(ChainSource, source_id), actor="chain check")
+    db.session.commit()
+    return result
+
+
+def describe_check(result: watch.CheckResult) -> str:
+    """A line per source, for the operator."""
+    head = f"{result.subprocessor} (source {result.source_id}): "
+    if result.error:
+        return head + f"not read: {result.error}"
+    found = (
+        f"read {result.read} entries, +{len(result.added)} added, −{len(result.removed)} removed"
+    )
+    if result.opened:
+        return head + f"{found}; review {result.review_id} opened."
+    return head + f"{found}; nothing new."
 
 
 @subscribers.command("erase")

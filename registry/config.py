@@ -75,6 +75,9 @@ def defaults(instance_path: str) -> dict:
         # How long a claimed batch stays a worker's own: a worker that dies leaves it this long.
         "OUTBOX_LEASE_SECONDS": OUTBOX_LEASE_SECONDS,
         "OUTBOX_MAX_ATTEMPTS": 10,
+        # Hours between the worker's checks of the subprocessors' own lists; 0: never (the
+        # operator runs `flask --app wsgi chain check`).
+        "CHAIN_CHECK_INTERVAL_HOURS": 0,
     }
 
 
@@ -134,6 +137,10 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     if environ.get("OUTBOX_LEASE_SECONDS"):
         settings["OUTBOX_LEASE_SECONDS"] = _lease_seconds(
             "OUTBOX_LEASE_SECONDS", environ["OUTBOX_LEASE_SECONDS"]
+        )
+    if environ.get("CHAIN_CHECK_INTERVAL_HOURS"):
+        settings["CHAIN_CHECK_INTERVAL_HOURS"] = _count(
+            "CHAIN_CHECK_INTERVAL_HOURS", environ["CHAIN_CHECK_INTERVAL_HOURS"]
         )
     if environ.get("PUBLISH_VERDICTS"):
         settings["PUBLISH_VERDICTS"] = _flag("PUBLISH_VERDICTS", environ["PUBLISH_VERDICTS"])

@@ -57,6 +57,7 @@ VIEW_MODULES = (
     "registry.assessments.views",
     "registry.audit.views",
     "registry.chain.admin_views",
+    "registry.chain.review_views",
     "registry.customers.admin_import_views",
     "registry.customers.admin_views",
     "registry.notices.admin_views",

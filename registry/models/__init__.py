@@ -35,6 +35,7 @@ from registry.models.register import (
     subprocessor_service,
 )
 from registry.models.subscriptions import Subscriber, SubscriptionState, subscriber_service
+from registry.models.upstream import ChainReview, ChainSource, ListFormat, ReviewState
 from registry.models.vocabulary import (
     DataCategory,
     DataSubjectCategory,
@@ -45,6 +46,10 @@ from registry.models.vocabulary import (
 )
 
 __all__ = [
+    "ChainReview",
+    "ChainSource",
+    "ListFormat",
+    "ReviewState",
     "ApiToken",
     "Authorisation",
     "CUSTOMER_NOTICE_KINDS",

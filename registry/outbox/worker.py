@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from registry import clock
+from registry.chain import watch
 from registry.customers import notices as customer_notices
 from registry.extensions import db
 from registry.models import ChangeNotice, DeliveryState, MessageKind, NoticeState, OutboxMessage
@@ -48,16 +49,26 @@ class Round:
     sent: dict[str, int] = field(default_factory=dict)  # by channel
     retrying: int = 0
     failed: int = 0
+    lists_checked: int = 0
 
     def __str__(self) -> str:
         sent = ", ".join(f"{count} {channel}(s) sent" for channel, count in self.sent.items())
-        return (
+        said = (
             f"{self.changes_applied} change(s) took effect; {sent or 'nothing sent'}, "
             f"{self.retrying} to be retried, {self.failed} failed."
         )
+        if self.lists_checked:
+            said += f" {self.lists_checked} subprocessor list(s) checked."
+        return said
 
     def __bool__(self) -> bool:
-        return bool(self.changes_applied or any(self.sent.values()) or self.retrying or self.failed)
+        return bool(
+            self.changes_applied
+            or any(self.sent.values())
+            or self.retrying
+            or self.failed
+            or self.lists_checked
+        )
 
 
 def run(interval: float = 5.0) -> None:
@@ -83,6 +94,7 @@ def work_round(stop: threading.Event | None = None) -> Round:
     db.session.commit()
     queue_reminders()
     db.session.commit()
+    done.lists_checked = check_chain_lists()
     with ExitStack() as resources:
         ledger = resources.enter_context(open_ledger())
         senders = _Senders(resources)
@@ -139,6 +151,18 @@ def queue_reminders() -> int:
     queued = sum(queueing.fan_out(notice, MessageKind.NOTICE_REMINDER) for notice in due)
     # Each customer is reminded before its own deadline.
     return queued + customer_notices.queue_reminders(days)
+
+
+def check_chain_lists() -> int:
+    """Check each subprocessor's own list not checked for CHAIN_CHECK_INTERVAL_HOURS (0: the
+    worker never does), each in a transaction of its own; how many were checked."""
+    due = watch.due_sources(current_app.config["CHAIN_CHECK_INTERVAL_HOURS"])
+    for source in due:
+        result = watch.check(source, actor="worker")
+        db.session.commit()
+        if result.error:
+            log.warning("the list of %s was not read: %s", result.subprocessor, result.error)
+    return len(due)
 
 
 def retry_delay(attempts: int) -> timedelta:

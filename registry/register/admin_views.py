@@ -8,7 +8,8 @@ from registry import clock, labels, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import AnnounceForm, ConfirmForm, EditorialForm
 from registry.chain import records as chain_records
-from registry.chain.forms import FlowDownForm, member_form
+from registry.chain import watch
+from registry.chain.forms import FlowDownForm, member_form, source_form
 from registry.dpf import checks as dpf_checks
 from registry.extensions import db
 from registry.i18n import current_language
@@ -102,6 +103,8 @@ def subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
         "chain_form": member_form(formdata=None),
         "flow_form": FlowDownForm(prefix="flow", formdata=None, data=_flow_down(entry)),
     }
+    chain_source = next(iter(watch.sources(entry.id)), None)
+    defaults["source_form"] = source_form(chain_source, formdata=None)
     shown = defaults | forms
     shown["replace_form"].replaces.choices = [
         SelectChoice(str(other.id), f"{other.name} ({other.legal_name})")
@@ -123,6 +126,8 @@ def subprocessor_page(entry: Subprocessor, status: int = 200, **forms):
             entry.id
         ),
         engaged_by=chain_records.engaged_by(entry.id),
+        chain_source=chain_source,
+        chain_review=watch.open_review_of(entry.id),
         **shown,
     )
     return page, status

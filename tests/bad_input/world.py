@@ -1,7 +1,8 @@
 """The register the bad-input test works on: the demo data, a user of each role, a personal API
 token, a change notice with objections, subscribers, a customer the notice concerns, another
 with a contact and a customers' file waiting for confirmation, and transfer impact assessments
-in draft and in review, with the emails about them written. Each exists so that a route has a
+in draft and in review, with the emails about them written, and a subprocessor's own list (a
+file) with a review of its differences open. Each exists so that a route has a
 real record to act on, and its form can be sent as its page fills it."""
 
 import re
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from registry import accounts, assessments, customers, objections, subscriptions
+from registry.chain import watch
 from registry.customers import imports
 from registry.customers.view_links import send_view_links
 from registry.extensions import db
@@ -19,6 +21,7 @@ from registry.models import (
     Authorisation,
     ChangeKind,
     Entity,
+    ListFormat,
     LocationRole,
     ProcessingLocation,
     Service,
@@ -45,6 +48,7 @@ def populate(app: Flask) -> str:
         _subscribers()
         _notice_with_objections()
         _customer_with_a_pending_import()
+        _chain_list_with_a_review()
         drafts = [_start_assessment(location) for location in _locations_to_assess()[:2]]
         db.session.commit()
     editor = app.test_client()
@@ -52,6 +56,15 @@ def populate(app: Flask) -> str:
     _send_for_review(editor, drafts[-1])
     assert runner.invoke(args=["worker", "--once"]).exit_code == 0
     return runner.invoke(args=["users", "token", EMAILS["viewer"]]).stdout.strip()
+
+
+def _chain_list_with_a_review() -> None:
+    harbourline = db.session.scalar(
+        sa.select(Subprocessor).where(Subprocessor.name == "Harbourline CRM")
+    )
+    listed = b"name,legal_name,country\nNordic Mail,Nordic Mail AB,SE\n"
+    values = watch.SourceValues(ListFormat.CSV, {}, file=listed, filename="list.csv")
+    watch.check(watch.set_source(harbourline, values, "test"), "test")
 
 
 def _subscribers() -> None:

@@ -57,6 +57,16 @@ ROUTES = [
     ("POST", "/admin/subprocessors/1/editorial", {"viewer": 403, "editor": 403, "admin": 404}),
     ("POST", "/admin/subprocessors/1/chain", {"viewer": 403, "editor": 404, "admin": 404}),
     ("POST", "/admin/subprocessors/1/flow-down", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/subprocessors/1/chain-source", {"viewer": 403, "editor": 404, "admin": 404}),
+    (
+        "POST",
+        "/admin/subprocessors/1/chain-source/check",
+        {"viewer": 403, "editor": 404, "admin": 404},
+    ),
+    ("GET", "/admin/chain-reviews", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/chain-reviews/1", {"viewer": 404, "editor": 404, "admin": 404}),
+    ("POST", "/admin/chain-reviews/1/added/0", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/chain-reviews/1/close", {"viewer": 403, "editor": 404, "admin": 404}),
     ("GET", "/admin/changes/1/deliveries", {"viewer": 404, "editor": 404, "admin": 404}),
     ("GET", "/admin/changes/1", {"viewer": 404, "editor": 404, "admin": 404}),
     ("POST", "/admin/changes/1/move-later", {"viewer": 403, "editor": 403, "admin": 404}),
@@ -145,6 +155,8 @@ def test_every_admin_route_is_in_the_matrix(app):
         .replace("/assessments/1", "/assessments/<id:assessment_id>")
         .replace("/customers/import/1", "/customers/import/<id:import_id>")
         .replace("/contacts/1/", "/contacts/<id:contact_id>/")
+        .replace("/added/0", "/added/<int:index>")
+        .replace("/chain-reviews/1", "/chain-reviews/<id:review_id>")
         .replace("/customers/1", "/customers/<id:customer_id>")
         for _, address, _ in ROUTES
     } | {"/admin/login"}

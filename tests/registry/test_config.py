@@ -25,6 +25,7 @@ VARIABLES = (
     "MAIL_SMTP_SECURITY",
     "PUBLISH_VERDICTS",
     "OUTBOX_LEASE_SECONDS",
+    "CHAIN_CHECK_INTERVAL_HOURS",
 )
 
 
@@ -176,6 +177,7 @@ def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
         ("MAIL_SMTP_SECURITY", "ssl", "MAIL_SMTP_SECURITY: 'ssl' is not one of starttls, tls"),
         ("OUTBOX_LEASE_SECONDS", "a minute", "OUTBOX_LEASE_SECONDS: 'a minute' is not a whole"),
         ("OUTBOX_LEASE_SECONDS", "10", "OUTBOX_LEASE_SECONDS: '10' is below 30 seconds"),
+        ("CHAIN_CHECK_INTERVAL_HOURS", "daily", "CHAIN_CHECK_INTERVAL_HOURS: 'daily' is not a"),
     ],
 )
 def test_a_bad_setting_stops_the_app_naming_the_variable(

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from registry import accounts, assessments, chain, customers, dpf, objections
+from registry.chain import watch
 from registry.customers import imports as customer_imports
 from registry.customers import notices as customer_notices
 from registry.demo import load_demo
@@ -15,13 +16,17 @@ from registry.extensions import db
 from registry.models import (
     AuditEvent,
     Authorisation,
+    ChainReview,
+    ChainSource,
     ChangeKind,
     ChangeNotice,
     Customer,
     CustomerImport,
+    ListFormat,
     Objection,
     ObjectionState,
     ProcessingLocation,
+    ReviewState,
     Subprocessor,
     TransferAssessment,
     User,
@@ -117,6 +122,14 @@ def _import_row(reference: str, entity: str = "Example Entity SA", service: str 
         "contacts": "Björn <bjorn@borealis.example>",
         "contract_ended_on": "",
     }
+
+
+def _list_changed(source_id: int) -> ChainSource:
+    """The source, its file replaced as a vendor would send a new one (the file alone is not
+    on the trail: the check that reads it is)."""
+    source = db.session.get(ChainSource, source_id)
+    source.content = "name\nLux Relay\nTallinn Telecom\n"
+    return source
 
 
 SERVICES = {
@@ -275,6 +288,29 @@ SERVICES = {
     "dpf.import_list": lambda setup: dpf.import_list(
         "dpf_list.csv", DPF_LIST_FILE.read_bytes(), "test"
     ),
+    "watch.set_source": lambda setup: watch.set_source(
+        db.session.get(Subprocessor, setup["active_id"]),
+        watch.SourceValues(ListFormat.JSON, {}, url="https://engaged.example/subprocessors.json"),
+        "test",
+    ),
+    "watch.check": lambda setup: watch.check(_list_changed(setup["source_id"]), "test"),
+    "watch.close_review": lambda setup: watch.close_review(
+        db.session.get(ChainReview, setup["chain_review_id"]), ReviewState.REVIEWED, "", "test"
+    ),
+    "watch.draft_from_review": lambda setup: watch.draft_from_review(
+        db.session.get(ChainReview, setup["chain_review_id"]),
+        0,
+        chain.ChainMember(
+            "Lux Relay",
+            "Lux Relay SA",
+            "Luxembourg",
+            "LU",
+            "DPO",
+            "Relays email",
+            db.session.get(Subprocessor, setup["active_id"]).recipient_category_id,
+        ),
+        "test",
+    ),
     "objections.triage": lambda setup: objections.triage(
         db.session.get(Objection, setup["confirmed_id"]), "test", ObjectionState.IN_DISCUSSION
     ),
@@ -344,6 +380,12 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity, make
         pending = customer_imports.store_preview("customers.xlsx", [row], "test")
         db.session.commit()
         objection_ids["import_id"] = pending.id
+    with app.app_context():
+        listed = watch.SourceValues(ListFormat.CSV, {}, file=b"name\nLux Relay\n", filename="l.csv")
+        source = watch.set_source(db.session.get(Subprocessor, active_id), listed, "test")
+        objection_ids["source_id"] = source.id
+        objection_ids["chain_review_id"] = watch.check(source, "test").review_id
+        db.session.commit()
     return {
         "user_id": user_id,
         "draft_id": draft_id,
@@ -398,6 +440,12 @@ READERS = {
     # registry.chain
     "ancestors",
     "link_snapshot",
+    # registry.chain.watch
+    "differences",
+    "sources",
+    "due_sources",
+    "source_snapshot",
+    "open_review_of",
     "checked_values",
     "checked_contacts",
     # registry.customers.imports
@@ -455,6 +503,7 @@ def test_every_write_service_is_in_the_list_above():
             customer_imports,
             chain,
             dpf,
+            watch,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
