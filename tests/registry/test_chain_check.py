@@ -45,7 +45,7 @@ class Upstream:
                 self.wfile.write(upstream.body)
 
             def log_message(self, *args) -> None:
-                pass
+                """Quiet: the test reads what was served, not the server's log."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/subprocessors"
