@@ -44,7 +44,9 @@ def test_a_sub_subprocessor_in_a_third_country_is_announced_and_objected_to(
     page.get_by_role("button", name="Log in").click()
 
     page.goto(f"{live_server}/admin/subprocessors/{crm.id}")
-    chain = page.get_by_role("region", name="The processing chain")
+    chain = page.get_by_role("region", name="The processing chain").locator(
+        "details", has_text="Add a company it engages"
+    )
     chain.get_by_text("Add a company it engages").click()
     chain.get_by_label("Name", exact=True).fill("Bengal Backup")
     chain.get_by_label("Legal name").fill("Bengal Backup Services Private Limited")
