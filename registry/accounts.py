@@ -6,6 +6,7 @@ import secrets
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,7 +43,9 @@ def create_user(email: str, password: str, role: Role, actor: str) -> User:
         raise AccountError(_("There is already a user %(email)s.", email=address))
     user = User(
         email=address,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        ),
         role=role,
         created_at=clock.now(),
     )

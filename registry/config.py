@@ -48,6 +48,9 @@ def defaults(instance_path: str) -> dict:
         "NOTICE_WINDOW_MIN_DAYS": None,
         # Subscribers are reminded this many days before an objection deadline; 0: never.
         "NOTICE_REMINDER_DAYS": 7,
+        # How passwords are hashed (werkzeug.security); the tests set a cheap one, since their
+        # speed is not what they test.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "LANGUAGES": {"en": "English", "de": "Deutsch", "fr": "Français"},
         "BABEL_DEFAULT_LOCALE": "en",
         "SESSION_COOKIE_HTTPONLY": True,

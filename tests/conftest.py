@@ -117,6 +117,8 @@ def test_config(database_uri: str) -> dict:
         "SECRET_KEY": "test-secret-key",
         "AUDIT_KEY": "test-audit-key",
         "SQLALCHEMY_DATABASE_URI": database_uri,
+        # Every test logs someone in: scrypt's cost would be most of the suite's time.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
