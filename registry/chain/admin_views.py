@@ -21,15 +21,7 @@ def add_chain_member(subprocessor_id: int):
     parent = db.get_or_404(Subprocessor, subprocessor_id)
     form = member_form()
     if form.validate_on_submit():
-        values = chain.ChainMember(
-            name=form.name.data,
-            legal_name=form.legal_name.data,
-            address=form.address.data,
-            country=form.country.data,
-            contact=form.contact.data,
-            activity=form.activity.data,
-            recipient_category_id=int(form.recipient_category.data),
-        )
+        values = form.values()
         child = writes.into_form(
             lambda: chain.draft_member(parent, values, current_user.email), form, field="name"
         )

@@ -9,6 +9,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
+from registry.chain import ChainMember
 from registry.form_validators import Length, SingleLine
 from registry.i18n import current_language
 from registry.models import ListFormat, RecipientCategory, ReviewState
@@ -33,6 +34,18 @@ class ChainMemberForm(FlaskForm):
         validators=[DataRequired(), Length(max=500), SingleLine()],
     )
     recipient_category = SelectField(_l("Recipient category"), validators=[DataRequired()])
+
+    def values(self) -> ChainMember:
+        """The company as the chain's service takes it."""
+        return ChainMember(
+            name=self.name.data,
+            legal_name=self.legal_name.data,
+            address=self.address.data,
+            country=self.country.data,
+            contact=self.contact.data,
+            activity=self.activity.data,
+            recipient_category_id=int(self.recipient_category.data),
+        )
 
 
 class FlowDownForm(FlaskForm):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from registry import chain, writes
+from registry import writes
 from registry.admin import blueprint, requires
 from registry.chain import watch
 from registry.chain.forms import CloseReviewForm, member_form, source_form
@@ -91,15 +91,7 @@ def draft_from_review(review_id: int, index: int):
     review = db.get_or_404(ChainReview, review_id)
     form = member_form(prefix=f"added{index}")
     if form.validate_on_submit():
-        values = chain.ChainMember(
-            name=form.name.data,
-            legal_name=form.legal_name.data,
-            address=form.address.data,
-            country=form.country.data,
-            contact=form.contact.data,
-            activity=form.activity.data,
-            recipient_category_id=int(form.recipient_category.data),
-        )
+        values = form.values()
         child = writes.into_form(
             lambda: watch.draft_from_review(review, index, values, current_user.email),
             form,
