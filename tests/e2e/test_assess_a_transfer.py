@@ -54,6 +54,8 @@ def verdicts(page, live_server) -> list[str]:
         "link", name="Transfer verdicts"
     ).click()
     rows = page.get_by_role("row").filter(has_text="Ganges Helpdesk").filter(has_text="Bengaluru")
+    # all_inner_texts() does not wait: wait for the verdicts page before reading it
+    expect(rows.locator(".verdict").first).to_be_visible()
     return rows.locator(".verdict").all_inner_texts()
 
 
