@@ -27,6 +27,8 @@ OUTBOX_LEASE_SECONDS = 60
 # command takes (SMTP commands time out after 30 s) would let a second worker send the
 # message in flight again.
 SHORTEST_OUTBOX_LEASE_SECONDS = 30
+WEBHOOK_DISABLE_AFTER_FAILURES = 10
+WEBHOOK_ROTATION_OVERLAP_HOURS = 24
 
 
 class ConfigurationError(RuntimeError):
@@ -81,6 +83,14 @@ def defaults(instance_path: str) -> dict:
         # Hours between the worker's checks of the subprocessors' own lists; 0: never (the
         # operator runs `flask --app wsgi chain check`).
         "CHAIN_CHECK_INTERVAL_HOURS": 0,
+        # Webhooks (registry.outbox.channels.webhook): an endpoint is disabled after this many
+        # failed attempts in a row, and its customer's contacts are told.
+        "WEBHOOK_DISABLE_AFTER_FAILURES": WEBHOOK_DISABLE_AFTER_FAILURES,
+        # After a secret is rotated, deliveries are signed with the old one too for this long.
+        "WEBHOOK_ROTATION_OVERLAP_HOURS": WEBHOOK_ROTATION_OVERLAP_HOURS,
+        # Endpoints on private, loopback or link-local addresses (and plain http to loopback):
+        # for the tests' local receiver only, never in production (SSRF).
+        "WEBHOOK_ALLOW_PRIVATE_NETWORK": False,
     }
 
 
@@ -144,6 +154,13 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     if environ.get("CHAIN_CHECK_INTERVAL_HOURS"):
         settings["CHAIN_CHECK_INTERVAL_HOURS"] = _count(
             "CHAIN_CHECK_INTERVAL_HOURS", environ["CHAIN_CHECK_INTERVAL_HOURS"]
+        )
+    for variable in ("WEBHOOK_DISABLE_AFTER_FAILURES", "WEBHOOK_ROTATION_OVERLAP_HOURS"):
+        if environ.get(variable):
+            settings[variable] = _positive(variable, environ[variable])
+    if environ.get("WEBHOOK_ALLOW_PRIVATE_NETWORK"):
+        settings["WEBHOOK_ALLOW_PRIVATE_NETWORK"] = _flag(
+            "WEBHOOK_ALLOW_PRIVATE_NETWORK", environ["WEBHOOK_ALLOW_PRIVATE_NETWORK"]
         )
     if environ.get("PUBLISH_VERDICTS"):
         settings["PUBLISH_VERDICTS"] = _flag("PUBLISH_VERDICTS", environ["PUBLISH_VERDICTS"])
@@ -241,6 +258,12 @@ def _lease_seconds(variable: str, value: str) -> int:
             "server would see a message in flight taken over and sent twice"
         )
     return seconds
+
+
+def _positive(variable: str, value: str) -> int:
+    if _count(variable, value) < 1:
+        raise ConfigurationError(f"{variable}: {value!r} is not a whole number of 1 or more")
+    return int(value)
 
 
 def _flag(variable: str, value: str) -> bool:

@@ -245,6 +245,9 @@ MESSAGE_KINDS = {
     MessageKind.CUSTOMER_NOTICE_MOVED: _l("New dates, to a customer"),
     MessageKind.OBJECTION_OUTCOME: _l("Outcome of an objection"),
     MessageKind.CUSTOMER_VIEW_LINK: _l("Link to a customer's own view"),
+    MessageKind.CUSTOMER_NOTICE_IN_EFFECT: _l("In effect, to a customer"),
+    MessageKind.WEBHOOK_DISABLED: _l("A webhook endpoint was disabled"),
+    MessageKind.WEBHOOK_TEST: _l("Test event"),
 }
 
 DELIVERY_STATES = {

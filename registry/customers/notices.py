@@ -25,7 +25,6 @@ from registry.models import (
     Authorisation,
     ChangeNotice,
     Customer,
-    CustomerContact,
     CustomerEffect,
     CustomerNotice,
     MessageKind,
@@ -118,62 +117,55 @@ def open_for_customers(notice: ChangeNotice) -> datetime | None:
 
 
 def notify(notice: ChangeNotice, kind: MessageKind) -> int:
-    """Queue one email of `kind` about `notice` to each contact of each customer it concerns,
-    in the customer's language; return how many. Erased contacts and ended contracts get
-    nothing. Queueing twice adds nothing."""
-    revision = CustomerNotice.revision if kind is MessageKind.CUSTOMER_NOTICE_MOVED else None
+    """Tell each customer `notice` concerns of it (`kind`) on every channel: one email to each
+    of its contacts, in the customer's language, and one event to each of its webhook
+    endpoints; return how many messages. Erased contacts and ended contracts get nothing.
+    Telling twice adds nothing."""
     key = sa.literal(f"{kind.value}:") + sa.cast(CustomerNotice.id, sa.String)
-    if revision is not None:
-        key = key + sa.literal(":") + sa.cast(revision, sa.String)
-    chosen = (
-        sa.select(
-            (key + sa.literal(":") + sa.cast(CustomerContact.id, sa.String)).label("key"),
-            CustomerContact.email.label("recipient"),
-            Customer.language.label("language"),
-            CustomerNotice.id.label("subject_id"),
-            CustomerContact.id.label("contact_id"),
-        )
-        .join(Customer, Customer.id == CustomerNotice.customer_id)
-        .join(CustomerContact, CustomerContact.customer_id == Customer.id)
-        .where(
-            CustomerNotice.notice_id == notice.id,
-            CustomerContact.erased_at.is_(None),
-            Customer.contract_ended_on.is_(None),
-        )
-    )
-    return outbox.enqueue_each(kind, chosen)
+    if kind is MessageKind.CUSTOMER_NOTICE_MOVED:
+        key = key + sa.literal(":") + sa.cast(CustomerNotice.revision, sa.String)
+    return outbox.tell_customers(kind, _events(key).where(CustomerNotice.notice_id == notice.id))
 
 
 def queue_reminders(days: int) -> int:
     """Queue the reminder to each customer whose deadline for an announced notice is `days`
     away or nearer (a notice period that short gets none). Queueing again adds nothing."""
     now = clock.now()
-    chosen = (
-        sa.select(
-            (
-                sa.literal(f"{MessageKind.CUSTOMER_NOTICE_REMINDER.value}:")
-                + sa.cast(CustomerNotice.id, sa.String)
-                + sa.literal(":")
-                + sa.cast(CustomerContact.id, sa.String)
-            ).label("key"),
-            CustomerContact.email.label("recipient"),
-            Customer.language.label("language"),
-            CustomerNotice.id.label("subject_id"),
-            CustomerContact.id.label("contact_id"),
-        )
+    kind = MessageKind.CUSTOMER_NOTICE_REMINDER
+    due = (
+        _events(sa.literal(f"{kind.value}:") + sa.cast(CustomerNotice.id, sa.String))
         .join(ChangeNotice, ChangeNotice.id == CustomerNotice.notice_id)
-        .join(Customer, Customer.id == CustomerNotice.customer_id)
-        .join(CustomerContact, CustomerContact.customer_id == Customer.id)
         .where(
             ChangeNotice.state == NoticeState.ANNOUNCED,
             CustomerNotice.objection_deadline > now,
             CustomerNotice.objection_deadline <= now + timedelta(days=days),
             CustomerNotice.notice_days > days,
-            CustomerContact.erased_at.is_(None),
-            Customer.contract_ended_on.is_(None),
         )
     )
-    return outbox.enqueue_each(MessageKind.CUSTOMER_NOTICE_REMINDER, chosen)
+    return outbox.tell_customers(kind, due)
+
+
+def _events(key) -> sa.Select:
+    """Customer notices as events for `outbox.tell_customers`, under `key`, for customers
+    whose contract runs."""
+    return (
+        sa.select(
+            key.label("key"),
+            CustomerNotice.customer_id.label("customer_id"),
+            CustomerNotice.id.label("subject_id"),
+        )
+        .join(Customer, Customer.id == CustomerNotice.customer_id)
+        .where(Customer.contract_ended_on.is_(None))
+    )
+
+
+def _tell_in_effect(record: CustomerNotice) -> None:
+    """The change is now in effect for the record's customer: its webhook endpoints are told
+    (once per revision of the record; email says nothing of it)."""
+    kind = MessageKind.CUSTOMER_NOTICE_IN_EFFECT
+    key = sa.literal(f"{kind.value}:{record.id}:{record.revision}")
+    db.session.flush()
+    outbox.tell_customers(kind, _events(key).where(CustomerNotice.id == record.id))
 
 
 def take_effect(notice: ChangeNotice) -> None:
@@ -183,6 +175,8 @@ def take_effect(notice: ChangeNotice) -> None:
     for record in _records(notice, CustomerEffect.PENDING):
         record.effect = CustomerEffect.HELD if _holds(record) else CustomerEffect.IN_EFFECT
         record.effect_since = now
+        if record.effect is CustomerEffect.IN_EFFECT:
+            _tell_in_effect(record)
 
 
 def withdraw(notice: ChangeNotice) -> None:
@@ -227,6 +221,7 @@ def approve(record: CustomerNotice, by: str, actor: str, evidence: str | None = 
     if record.effect is CustomerEffect.HELD and not _holds(record):
         record.effect = CustomerEffect.IN_EFFECT
         record.effect_since = record.approved_at
+        _tell_in_effect(record)
     after = customer_notice_snapshot(record)
     if evidence:
         after["evidence"] = evidence
@@ -256,6 +251,8 @@ def settle(record: CustomerNotice, effect: CustomerEffect | None) -> None:
         return
     record.effect_since = now
     record.revision += 1
+    if record.effect is CustomerEffect.IN_EFFECT:
+        _tell_in_effect(record)
 
 
 def deadlines(notice: ChangeNotice) -> list[dict]:

@@ -44,8 +44,12 @@ from registry.models.vocabulary import (
     Service,
     VocabularyTerm,
 )
+from registry.models.webhooks import WebhookAttempt, WebhookEndpoint, WebhookFormat
 
 __all__ = [
+    "WebhookAttempt",
+    "WebhookEndpoint",
+    "WebhookFormat",
     "ChainReview",
     "ChainSource",
     "ListFormat",

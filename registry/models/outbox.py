@@ -34,6 +34,14 @@ class MessageKind(enum.StrEnum):
     OBJECTION_OUTCOME = "objection_outcome"
     # To a contact (`subject_id`) who asked for the link to their customer's own view:
     CUSTOMER_VIEW_LINK = "customer_view_link"
+    # To a customer's webhook endpoints only, about its customer notice (`subject_id`), at its
+    # revision: the change is in effect for the customer (email tells nobody of this).
+    CUSTOMER_NOTICE_IN_EFFECT = "customer_notice_in_effect"
+    # To each contact of a customer whose webhook endpoint (`subject_id`) was disabled after
+    # repeated failures:
+    WEBHOOK_DISABLED = "webhook_disabled"
+    # To one webhook endpoint (`subject_id`), asked for from its page:
+    WEBHOOK_TEST = "webhook_test"
 
 
 NOTICE_KINDS = {

@@ -64,6 +64,7 @@ def _customers(notice: ChangeNotice) -> list[dict]:
         .where(
             OutboxMessage.kind == MessageKind.CUSTOMER_NOTICE_ANNOUNCED,
             OutboxMessage.subject_id == CustomerNotice.id,
+            OutboxMessage.contact_id.is_not(None),  # emails, not webhooks
         )
         .scalar_subquery()
     )

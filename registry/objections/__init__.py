@@ -318,6 +318,14 @@ def _resolve(objection: Objection, outcome: ObjectionOutcome, reason: str | None
         objection.id,
         contact_id=objection.contact_id,
     )
+    if objection.customer_id is not None:  # its webhook endpoints hear of the outcome too
+        kind = MessageKind.OBJECTION_OUTCOME
+        event = sa.select(
+            sa.literal(f"{kind.value}:{objection.id}").label("key"),
+            sa.literal(objection.customer_id).label("customer_id"),
+            sa.literal(objection.id).label("subject_id"),
+        )
+        outbox.tell_customers(kind, event)
 
 
 def ensure_open(notice: ChangeNotice, customer_id: int | None = None) -> None:

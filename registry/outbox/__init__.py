@@ -16,6 +16,7 @@ from registry.outbox.queueing import (
     fan_out,
     forget_recipient,
     resend_failed,
+    tell_customers,
 )
 from registry.outbox.reports import delivery_counts, failures, queued_for, queued_since
 
@@ -31,4 +32,5 @@ __all__ = [
     "queued_for",
     "queued_since",
     "resend_failed",
+    "tell_customers",
 ]

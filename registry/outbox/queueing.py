@@ -96,21 +96,39 @@ def _queue_each(channel: str, kind: MessageKind, notice_id: int, chosen: sa.Subq
     )
 
 
-def enqueue_each(kind: MessageKind, chosen: sa.Select) -> int:
-    """Queue one email of `kind` for each row of `chosen`, a SELECT of the labelled columns
-    `key`, `recipient`, `language`, `subject_id` and `contact_id`, in one statement; return how
-    many were queued. A key already queued adds nothing."""
+def enqueue_each(kind: MessageKind, chosen: sa.Select, channel: str = EMAIL) -> int:
+    """Queue one message of `kind` on `channel` for each row of `chosen`, a SELECT of the
+    labelled columns `key`, `recipient`, `language`, `subject_id` and (for a customer's
+    contact) `contact_id`, in one statement; return how many were queued. A key already queued
+    adds nothing."""
     chosen = chosen.subquery()
     return _insert_rows(
-        EMAIL,
+        channel,
         kind,
         chosen.c.key,
         chosen.c.recipient,
         chosen.c.language,
         chosen.c.subject_id,
         sa.null(),
-        chosen.c.contact_id,
+        chosen.c.contact_id if "contact_id" in chosen.c else sa.null(),
     )
+
+
+def tell_customers(kind: MessageKind, events: sa.Select) -> int:
+    """Queue one message of `kind` about each event of `events` to every recipient each
+    channel names for the event's customer (`Channel.customer_recipients`: for email its
+    contacts, for webhooks its endpoints), in the caller's transaction; return how many.
+    `events` is a SELECT of the labelled columns `key` (the event's own, which each channel
+    extends with its recipient's reference), `customer_id` and `subject_id`. A key already
+    queued adds nothing, so each event reaches each recipient once."""
+    events = events.subquery()
+    queued = 0
+    for channel in channels.registered().values():
+        recipients = getattr(channel, "customer_recipients", None)
+        chosen = recipients(kind, events) if recipients is not None else None
+        if chosen is not None:
+            queued += enqueue_each(kind, chosen, channel.name)
+    return queued
 
 
 def _insert_rows(channel: str, kind: MessageKind, *per_recipient) -> int:

@@ -84,6 +84,16 @@ class Channel(Protocol):
         channel starts its own with its name): the message's key is the kind, the notice and
         the reference. None: the channel does not carry `kind`."""
 
+    def customer_recipients(
+        self, kind: MessageKind, events: sa.Subquery
+    ) -> sa.Select | sa.CompoundSelect | None:
+        """Who hears of a customer's events of `kind` on this channel (`outbox.tell_customers`):
+        a SELECT over `events` (columns `key`, `customer_id`, `subject_id`) of the labelled
+        columns `key` (the event's key extended with the recipient's reference, which starts
+        with the channel's name unless it is email's), `recipient`, `language`, `subject_id`
+        and, for a customer's contact, `contact_id`. None: the channel does not carry `kind`.
+        A channel without this method hears of no customer's events."""
+
     def sender(self) -> AbstractContextManager[Sender]:
         """A sender for one round, closed when the context ends."""
 

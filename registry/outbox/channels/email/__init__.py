@@ -3,7 +3,9 @@
 `composer` writes what each kind of message says, `wire` makes it a complete email, and
 `transports` delivers it over SMTP (`pipelining` when the server allows) or into `.eml` files.
 A notice goes to every confirmed subscriber who wants it: those who chose no service, and those
-who chose a service of the subprocessor it is about (old or new).
+who chose a service of the subprocessor it is about (old or new). A customer's events go to each
+of its contacts not erased, in the customer's language: its notices (not when one takes effect:
+the customer's own view and feeds say so) and a webhook endpoint of its disabled.
 """
 
 from collections.abc import Iterator
@@ -12,7 +14,10 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from registry.models import (
+    CUSTOMER_NOTICE_KINDS,
     ChangeNotice,
+    Customer,
+    CustomerContact,
     MessageKind,
     Subscriber,
     SubscriptionState,
@@ -23,6 +28,9 @@ from registry.outbox.channels.email import transports
 from registry.outbox.channels.email.composer import Composer
 from registry.outbox.channels.email.transports import DeliveryError
 from registry.outbox.channels.email.wire import Envelope
+
+# The customer's events its contacts are emailed.
+CUSTOMER_KINDS = CUSTOMER_NOTICE_KINDS | {MessageKind.WEBHOOK_DISABLED}
 
 
 class EmailChannel:
@@ -44,6 +52,23 @@ class EmailChannel:
             Subscriber.language.label("language"),
             Subscriber.id.label("subscriber_id"),
         ).where(Subscriber.state == SubscriptionState.CONFIRMED, wants)
+
+    def customer_recipients(self, kind: MessageKind, events: sa.Subquery) -> sa.Select | None:
+        if kind not in CUSTOMER_KINDS:
+            return None
+        return (
+            sa.select(
+                (events.c.key + ":" + sa.cast(CustomerContact.id, sa.String)).label("key"),
+                CustomerContact.email.label("recipient"),
+                Customer.language.label("language"),
+                events.c.subject_id.label("subject_id"),
+                CustomerContact.id.label("contact_id"),
+            )
+            .select_from(events)
+            .join(Customer, Customer.id == events.c.customer_id)
+            .join(CustomerContact, CustomerContact.customer_id == Customer.id)
+            .where(CustomerContact.erased_at.is_(None), Customer.contract_ended_on.is_(None))
+        )
 
     @contextmanager
     def sender(self) -> Iterator["EmailSender"]:
