@@ -90,8 +90,10 @@ def register_blueprints(app: Flask) -> None:
 def register_channels(app: Flask) -> None:
     from registry.outbox.channels import register_channel
     from registry.outbox.channels.email import EmailChannel
+    from registry.outbox.channels.webhook import WebhookChannel
 
     register_channel(app, EmailChannel())
+    register_channel(app, WebhookChannel())
 
 
 def register_cli(app: Flask) -> None:

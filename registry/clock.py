@@ -61,6 +61,12 @@ def machine_seconds() -> float:
     return time.time()
 
 
+def stopwatch() -> float:
+    """Seconds on the machine's monotonic clock: the difference of two readings is how long
+    something took (a webhook's answer), whatever the test clock says."""
+    return time.monotonic()
+
+
 def utc_text(instant: datetime) -> str:
     """ISO 8601 in UTC with a Z, to the second: 2026-12-02T09:00:00Z."""
     return instant.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

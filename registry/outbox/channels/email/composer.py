@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from registry import clock, labels, tokens
+from registry.customers import webhooks
 from registry.extensions import db
 from registry.links import public_url
 from registry.models import (
@@ -25,6 +26,7 @@ from registry.models import (
     Objection,
     ObjectionOutcome,
     Subscriber,
+    WebhookEndpoint,
 )
 from registry.notices.records import change_title, notice_record
 from registry.outbox.channels import Outgoing
@@ -187,6 +189,22 @@ def customer_view_link(contact_id: int, language: str) -> Written:
     return Written(wire.Content(subject, text, html), ("VIEW_URL",))
 
 
+def webhook_disabled(endpoint_id: int, language: str) -> Written:
+    endpoint = _get(WebhookEndpoint, endpoint_id)
+    text, html = wire.render(
+        "webhook_disabled",
+        endpoint=endpoint,
+        customer=endpoint.customer,
+        address=webhooks.display_address(endpoint),
+        disabled_at=clock.local_text(endpoint.disabled_at or clock.now()),
+        view_url="%%VIEW_URL%%",
+    )
+    subject = _(
+        "Your webhook endpoint is disabled: %(customer)s", customer=endpoint.customer.organisation
+    )
+    return Written(wire.Content(subject, text, html), ("VIEW_URL",))
+
+
 def notice_email(kind: MessageKind):
     """The writer of one kind of notice email: announced, reminder or withdrawn."""
 
@@ -275,6 +293,7 @@ WRITERS: dict[MessageKind, Callable[[int, str], Written]] = {
     MessageKind.NOTICE_WITHDRAWN: notice_email(MessageKind.NOTICE_WITHDRAWN),
     **{kind: customer_notice_email(kind) for kind in CUSTOMER_NOTICE_KINDS},
     MessageKind.CUSTOMER_VIEW_LINK: customer_view_link,
+    MessageKind.WEBHOOK_DISABLED: webhook_disabled,
 }
 
 
@@ -359,6 +378,12 @@ LINKS: dict[MessageKind, Callable[[Outgoing, Links], dict[str, str]]] = {
     MessageKind.CUSTOMER_VIEW_LINK: lambda m, links: {
         "VIEW_URL": links.url(
             "public.customer_view", tokens.Purpose.CUSTOMER_VIEW, m.subject_id, lang=m.language
+        )
+    },
+    # The contact's own link to its customer's view, where it enables the endpoint again.
+    MessageKind.WEBHOOK_DISABLED: lambda m, links: {
+        "VIEW_URL": links.url(
+            "public.customer_view", tokens.Purpose.CUSTOMER_VIEW, m.contact_id, lang=m.language
         )
     },
 }
