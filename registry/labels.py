@@ -15,6 +15,7 @@ from registry.models import (
     ObjectionState,
     Role,
     SubprocessorStatus,
+    WebhookFormat,
 )
 from transfers.adequacy import CountryStatus, EndKind
 from transfers.grounds import BcrKind, Derogation, SccModule, TransferTool, UkTransferTool
@@ -159,6 +160,12 @@ OBJECTION_OUTCOMES = {
         "The contract was ended by us, as clause 3.9 of the addendum allows"
     ),
     ObjectionOutcome.REJECTED: _l("The objection was rejected as not legitimate"),
+}
+
+WEBHOOK_FORMATS = {
+    WebhookFormat.STANDARD: _l("Standard Webhooks (signed JSON)"),
+    WebhookFormat.SLACK: _l("Slack incoming webhook"),
+    WebhookFormat.TEAMS: _l("Microsoft Teams incoming webhook or Workflows"),
 }
 
 AUTHORISATIONS = {

@@ -60,6 +60,7 @@ VIEW_MODULES = (
     "registry.chain.review_views",
     "registry.customers.admin_import_views",
     "registry.customers.admin_views",
+    "registry.customers.admin_webhook_views",
     "registry.notices.admin_views",
     "registry.objections.admin_views",
     "registry.register.admin_transfer_views",

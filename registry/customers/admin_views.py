@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from registry import customers, labels, writes
 from registry.admin import blueprint, requires
 from registry.admin.forms import ConfirmForm
+from registry.customers import webhook_panel
 from registry.customers.forms import ContactForm, CustomerFilterForm, CustomerForm, EraseContactForm
 from registry.extensions import db
 from registry.i18n import current_language
@@ -161,6 +162,12 @@ def customer_page(found: Customer, status: int = 200, **forms):
         contact.id: EraseContactForm(prefix=f"erase-{contact.id}", formdata=None)
         for contact in found.contacts
     } | forms.pop("erase_forms", {})
+    webhooks = webhook_panel.panel(
+        found,
+        lambda name, endpoint_id: _webhook_action(found.id, name, endpoint_id),
+        forms.pop("webhook_form", None),
+        forms.pop("shown", None),
+    )
     defaults = {
         "form": customer_form(prefix="customer", customer=found),
         "contact_form": ContactForm(prefix="contact", formdata=None),
@@ -170,9 +177,18 @@ def customer_page(found: Customer, status: int = 200, **forms):
         "admin/customer.html",
         customer=found,
         authorisations=labels.AUTHORISATIONS,
+        webhooks=webhooks,
         **(defaults | forms),
     )
     return page, status
+
+
+def _webhook_action(customer_id: int, name: str, endpoint_id: int | None) -> str:
+    if endpoint_id is None:
+        return url_for(f"admin.{name}_customer_webhook", customer_id=customer_id)
+    return url_for(
+        f"admin.{name}_customer_webhook", customer_id=customer_id, endpoint_id=endpoint_id
+    )
 
 
 def customer_form(prefix: str = "", customer: Customer | None = None) -> CustomerForm:

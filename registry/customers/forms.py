@@ -12,6 +12,7 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    URLField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
@@ -23,7 +24,7 @@ from registry.customers import LONGEST_NOTICE_DAYS
 from registry.customers.sheets import MOST_ROWS
 from registry.form_fields import CheckboxListField
 from registry.form_validators import Length, SingleLine
-from registry.models import Authorisation
+from registry.models import Authorisation, WebhookFormat
 
 
 class CustomerForm(FlaskForm):
@@ -140,3 +141,22 @@ class ViewLinkForm(FlaskForm):
             normalised_email(field.data)
         except AccountError as error:
             raise ValidationError(str(error)) from None
+
+
+class WebhookForm(FlaskForm):
+    """A webhook endpoint to register: its address, what it is sent, and a note."""
+
+    url = URLField(
+        _l("Address"),
+        validators=[DataRequired(), Length(max=2048), SingleLine()],
+        description=_l("An https:// address on the internet that accepts a POST of JSON."),
+    )
+    format = SelectField(
+        _l("Format"),
+        choices=[
+            SelectChoice(member.value, labels.WEBHOOK_FORMATS[member]) for member in WebhookFormat
+        ],
+    )
+    description = StringField(
+        _l("Description (optional)"), validators=[Optional(), Length(max=200), SingleLine()]
+    )

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from registry import customers, labels, tokens, writes
 from registry.customers import notices as customer_notices
-from registry.customers import proof, records
+from registry.customers import proof, records, webhook_panel
 from registry.customers.forms import ViewLinkForm
 from registry.customers.view_links import send_view_links
 from registry.extensions import db, limiter
@@ -50,9 +50,15 @@ def customer_access_sent():
 
 @blueprint.get("/customer/<token>")
 def customer_view(token: str):
-    contact = _contact_from(token)
+    contact = contact_from(token)
     if contact is None:
-        return _expired()
+        return expired_link()
+    return view_page(contact, token)
+
+
+def view_page(contact: CustomerContact, token: str, status: int = 200, **webhook_forms):
+    """The customer's own view for the contact; `webhook_forms` gives the webhook panel a
+    filled form (`webhook_form`) or the secret just made (`shown`)."""
     customer = contact.customer
     language = current_language()
     register = records.register_for(customer, language)
@@ -74,8 +80,14 @@ def customer_view(token: str):
         done=request.args.get("done"),
         authorisation=labels.AUTHORISATIONS[customer.authorisation],
         link_days=tokens.Purpose.CUSTOMER_VIEW.lifetime.days,
+        webhooks=webhook_panel.panel(
+            customer,
+            lambda name, endpoint_id: _webhook_action(token, name, endpoint_id),
+            webhook_forms.get("webhook_form"),
+            webhook_forms.get("shown"),
+        ),
     )
-    response = make_response(page)
+    response = make_response(page, status)
     response.cache_control.no_store = True  # names and deliveries: for the link's holder only
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -83,9 +95,9 @@ def customer_view(token: str):
 
 @blueprint.post("/customer/<token>/changes/<id:notice_id>/approve")
 def customer_approve(token: str, notice_id: int):
-    contact = _contact_from(token)
+    contact = contact_from(token)
     if contact is None:
-        return _expired()
+        return expired_link()
     record = customer_notices.record_for(notice_id, contact.customer_id)
     if record is None:
         abort(
@@ -99,19 +111,19 @@ def customer_approve(token: str, notice_id: int):
     writes.or_conflict(
         lambda: customer_notices.approve(record, contact.pseudonym, contact.pseudonym)
     )
-    return _back_to_view(token, "approved", f"change-{notice_id}")
+    return back_to_view(token, "approved", f"change-{notice_id}")
 
 
 @blueprint.post("/customer/<token>/feed-token")
 def customer_feed_token(token: str):
-    contact = _contact_from(token)
+    contact = contact_from(token)
     if contact is None:
-        return _expired()
+        return expired_link()
     writes.committed(lambda: customers.replace_feed_token(contact.customer, contact.pseudonym))
-    return _back_to_view(token, "feed_token", "feeds")
+    return back_to_view(token, "feed_token", "feeds")
 
 
-def _contact_from(token: str) -> CustomerContact | None:
+def contact_from(token: str) -> CustomerContact | None:
     """The contact the link was made for; None when the link has expired. Aborts with 404 for
     a link we did not make, 403 for an erased contact or an ended contract."""
     try:
@@ -143,7 +155,7 @@ def _contact_from(token: str) -> CustomerContact | None:
     return contact
 
 
-def _expired():
+def expired_link():
     """The page that says the link has expired, with the form that emails a new one."""
     return render_template("customer/access.html", form=ViewLinkForm(), expired=True), 410
 
@@ -170,7 +182,13 @@ def _feed_url(endpoint: str, customer) -> dict[str, str]:
     return {"address": public_url(endpoint, **values), "path": url_for(endpoint, **values)}
 
 
-def _back_to_view(token: str, done: str, anchor: str):
+def _webhook_action(token: str, name: str, endpoint_id: int | None) -> str:
+    if endpoint_id is None:
+        return url_for(f"public.{name}_own_webhook", token=token)
+    return url_for(f"public.{name}_own_webhook", token=token, endpoint_id=endpoint_id)
+
+
+def back_to_view(token: str, done: str, anchor: str):
     address = url_for(
         "public.customer_view", token=token, done=done, lang=current_language(), _anchor=anchor
     )

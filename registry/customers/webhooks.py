@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from registry import audit, clock, outbox
 from registry.domain import DomainError
@@ -33,6 +34,7 @@ from registry.outbox.channels.webhook import signing, transport
 CHANNEL = "webhook"  # the outbox channel's name (registry.outbox.channels.webhook)
 # The attempts each endpoint's log shows, newest first.
 LOG_LENGTH = 20
+MOST_ENDPOINTS = 10  # per customer
 
 
 class WebhookError(DomainError):
@@ -63,7 +65,12 @@ def register_endpoint(
     customer: Customer, values: EndpointValues, actor: str
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint for the customer; return it and its signing secret, which is
-    shown this once. Raises WebhookError for an address the registry does not post to."""
+    shown this once. Raises WebhookError for an address the registry does not post to, or
+    when the customer has MOST_ENDPOINTS already."""
+    if len(endpoints_of(customer)) >= MOST_ENDPOINTS:
+        raise WebhookError(
+            _("A customer has at most %(n)d webhook endpoints.", n=MOST_ENDPOINTS), field="url"
+        )
     endpoint = WebhookEndpoint(
         customer=customer,
         url=checked_url(values.url),

@@ -15,6 +15,7 @@ blueprint.after_request(access.private_to_caller)
 VIEW_MODULES = (
     "registry.customers.feed_views",
     "registry.customers.views",
+    "registry.customers.webhook_views",
     "registry.notices.feeds",
     "registry.notices.views",
     "registry.objections.views",
