@@ -2,8 +2,8 @@
 token, a change notice with objections, subscribers, a customer the notice concerns, another
 with a contact and a customers' file waiting for confirmation, and transfer impact assessments
 in draft and in review, with the emails about them written, and a subprocessor's own list (a
-file) with a review of its differences open. Each exists so that a route has a
-real record to act on, and its form can be sent as its page fills it."""
+file) with a review of its differences open, and a webhook endpoint. Each exists so that a route
+has a real record to act on, and its form can be sent as its page fills it."""
 
 import re
 
@@ -14,12 +14,13 @@ from werkzeug.datastructures import MultiDict
 
 from registry import accounts, assessments, customers, objections, subscriptions
 from registry.chain import watch
-from registry.customers import imports
+from registry.customers import imports, webhooks
 from registry.customers.view_links import send_view_links
 from registry.extensions import db
 from registry.models import (
     Authorisation,
     ChangeKind,
+    Customer,
     Entity,
     ListFormat,
     LocationRole,
@@ -47,6 +48,7 @@ def populate(app: Flask) -> str:
             accounts.create_user(email, PASSWORD, Role(role), actor="test")
         _subscribers()
         _notice_with_objections()
+        _webhook_endpoint()
         _customer_with_a_pending_import()
         _chain_list_with_a_review()
         drafts = [_start_assessment(location) for location in _locations_to_assess()[:2]]
@@ -89,6 +91,15 @@ def _notice_with_objections() -> None:
         values = objections.ObjectionValues("Acme SA", "C-1", "Claire", email, "No.")
         objection = objections.submit(notice, values, "en")
     objections.confirm(objection)
+
+
+def _webhook_endpoint() -> None:
+    """A webhook endpoint of the customer whose view the crawl reaches, made after the
+    announcement: nothing is queued for it until a probe acts. Its address is a closed port on
+    this machine (the world allows it), so a delivery never leaves it."""
+    borealis = db.session.scalar(sa.select(Customer).where(Customer.reference == "B-77"))
+    values = webhooks.EndpointValues("http://127.0.0.1:9/registry-hook", "standard", "Tooling")
+    webhooks.register_endpoint(borealis, values, EMAILS["admin"])
 
 
 def _customer(template: Subprocessor) -> None:

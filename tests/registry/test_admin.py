@@ -109,6 +109,15 @@ ROUTES = [
         {"viewer": 403, "editor": 403, "admin": 404},
     ),
     ("POST", "/admin/customers/1/feed-token", {"viewer": 403, "editor": 404, "admin": 404}),
+    ("POST", "/admin/customers/1/webhooks", {"viewer": 403, "editor": 404, "admin": 404}),
+    *(
+        (
+            "POST",
+            f"/admin/customers/1/webhooks/1/{action}",
+            {"viewer": 403, "editor": 404, "admin": 404},
+        )
+        for action in ("rotate", "disable", "enable", "test", "delete")
+    ),
     ("GET", "/admin/customers/import", {"viewer": 403, "editor": 200, "admin": 200}),
     ("POST", "/admin/customers/import", {"viewer": 403, "editor": 400, "admin": 400}),
     ("GET", "/admin/customers/import/1", {"viewer": 403, "editor": 404, "admin": 404}),
@@ -156,6 +165,7 @@ def test_every_admin_route_is_in_the_matrix(app):
         .replace("/assessments/1", "/assessments/<id:assessment_id>")
         .replace("/customers/import/1", "/customers/import/<id:import_id>")
         .replace("/contacts/1/", "/contacts/<id:contact_id>/")
+        .replace("/webhooks/1/", "/webhooks/<id:endpoint_id>/")
         .replace("/added/0", "/added/<int:index>")
         .replace("/chain-reviews/1", "/chain-reviews/<id:review_id>")
         .replace("/customers/1", "/customers/<id:customer_id>")

@@ -11,6 +11,7 @@ from registry import accounts, assessments, chain, customers, dpf, objections
 from registry.chain import watch
 from registry.customers import imports as customer_imports
 from registry.customers import notices as customer_notices
+from registry.customers import webhooks
 from registry.demo import load_demo
 from registry.extensions import db
 from registry.models import (
@@ -30,6 +31,7 @@ from registry.models import (
     Subprocessor,
     TransferAssessment,
     User,
+    WebhookEndpoint,
 )
 from registry.models.accounts import Role
 from registry.notices import changes
@@ -251,6 +253,26 @@ SERVICES = {
     "customers.replace_feed_token": lambda setup: customers.replace_feed_token(
         db.session.get(Customer, setup["customer_id"]), "test"
     ),
+    "webhooks.register_endpoint": lambda setup: webhooks.register_endpoint(
+        db.session.get(Customer, setup["customer_id"]),
+        webhooks.EndpointValues("https://hooks.example.com/b", "slack"),
+        "test",
+    ),
+    "webhooks.rotate_secret": lambda setup: webhooks.rotate_secret(
+        db.session.get(WebhookEndpoint, setup["endpoint_id"]), "test"
+    ),
+    "webhooks.disable": lambda setup: webhooks.disable(
+        db.session.get(WebhookEndpoint, setup["endpoint_id"]), "test", "by a test"
+    ),
+    "webhooks.enable": lambda setup: webhooks.enable(
+        db.session.get(WebhookEndpoint, setup["disabled_endpoint_id"]), "test"
+    ),
+    "webhooks.delete": lambda setup: webhooks.delete(
+        db.session.get(WebhookEndpoint, setup["endpoint_id"]), "test"
+    ),
+    "webhooks.send_test": lambda setup: webhooks.send_test(
+        db.session.get(WebhookEndpoint, setup["endpoint_id"]), "test"
+    ),
     "imports.store_preview": lambda setup: customer_imports.store_preview(
         "customers.csv", [_import_row("B-78")], "test"
     ),
@@ -374,6 +396,14 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity, make
             "review_assessment_id": review.id,
         }
     with app.app_context():
+        customer = db.session.get(Customer, customer_id)
+        values = webhooks.EndpointValues("https://hooks.example.com/a", "standard")
+        endpoint, _secret = webhooks.register_endpoint(customer, values, "test")
+        disabled, _secret = webhooks.register_endpoint(customer, values, "test")
+        webhooks.disable(disabled, "test", "by a test")
+        db.session.commit()
+        objection_ids |= {"endpoint_id": endpoint.id, "disabled_endpoint_id": disabled.id}
+    with app.app_context():
         row = _import_row(
             "B-79", fresh_subprocessor.entities[0].name, fresh_subprocessor.services[0].code
         )
@@ -467,6 +497,13 @@ READERS = {
     "laws_fingerprint",
     # registry.dpf
     "last_import",
+    # registry.customers.webhooks
+    "signing_secrets",
+    "checked_url",
+    "endpoints_of",
+    "endpoint_of",
+    "delivery_log",
+    "display_address",
 }
 
 
@@ -481,6 +518,9 @@ STEPS = {
     "notices.settle",  # in objections.triage
     "notices.hold",  # in objections.confirm
     "notices.queue_reminders",  # the worker's reminders, like the subscribers'
+    # The worker's log of each delivery attempt, as the outbox's ledger records each message;
+    # the disabling it may lead to is on the trail.
+    "webhooks.record_attempt",
 }
 
 
@@ -504,6 +544,7 @@ def test_every_write_service_is_in_the_list_above():
             chain,
             dpf,
             watch,
+            webhooks,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
