@@ -3,6 +3,7 @@ log on the customer's page; editors register, rotate, disable, enable, test and 
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from registry import writes
@@ -58,7 +59,13 @@ def disable_customer_webhook(customer_id: int, endpoint_id: int):
 def enable_customer_webhook(customer_id: int, endpoint_id: int):
     _found, endpoint = _endpoint(customer_id, endpoint_id)
     queued = writes.committed(lambda: webhooks.enable(endpoint, current_user.email))
-    flash(_("The endpoint is enabled; %(n)d missed message(s) are sent again.", n=queued))
+    flash(
+        ngettext(
+            "The endpoint is enabled; %(num)d missed message is sent again.",
+            "The endpoint is enabled; %(num)d missed messages are sent again.",
+            queued,
+        )
+    )
     return redirect(url_for("admin.customer", customer_id=customer_id, _anchor="webhooks"))
 
 
