@@ -109,12 +109,11 @@ def teams(told: Event) -> dict:
                 "size": "Medium",
                 "wrap": True,
             },
-            {
-                "type": "FactSet",
-                "facts": [{"title": label, "value": value} for label, value in told.facts],
-            },
         ],
     }
+    if told.facts:
+        facts = [{"title": label, "value": value} for label, value in told.facts]
+        card["body"].append({"type": "FactSet", "facts": facts})
     if told.link:
         words, address = told.link
         card["actions"] = [{"type": "Action.OpenUrl", "title": words, "url": address}]
