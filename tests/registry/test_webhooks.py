@@ -15,12 +15,14 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from registry import objections, tokens
+from registry.customers import notices as customer_notices
 from registry.extensions import db
 from registry.models import (
     AuditEvent,
     ChangeKind,
     ChangeNotice,
     Customer,
+    CustomerNotice,
     DeliveryState,
     Objection,
     ObjectionOutcome,
@@ -189,9 +191,9 @@ def test_each_notice_event_reaches_each_endpoint_once_signed_through_two_500s(
         db.session.commit()
     work_through_retries(runner, clock)
     clock.move(days=24)  # the customer's 30-day deadline is 7 days away: the reminder
-    work_through_retries(runner, clock)
+    work(runner)
     clock.move(days=7)  # past the deadline: the change takes effect
-    work_through_retries(runner, clock)
+    work(runner)
     wanted = ["notice.announced"] * 2 + ["notice.withdrawn", "notice.reminder", "notice.in_effect"]
     for receiver in receivers:
         ids = [webhook_id for webhook_id, _type in receiver.events()]
@@ -199,6 +201,34 @@ def test_each_notice_event_reaches_each_endpoint_once_signed_through_two_500s(
         assert len(set(ids)) == len(ids) == 5
         assert all(request["verified"] for request in receiver.requests)
     assert kept != withdrawn
+
+
+def test_a_change_held_for_an_approval_is_in_effect_for_the_endpoint_once_approved(
+    app, editor, runner, clock, serve, make_entity, make_customer, make_term, make_subprocessor
+):
+    app.config["WEBHOOK_ALLOW_PRIVATE_NETWORK"] = True
+    service = make_term(Service, code="fax", name="Fax")
+    entity = make_entity(name="Specific S.A.")
+    specific = make_customer(entity, [service], authorisation="specific", notice_days=30)
+    added = make_subprocessor(
+        name="Faxbox", status="proposed", services=[service], entities=[entity]
+    )
+    receiver = Receiver()
+    _id, secret, _page = register(editor, specific, serve(receiver))
+    receiver.secrets = [secret]
+    announce(app, added.id)
+    clock.move(days=31)
+    work(runner)  # in effect for others; held for this customer until it approves
+    held = [kind for _id, kind in receiver.events()]
+    with app.app_context():
+        record = db.session.scalar(
+            sa.select(CustomerNotice).where(CustomerNotice.customer_id == specific)
+        )
+        customer_notices.approve(record, "its-contact", "its-contact")
+        db.session.commit()
+    work(runner)
+    assert held == ["notice.announced"]
+    assert [kind for _id, kind in receiver.events()] == ["notice.announced", "notice.in_effect"]
 
 
 def test_a_retry_carries_the_same_webhook_id_and_each_attempt_is_logged(
