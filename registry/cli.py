@@ -189,9 +189,11 @@ def notices_apply_due() -> None:
 )
 def worker(once: bool, interval: float) -> None:
     """Make due changes effective and deliver queued emails; runs until stopped (SIGTERM)."""
+    from registry.operations import heartbeat
     from registry.outbox import worker as outbox_worker
 
     if once:
+        outbox_worker.beat(heartbeat.this_worker())
         click.echo(str(outbox_worker.work_round()))
         return
     import logging
