@@ -37,10 +37,11 @@ run: install
 test: $(VENV)/.installed-test $(COMPILED_CATALOGS) $(CHROMIUM) lint
 	$(BIN)/pytest
 
-## lint: ruff's checks and formatting
+## lint: ruff's checks and formatting; hadolint's checks of the Dockerfile
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 ## format: let ruff fix what it can
 format: $(VENV)/.installed-test
