@@ -185,7 +185,8 @@ def notices_apply_due() -> None:
     type=click.FloatRange(min=0.1),
     default=5.0,
     show_default=True,
-    help="Seconds between rounds when there is nothing to do.",
+    help="Seconds between rounds when there is nothing to do; at most 1 on SQLite, and on "
+    "PostgreSQL a queued message starts a round at once.",
 )
 def worker(once: bool, interval: float) -> None:
     """Make due changes effective and deliver queued emails; runs until stopped (SIGTERM)."""

@@ -35,6 +35,7 @@ from registry.operations import heartbeat
 from registry.outbox import channels, queueing
 from registry.outbox.channels import Outcome, Outgoing, Sender
 from registry.outbox.ledger import Ledger, open_ledger
+from registry.outbox.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +75,14 @@ class Round:
 
 def run(interval: float = 5.0) -> None:
     """Do rounds until SIGTERM or SIGINT; a stop lets the message in flight be recorded. Each
-    round begins with the worker's heartbeat (`/readyz` reads it)."""
+    round begins with the worker's heartbeat (`/readyz` reads it); between rounds the worker
+    waits `interval` seconds, or less: a message queued on PostgreSQL wakes it at once, and
+    it looks every second on SQLite (`wakeup`)."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     worker = heartbeat.this_worker()
+    wakeup = Wakeup(db.engine)
     while not stop.is_set():
         try:
             beat(worker)
@@ -89,7 +93,8 @@ def run(interval: float = 5.0) -> None:
             done = Round()
         if done:
             log.info("%s", done)
-        stop.wait(interval)
+        wakeup.wait(stop, interval)
+    wakeup.close()
     try:
         heartbeat.stop(worker)
         db.session.commit()
