@@ -13,8 +13,8 @@ import re
 import sys
 import time
 import uuid
+from contextvars import ContextVar
 
-import structlog
 from flask import Flask, Response, g, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -29,6 +29,8 @@ EMAIL_ADDRESS = re.compile(
 )
 
 requests_log = logging.getLogger("registry.requests")
+# The id of the request this thread answers; None between requests (and in the worker).
+current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 
 
 def register_logging(app: Flask) -> None:
@@ -39,7 +41,7 @@ def register_logging(app: Flask) -> None:
     # with its id and duration too.
     app.before_request_funcs.setdefault(None, []).insert(0, _begin)
     app.after_request(_end)
-    app.teardown_request(lambda _error: structlog.contextvars.clear_contextvars())
+    app.teardown_request(lambda _error: current_request_id.set(None))
 
 
 def request_id(sent: str | None) -> str:
@@ -47,6 +49,14 @@ def request_id(sent: str | None) -> str:
     if sent and SANE_REQUEST_ID.fullmatch(sent):
         return sent
     return uuid.uuid4().hex
+
+
+def add_request_id(_logger, _method: str, event: dict) -> dict:
+    """A structlog processor: the id of the request being answered, if any."""
+    identifier = current_request_id.get()
+    if identifier is not None:
+        event.setdefault("request_id", identifier)
+    return event
 
 
 def redact_emails(_logger, _method: str, event: dict) -> dict:
@@ -68,9 +78,12 @@ def _redacted(value):
 def json_formatter() -> logging.Formatter:
     """The formatter of every JSON line, for the standard library's loggers (the application's,
     Werkzeug's, gunicorn's, as gunicorn.conf.py configures them) and structlog's."""
+    # structlog is imported only for JSON lines: with the readable ones no process pays for it.
+    import structlog
+
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[
-            structlog.contextvars.merge_contextvars,
+            add_request_id,
             structlog.stdlib.add_log_level,
             structlog.stdlib.add_logger_name,
             structlog.stdlib.ExtraAdder(),
@@ -91,9 +104,11 @@ class _JsonHandler(logging.StreamHandler):
 
 def use_json_logs() -> None:
     """Send every log record of the process to stderr as a JSON line, from INFO up."""
+    import structlog
+
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
+            add_request_id,
             structlog.stdlib.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
@@ -112,10 +127,9 @@ def use_json_logs() -> None:
 
 
 def _begin() -> None:
-    structlog.contextvars.clear_contextvars()
     g.request_id = request_id(request.headers.get(REQUEST_ID_HEADER))
     g.request_started = time.perf_counter()
-    structlog.contextvars.bind_contextvars(request_id=g.request_id)
+    current_request_id.set(g.request_id)
 
 
 def _end(response: Response) -> Response:
