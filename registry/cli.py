@@ -133,7 +133,7 @@ def users_create(email: str, role: str, password: str) -> None:
 
 @users.command("check")
 def users_check() -> None:
-    """Say how to create the first user when there is none (run by make run)."""
+    """Say how to create the first user when there is none (as `setup` does for make run)."""
     _say_how_to_create_the_first_user()
 
 
