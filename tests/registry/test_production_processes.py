@@ -157,3 +157,27 @@ def test_metrics_add_up_the_requests_answered_by_every_gunicorn_worker(served):
         and 'endpoint="operations.healthz"' in line
     )
     assert float(count.split()[-1]) == served.asked["/healthz"]
+
+
+def test_starting_a_process_hashes_no_password(migrated_database, tmp_path):
+    spying = (
+        "import hashlib\n"
+        "calls = []\n"
+        "scrypt = hashlib.scrypt\n"
+        "hashlib.scrypt = lambda *args, **kwargs: calls.append(1) or scrypt(*args, **kwargs)\n"
+        "import wsgi\n"
+        "print(len(calls))\n"
+    )
+    environment = os.environ | {
+        "DATABASE_URL": migrated_database,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    started = subprocess.run(
+        [sys.executable, "-c", spying],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert started.stdout.strip() == "0"
