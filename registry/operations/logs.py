@@ -22,10 +22,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # long, spaces, control characters) is replaced, so that a log line never carries a caller's
 # text as its id.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
-# An address's local part as people write it (RFC 5322's atom characters and dots, no "/"
-# so that a path's segments stay apart), then its domain.
+# An address's local part as people write it (RFC 5322's atom characters and dots, but for
+# "/", "?", "=", "&" and "#", which separate it from a path or a query around it), then its
+# domain.
 EMAIL_ADDRESS = re.compile(
-    r"(?P<first>[\w!#$%&'*+=?^`{|}~-])[\w.!#$%&'*+=?^`{|}~-]*@(?P<domain>[\w-]+(?:\.[\w-]+)+)"
+    r"(?P<first>[\w!$%'*+^`{|}~-])[\w.!$%'*+^`{|}~-]*@(?P<domain>[\w-]+(?:\.[\w-]+)+)"
 )
 
 requests_log = logging.getLogger("registry.requests")
