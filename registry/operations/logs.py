@@ -30,6 +30,7 @@ EMAIL_ADDRESS = re.compile(
 )
 
 requests_log = logging.getLogger("registry.requests")
+PROBES = {"operations.healthz", "operations.readyz"}
 # The id of the request this thread answers; None between requests (and in the worker).
 current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 
@@ -137,7 +138,10 @@ def _end(response: Response) -> Response:
     identifier = g.get("request_id") or request_id(None)
     response.headers[REQUEST_ID_HEADER] = identifier
     milliseconds = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-    requests_log.info(
+    # An orchestrator probes every few seconds: its answers would drown the lines that matter.
+    level = logging.DEBUG if request.endpoint in PROBES else logging.INFO
+    requests_log.log(
+        level,
         "%s %s %s %.1f ms",
         request.method,
         request.path,
