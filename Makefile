@@ -25,12 +25,11 @@ COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 ## install: the virtual environment with the project and its compiled translations
 install: $(VENV)/.installed $(COMPILED_CATALOGS)
 
-## run: install, migrate the database, load the demo data on first start, serve on 127.0.0.1:5000
+## run: install, migrate the database and load the demo data on first start (`flask setup`, one
+## process), serve on 127.0.0.1:5000
 ## with the worker beside it (due changes take effect; emails go to instance/mail/ or SMTP)
 run: install
-	$(FLASK) db upgrade
-	$(FLASK) demo load --if-empty
-	$(FLASK) users check
+	$(FLASK) setup
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 		$(FLASK) run --host $(HOST) --port $(PORT)
 
@@ -38,10 +37,11 @@ run: install
 test: $(VENV)/.installed-test $(COMPILED_CATALOGS) $(CHROMIUM) lint
 	$(BIN)/pytest
 
-## lint: ruff's checks and formatting
+## lint: ruff's checks and formatting; hadolint's checks of the Dockerfile
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 ## format: let ruff fix what it can
 format: $(VENV)/.installed-test

@@ -12,6 +12,7 @@ from registry.errors import register_error_handlers
 from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
 from registry.http_guards import register_http_guards
 from registry.i18n import register_i18n, select_locale
+from registry.operations import register_operations
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -45,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["id"] = IdConverter
     register_extensions(app)
+    register_operations(app)
     register_blueprints(app)
     register_channels(app)
     register_error_handlers(app)
@@ -104,6 +106,7 @@ def register_cli(app: Flask) -> None:
         demo,
         dpf_group,
         notices,
+        setup,
         subscribers,
         users,
         worker,
@@ -118,6 +121,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(customers_group)
     app.cli.add_command(dpf_group)
     app.cli.add_command(chain_group)
+    app.cli.add_command(setup)
 
 
 def _load_user(session_id: str):

@@ -1,6 +1,7 @@
 """Creating users, changing what they may do, and their personal API tokens; every change is on
 the audit trail."""
 
+import functools
 import hashlib
 import secrets
 
@@ -19,7 +20,6 @@ MINIMUM_PASSWORD_LENGTH = 12
 # The longest address a mail server takes (RFC 5321, 4.5.3.1.3: a path of 256 octets, less the
 # angle brackets); a longer one is refused before the costly syntax check.
 LONGEST_EMAIL = 254
-_UNKNOWN_USER_HASH = generate_password_hash("no such user", method="scrypt")
 
 
 class AccountError(DomainError):
@@ -127,11 +127,21 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if user is None:
         # Hash anyway, so that an unknown address takes as long to refuse as a wrong password.
-        check_password_hash(_UNKNOWN_USER_HASH, password)
+        check_password_hash(
+            _unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password
+        )
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+@functools.cache
+def _unknown_user_hash(method: str) -> str:
+    # Hashed like the users' passwords, so that checking it takes as long as theirs; made at the
+    # first login of an unknown address, not at import, where every process (the worker, each
+    # command) would pay scrypt's time and memory (32 MiB) for nothing.
+    return generate_password_hash("no such user", method=method)
 
 
 def user_by_email(address: str) -> User | None:

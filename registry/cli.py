@@ -1,4 +1,9 @@
-"""The operator's commands: `flask --app wsgi demo load`, and more as the registry grows."""
+"""The operator's commands: `flask --app wsgi demo load`, and more as the registry grows.
+
+Every `flask` command first builds the application, which loads the areas its pages use; a
+module only a command uses (the demo data, the worker) is imported inside that command, so the
+others do not pay for it.
+"""
 
 from pathlib import Path
 
@@ -8,13 +13,11 @@ from flask.cli import AppGroup, with_appcontext
 from registry import accounts, audit, clock, dpf, subscriptions
 from registry.chain import watch
 from registry.customers import imports, sheets
-from registry.demo import load_demo, register_is_empty
 from registry.dpf import checks as dpf_checks
 from registry.extensions import db
 from registry.models import ChainSource
 from registry.models.accounts import Role
 from registry.notices import changes
-from registry.outbox import worker as outbox_worker
 
 demo = AppGroup("demo", help="Illustrative demo data.")
 audit_group = AppGroup("audit", help="The hash-chained audit trail.")
@@ -26,6 +29,20 @@ dpf_group = AppGroup("dpf", help="The Data Privacy Framework List and the regist
 chain_group = AppGroup("chain", help="The processing chain: the companies subprocessors engage.")
 
 
+@click.command("setup")
+@with_appcontext
+@click.option("--no-demo", is_flag=True, help="Leave an empty register empty.")
+def setup(no_demo: bool) -> None:
+    """Bring the database to the newest schema, load the demo data into an empty register and
+    say how to create the first user (what make run does before it serves, in one process)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    if not no_demo:
+        _load_demo(if_empty=True)
+    _say_how_to_create_the_first_user()
+
+
 @demo.command("load")
 @click.option(
     "--if-empty",
@@ -35,6 +52,12 @@ chain_group = AppGroup("chain", help="The processing chain: the companies subpro
 def demo_load(if_empty: bool) -> None:
     """Load the demo entities, vocabularies, subprocessors and customers; running it again adds
     nothing."""
+    _load_demo(if_empty)
+
+
+def _load_demo(if_empty: bool) -> None:
+    from registry.demo import load_demo, register_is_empty
+
     if if_empty and not register_is_empty():
         click.echo("The register already holds data; demo data not loaded.")
         return
@@ -110,7 +133,11 @@ def users_create(email: str, role: str, password: str) -> None:
 
 @users.command("check")
 def users_check() -> None:
-    """Say how to create the first user when there is none (run by make run)."""
+    """Say how to create the first user when there is none (as `setup` does for make run)."""
+    _say_how_to_create_the_first_user()
+
+
+def _say_how_to_create_the_first_user() -> None:
     if not accounts.has_users():
         click.echo(
             "No user can log in to /admin yet. Create the first one with:\n"
@@ -158,11 +185,16 @@ def notices_apply_due() -> None:
     type=click.FloatRange(min=0.1),
     default=5.0,
     show_default=True,
-    help="Seconds between rounds when there is nothing to do.",
+    help="Seconds between rounds when there is nothing to do; at most 1 on SQLite, and on "
+    "PostgreSQL a queued message starts a round at once.",
 )
 def worker(once: bool, interval: float) -> None:
     """Make due changes effective and deliver queued emails; runs until stopped (SIGTERM)."""
+    from registry.operations import heartbeat
+    from registry.outbox import worker as outbox_worker
+
     if once:
+        outbox_worker.beat(heartbeat.this_worker())
         click.echo(str(outbox_worker.work_round()))
         return
     import logging

@@ -29,6 +29,11 @@ OUTBOX_LEASE_SECONDS = 60
 SHORTEST_OUTBOX_LEASE_SECONDS = 30
 WEBHOOK_DISABLE_AFTER_FAILURES = 10
 WEBHOOK_ROTATION_OVERLAP_HOURS = 24
+# The worker begins a loop every few seconds; a round that delivers 10,000 emails or reads the
+# subprocessors' lists takes longer. Older than this, /readyz says the worker is not running.
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = 120
+# A token Prometheus sends with each scrape: long enough that guessing it is hopeless.
+SHORTEST_METRICS_TOKEN = 16
 
 
 class ConfigurationError(RuntimeError):
@@ -91,6 +96,14 @@ def defaults(instance_path: str) -> dict:
         # Endpoints on private, loopback or link-local addresses (and plain http to loopback):
         # for the tests' local receiver only, never in production (SSRF).
         "WEBHOOK_ALLOW_PRIVATE_NETWORK": False,
+        # "text": the readable lines of today; "json": a JSON object a line, with request ids
+        # and no email address whole (registry.operations.logs).
+        "LOG_FORMAT": "text",
+        # /metrics answers 404 unless enabled, and then only with the token as a bearer.
+        "METRICS_ENABLED": False,
+        "METRICS_TOKEN": None,
+        # 0: /readyz does not look at the worker's heartbeat.
+        "WORKER_HEARTBEAT_MAX_AGE_SECONDS": WORKER_HEARTBEAT_MAX_AGE_SECONDS,
     }
 
 
@@ -162,6 +175,13 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["WEBHOOK_ALLOW_PRIVATE_NETWORK"] = _flag(
             "WEBHOOK_ALLOW_PRIVATE_NETWORK", environ["WEBHOOK_ALLOW_PRIVATE_NETWORK"]
         )
+    if environ.get("LOG_FORMAT"):
+        settings["LOG_FORMAT"] = _choice("LOG_FORMAT", environ["LOG_FORMAT"], ("text", "json"))
+    settings.update(_metrics(environ))
+    if environ.get("WORKER_HEARTBEAT_MAX_AGE_SECONDS"):
+        settings["WORKER_HEARTBEAT_MAX_AGE_SECONDS"] = _count(
+            "WORKER_HEARTBEAT_MAX_AGE_SECONDS", environ["WORKER_HEARTBEAT_MAX_AGE_SECONDS"]
+        )
     if environ.get("PUBLISH_VERDICTS"):
         settings["PUBLISH_VERDICTS"] = _flag("PUBLISH_VERDICTS", environ["PUBLISH_VERDICTS"])
     if environ.get("SESSION_COOKIE_SECURE"):
@@ -169,6 +189,21 @@ def from_environment(environ: Mapping[str, str]) -> dict:
             "SESSION_COOKIE_SECURE", environ["SESSION_COOKIE_SECURE"]
         )
     return settings
+
+
+def _metrics(environ: Mapping[str, str]) -> dict:
+    if not environ.get("METRICS_ENABLED") or not _flag(
+        "METRICS_ENABLED", environ["METRICS_ENABLED"]
+    ):
+        return {}
+    token = environ.get("METRICS_TOKEN", "").strip()
+    if len(token) < SHORTEST_METRICS_TOKEN:
+        raise ConfigurationError(
+            f"METRICS_TOKEN: set a token of at least {SHORTEST_METRICS_TOKEN} characters for "
+            "METRICS_ENABLED (Prometheus sends it as a bearer token), such as the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return {"METRICS_ENABLED": True, "METRICS_TOKEN": token}
 
 
 def key_from_instance(instance_path: str, file_name: str) -> str:

@@ -11,8 +11,6 @@ LAST-MODIFIED is: the document stays the same until something changes.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import icalendar
-
 from registry.notices.feed_documents import xml_safe
 from registry.single_line import one_line
 
@@ -42,6 +40,9 @@ class CalendarHead:
 
 def build_calendar(head: CalendarHead, events: list[CalendarEvent]) -> bytes:
     """The VCALENDAR document with one VEVENT per event, in the order given."""
+    # Imported here: only a calendar's request needs it, not every process at start.
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", head.product)
     calendar.add("version", "2.0")
@@ -55,12 +56,11 @@ def build_calendar(head: CalendarHead, events: list[CalendarEvent]) -> bytes:
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     for event in events:
-        calendar.add_component(_vevent(event, head.language))
+        calendar.add_component(_vevent(icalendar.Event(), event, head.language))
     return calendar.to_ical()
 
 
-def _vevent(event: CalendarEvent, language: str) -> icalendar.Event:
-    vevent = icalendar.Event()
+def _vevent(vevent, event: CalendarEvent, language: str):
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", event.changed_at)
     vevent.add("last-modified", event.changed_at)

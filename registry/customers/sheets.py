@@ -17,11 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
-import openpyxl
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy.orm import selectinload
 
 from registry.customers import CustomerError
@@ -134,6 +131,11 @@ def csv_bytes(rows: Iterable[list]) -> bytes:
 
 def xlsx_bytes(rows: Iterable[list]) -> bytes:
     """The header and `rows` as one XLSX sheet, every text stored as text."""
+    # openpyxl is imported where a workbook is made or read: every process (the worker, each
+    # command, each web worker) would otherwise load it at start for the few that use it.
+    import openpyxl
+    from openpyxl.styles import Font
+
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("customers")
     sheet.freeze_panes = "A2"
@@ -146,7 +148,9 @@ def xlsx_bytes(rows: Iterable[list]) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(sheet, value, font: Font | None = None) -> WriteOnlyCell:
+def _cell(sheet, value, font=None):
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl takes a text starting with "=" for a formula
@@ -230,6 +234,8 @@ def _xlsx_table(data: bytes) -> Table:
                 size=LARGEST_UNPACKED // (1024 * 1024),
             )
         )
+    import openpyxl
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a workbook's oddities are not ours to report

@@ -16,6 +16,7 @@ from registry.models.customers import (
 )
 from registry.models.dpf import DpfListEntry, DpfListImport
 from registry.models.objections import Objection, ObjectionOutcome, ObjectionState
+from registry.models.operations import WorkerHeartbeat
 from registry.models.outbox import (
     CUSTOMER_NOTICE_KINDS,
     NOTICE_KINDS,
@@ -50,6 +51,7 @@ __all__ = [
     "WebhookAttempt",
     "WebhookEndpoint",
     "WebhookFormat",
+    "WorkerHeartbeat",
     "ChainReview",
     "ChainSource",
     "ListFormat",

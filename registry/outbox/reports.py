@@ -1,5 +1,6 @@
 """What the outbox holds, as the admin area and the throttles read it."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -58,3 +59,31 @@ def queued_for(subject_id: int, kinds: set[MessageKind]) -> list[OutboxMessage]:
         .order_by(OutboxMessage.id)
     )
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ChannelBacklog:
+    """What one channel's queue holds: messages waiting (due or not), when the oldest of them
+    was queued, and messages that failed for good."""
+
+    channel: str
+    queued: int
+    oldest_queued_at: datetime | None
+    failed: int
+
+
+def backlog() -> list[ChannelBacklog]:
+    """Each channel's backlog, for the metrics (one query)."""
+    queued = OutboxMessage.state == DeliveryState.QUEUED
+    rows = db.session.execute(
+        sa.select(
+            OutboxMessage.channel,
+            sa.func.count().filter(queued),
+            sa.func.min(OutboxMessage.queued_at).filter(queued),
+            sa.func.count().filter(OutboxMessage.state == DeliveryState.FAILED),
+        )
+        .where(OutboxMessage.state != DeliveryState.SENT)
+        .group_by(OutboxMessage.channel)
+        .order_by(OutboxMessage.channel)
+    ).all()
+    return [ChannelBacklog(*row) for row in rows]

@@ -31,9 +31,11 @@ from registry.customers import notices as customer_notices
 from registry.extensions import db
 from registry.models import ChangeNotice, DeliveryState, MessageKind, NoticeState, OutboxMessage
 from registry.notices import changes
+from registry.operations import heartbeat
 from registry.outbox import channels, queueing
 from registry.outbox.channels import Outcome, Outgoing, Sender
 from registry.outbox.ledger import Ledger, open_ledger
+from registry.outbox.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +74,18 @@ class Round:
 
 
 def run(interval: float = 5.0) -> None:
-    """Do rounds until SIGTERM or SIGINT; a stop lets the message in flight be recorded."""
+    """Do rounds until SIGTERM or SIGINT; a stop lets the message in flight be recorded. Each
+    round begins with the worker's heartbeat (`/readyz` reads it); between rounds the worker
+    waits `interval` seconds, or less: a message queued on PostgreSQL wakes it at once, and
+    it looks every second on SQLite (`wakeup`)."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    worker = heartbeat.this_worker()
+    wakeup = Wakeup(db.engine)
     while not stop.is_set():
         try:
+            beat(worker)
             done = work_round(stop)
         except Exception:  # the database away for a moment, say: try again next round
             log.exception("the round failed; the next one starts in %s s", interval)
@@ -85,7 +93,19 @@ def run(interval: float = 5.0) -> None:
             done = Round()
         if done:
             log.info("%s", done)
-        stop.wait(interval)
+        wakeup.wait(stop, interval)
+    wakeup.close()
+    try:
+        heartbeat.stop(worker)
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:  # its row then ages out of /readyz's sight on its own
+        log.warning("the worker's heartbeat could not be removed")
+
+
+def beat(worker: str) -> None:
+    """Record the worker's heartbeat in a transaction of its own."""
+    heartbeat.beat(worker)
+    db.session.commit()
 
 
 def work_round(stop: threading.Event | None = None) -> Round:

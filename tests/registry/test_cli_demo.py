@@ -138,3 +138,20 @@ def test_the_demos_dashboard_shows_a_customer_objection_that_holds_a_change(runn
         "Ganges Helpdesk must not process Moselle Logistics S.A.&#39;s data in Philippines" in page
     )
     assert "Ganges Helpdesk must not process Rheinland Klinikverbund gGmbH&#39;s data" in page
+
+
+def test_setup_loads_the_demo_into_an_empty_register_and_says_how_to_create_the_first_user(
+    runner, client
+):
+    result = runner.invoke(args=["setup"])
+    assert result.exit_code == 0
+    assert "Loaded demo data: 4 entities" in result.output
+    assert "users create you@example.com --role admin" in result.output
+    assert client.get("/api/v1/subprocessors").json["count"] >= 10
+
+
+def test_setup_leaves_a_register_that_holds_data_as_it_is(runner):
+    runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=["setup"])
+    assert result.exit_code == 0
+    assert "demo data not loaded" in result.output

@@ -104,3 +104,9 @@ def test_while_the_database_is_away_the_api_answers_503_in_json(away):
 def test_while_the_database_is_away_clients_are_told_to_try_again_in_a_minute(away):
     response = away.test_client().get("/subprocessors")
     assert response.headers["Retry-After"] == "60"
+
+
+def test_while_the_database_is_away_readyz_is_503_naming_the_database(away):
+    response = away.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["not_ready"] == ["database"]
