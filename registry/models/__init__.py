@@ -34,6 +34,7 @@ from registry.models.register import (
     subprocessor_entity,
     subprocessor_service,
 )
+from registry.models.register_imports import RegisterImport
 from registry.models.subscriptions import Subscriber, SubscriptionState, subscriber_service
 from registry.models.upstream import ChainReview, ChainSource, ListFormat, ReviewState
 from registry.models.vocabulary import (
@@ -47,6 +48,7 @@ from registry.models.vocabulary import (
 
 __all__ = [
     "ChainReview",
+    "RegisterImport",
     "ChainSource",
     "ListFormat",
     "ReviewState",
