@@ -102,6 +102,7 @@ def register_cli(app: Flask) -> None:
         demo,
         dpf_group,
         notices,
+        register_group,
         subscribers,
         users,
         worker,
@@ -116,6 +117,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(customers_group)
     app.cli.add_command(dpf_group)
     app.cli.add_command(chain_group)
+    app.cli.add_command(register_group)
 
 
 def _load_user(session_id: str):

@@ -18,10 +18,11 @@ within the file, nothing more. An import matches by natural keys (`registry.regi
 import json
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 
 from registry import clock
 from registry.extensions import db
+from registry.links import public_url
 from registry.models import (
     DataCategory,
     DataSubjectCategory,
@@ -50,8 +51,8 @@ REGISTER_PARTS = ("vocabularies", "entities", "subprocessors", "chain_links")
 
 
 def schema_url() -> str:
-    """The schema's address, absolute on this installation: its `$id`."""
-    return url_for("public.register_export_schema_document", _external=True)
+    """The schema's address on this installation (`PUBLIC_URL`): its `$id`."""
+    return public_url("public.register_export_schema_document")
 
 
 def export_document() -> dict:

@@ -45,6 +45,8 @@ from registry.register_file.schema import register_export_schema
 CREATED, CHANGED, UNCHANGED = "created", "changed", "unchanged"
 REMOVED, KEPT, REFUSED = "removed", "kept", "refused"
 OUTCOMES = (CREATED, CHANGED, UNCHANGED, REMOVED, KEPT, REFUSED)
+# What an import writes.
+WRITTEN = (CREATED, CHANGED, REMOVED)
 # What the plan says of a file that is not one: shown at most this many schema errors.
 MOST_SCHEMA_ERRORS = 100
 
@@ -82,16 +84,12 @@ class RegisterPlan:
 
     @property
     def changes_anything(self) -> bool:
-        return any(item.outcome in (CREATED, CHANGED, REMOVED) for item in self.items)
+        return any(item.outcome in WRITTEN for item in self.items)
 
     @property
     def published_changes(self) -> list[Item]:
         """What would reach the public register without a notice."""
-        return [
-            item
-            for item in self.items
-            if item.published and item.outcome in (CREATED, CHANGED, REMOVED)
-        ]
+        return [item for item in self.items if item.published and item.outcome in WRITTEN]
 
 
 def schema_errors(document: object) -> list[Item]:
@@ -205,9 +203,11 @@ class _Planner:
                 self.items.append(Item("subprocessor", label, REFUSED, path, str(error)))
                 continue
             published = "active" in (after["status"], before and before["status"])
+            first = len(self.items)
             self._compare("subprocessor", label, path, _fields(before), after, published)
             locations = self._locations(document, before, path, label, published)
-            self.checked["subprocessors"].append({"fields": after, **locations})
+            touched = any(item.outcome in WRITTEN for item in self.items[first:])
+            self.checked["subprocessors"].append({"fields": after, **locations, "touched": touched})
         self._kept("subprocessor", [_label(i) for i in stored if i not in identities])
 
     def _locations(self, document, before, path, label, published) -> dict:
