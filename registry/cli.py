@@ -16,7 +16,7 @@ from registry.models.accounts import Role
 from registry.notices import changes
 from registry.outbox import worker as outbox_worker
 from registry.register_file import export_bytes
-from registry.register_file import imports as register_imports
+from registry.register_file import importing
 from registry.register_file.plan import REFUSED, WRITTEN, RegisterPlan
 
 demo = AppGroup("demo", help="Illustrative demo data.")
@@ -405,8 +405,8 @@ def register_import(file: Path, yes: bool, actor: str | None) -> None:
     actor = _actor(actor)
     data = file.read_bytes()
     try:
-        preview, _kept = register_imports.preview(file.name, data, actor)
-    except register_imports.ImportRefused as error:
+        preview, _kept = importing.preview(file.name, data, actor)
+    except importing.ImportRefused as error:
         raise click.ClickException(str(error)) from None
     db.session.rollback()  # nothing is kept or locked while the operator reads the plan
     _show_register_plan(preview, file.name)
@@ -420,8 +420,8 @@ def register_import(file: Path, yes: bool, actor: str | None) -> None:
         click.echo("Nothing was stored.", err=True)
         raise SystemExit(1)
     try:
-        done = register_imports.import_file(file.name, data, actor)
-    except register_imports.ImportRefused as error:
+        done = importing.import_file(file.name, data, actor)
+    except importing.ImportRefused as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     db.session.commit()

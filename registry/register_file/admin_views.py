@@ -13,7 +13,7 @@ from registry.http_guards import takes_upload
 from registry.models import ImportState, RegisterImport
 from registry.models.accounts import Role
 from registry.register_file import export_bytes, register_digest
-from registry.register_file import imports as register_imports
+from registry.register_file import importing
 from registry.register_file.forms import RegisterFileForm
 from registry.register_file.plan import plan
 
@@ -50,7 +50,7 @@ def upload_register_import():
         upload = form.file.data
         name, data = upload.filename or "", upload.read()
         previewed = writes.into_form(
-            lambda: register_imports.preview(name, data, current_user.email), form, field="file"
+            lambda: importing.preview(name, data, current_user.email), form, field="file"
         )
         if previewed is not None:
             checked, kept = previewed
@@ -73,7 +73,7 @@ def confirm_register_import(import_id: int):
     found = db.get_or_404(RegisterImport, import_id)
     if not ConfirmForm().validate_on_submit():
         return _preview_page(found, status=400)
-    writes.or_conflict(lambda: register_imports.apply_import(found, current_user.email))
+    writes.or_conflict(lambda: importing.apply_import(found, current_user.email))
     return redirect(url_for("admin.register_import", import_id=import_id))
 
 
@@ -87,21 +87,21 @@ def _upload_page(form: RegisterFileForm, checked=None, filename: str = ""):
         plan=checked,
         filename=filename,
         recent=recent,
-        expired=register_imports.expired,
+        expired=importing.expired,
         largest=LARGEST_UPLOAD // (1024 * 1024),
     )
 
 
 def _preview_page(found: RegisterImport, status: int = 200):
-    pending = found.state == ImportState.PENDING and not register_imports.expired(found)
+    pending = found.state == ImportState.PENDING and not importing.expired(found)
     pending = pending and found.document is not None
     page = render_template(
         "admin/register_import.html",
         register_import=found,
         plan=plan(found.document) if pending else None,
         changed_since=pending and register_digest() != found.register_digest,
-        expired=register_imports.expired(found),
+        expired=importing.expired(found),
         form=ConfirmForm(),
-        hours=register_imports.PREVIEW_HOURS,
+        hours=importing.PREVIEW_HOURS,
     )
     return page, status
