@@ -15,8 +15,7 @@ from registry.models import ChainSource
 from registry.models.accounts import Role
 from registry.notices import changes
 from registry.outbox import worker as outbox_worker
-from registry.register_file import export_bytes
-from registry.register_file import importing
+from registry.register_file import export_bytes, importing
 from registry.register_file.plan import REFUSED, WRITTEN, RegisterPlan
 
 demo = AppGroup("demo", help="Illustrative demo data.")

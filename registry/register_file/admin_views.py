@@ -12,8 +12,7 @@ from registry.extensions import db
 from registry.http_guards import takes_upload
 from registry.models import ImportState, RegisterImport
 from registry.models.accounts import Role
-from registry.register_file import export_bytes, register_digest
-from registry.register_file import importing
+from registry.register_file import export_bytes, importing, register_digest
 from registry.register_file.forms import RegisterFileForm
 from registry.register_file.plan import plan
 

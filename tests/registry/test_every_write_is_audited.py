@@ -23,11 +23,11 @@ from registry.models import (
     ChangeNotice,
     Customer,
     CustomerImport,
-    RegisterImport,
     ListFormat,
     Objection,
     ObjectionState,
     ProcessingLocation,
+    RegisterImport,
     ReviewState,
     Subprocessor,
     TransferAssessment,
@@ -489,7 +489,6 @@ READERS = {
     "last_import",
     # registry.register_file.importing
     "read_document",
-    "check_applicable",
 }
 
 
