@@ -16,7 +16,7 @@ from registry.models.accounts import Role
 from registry.notices import changes
 from registry.outbox import worker as outbox_worker
 from registry.register_file import export_bytes, importing
-from registry.register_file.plan import REFUSED, WRITTEN, RegisterPlan
+from registry.register_file.outcomes import REFUSED, WRITTEN, RegisterPlan
 
 demo = AppGroup("demo", help="Illustrative demo data.")
 audit_group = AppGroup("audit", help="The hash-chained audit trail.")

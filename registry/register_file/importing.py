@@ -22,7 +22,8 @@ from registry.domain import DomainError
 from registry.extensions import db
 from registry.models import AuditHead, ImportState, RegisterImport
 from registry.register_file import register_digest
-from registry.register_file.plan import WRITTEN, RegisterPlan, plan
+from registry.register_file.outcomes import WRITTEN, RegisterPlan
+from registry.register_file.plan import plan
 from registry.register_file.writing import write_register
 from registry.single_line import one_line
 

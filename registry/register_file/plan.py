@@ -18,7 +18,6 @@ one is kept, and the plan says so.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 import jsonschema
 from flask_babel import gettext as _
@@ -40,56 +39,21 @@ from registry.register_file.items import (
     checked_term,
     refuse_loops,
 )
+from registry.register_file.outcomes import (
+    CHANGED,
+    CREATED,
+    KEPT,
+    REFUSED,
+    REMOVED,
+    UNCHANGED,
+    WRITTEN,
+    Item,
+    RegisterPlan,
+)
 from registry.register_file.schema import register_export_schema
 
-CREATED, CHANGED, UNCHANGED = "created", "changed", "unchanged"
-REMOVED, KEPT, REFUSED = "removed", "kept", "refused"
-OUTCOMES = (CREATED, CHANGED, UNCHANGED, REMOVED, KEPT, REFUSED)
-# What an import writes.
-WRITTEN = (CREATED, CHANGED, REMOVED)
 # What the plan says of a file that is not one: shown at most this many schema errors.
 MOST_SCHEMA_ERRORS = 100
-
-
-@dataclass
-class Item:
-    """One thing of the register and what the file does to it."""
-
-    kind: str  # "file", "term", "entity", "subprocessor", "location", "chain_link"
-    key: str  # its natural key, as a reader names it
-    outcome: str
-    path: str = "$"  # where it is in the file (JSON path), or "" when the file lacks it
-    reason: str = ""
-    changes: list[tuple[str, object, object]] = field(default_factory=list)
-    # It touches an active subprocessor (before or after): the published register.
-    published: bool = False
-
-
-@dataclass
-class RegisterPlan:
-    items: list[Item]
-    # The file's parts as the import writes them, once every item is checked.
-    checked: dict = field(default_factory=dict)
-
-    def of(self, outcome: str) -> list[Item]:
-        return [item for item in self.items if item.outcome == outcome]
-
-    def counts(self) -> dict[str, int]:
-        counted = Counter(item.outcome for item in self.items)
-        return {outcome: counted[outcome] for outcome in OUTCOMES}
-
-    @property
-    def refused(self) -> bool:
-        return any(item.outcome == REFUSED for item in self.items)
-
-    @property
-    def changes_anything(self) -> bool:
-        return any(item.outcome in WRITTEN for item in self.items)
-
-    @property
-    def published_changes(self) -> list[Item]:
-        """What would reach the public register without a notice."""
-        return [item for item in self.items if item.published and item.outcome in WRITTEN]
 
 
 def schema_errors(document: object) -> list[Item]:

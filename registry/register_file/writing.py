@@ -11,7 +11,7 @@ from registry.register.drafts import draft_snapshot
 from registry.register.state import location_row, subprocessor_row
 from registry.register_file import VOCABULARIES
 from registry.register_file.items import LOCATION_COLUMNS, SUBPROCESSOR_COLUMNS
-from registry.register_file.plan import RegisterPlan
+from registry.register_file.outcomes import RegisterPlan
 
 # A subprocessor document's list, and the relationship that holds it.
 RELATIONSHIPS = {

@@ -295,3 +295,18 @@ def test_the_command_line_refuses_a_bad_file_with_exit_code_1_and_stores_nothing
     assert "refused, location" in result.output
     with app.app_context():
         assert _stored(app, "Nordhafen Hosting").address.startswith("Hafenstraße 12")
+
+
+def test_the_command_line_stores_nothing_when_the_operator_declines(
+    app, runner, exported, tmp_path
+):
+    _subprocessor(exported, "Nordhafen Hosting")["address"] = "Kaiserstraße 1, Frankfurt"
+    path = tmp_path / "register.json"
+    path.write_text(json.dumps(exported))
+    events = _events(app)
+    result = runner.invoke(args=["register", "import", str(path)], input="n\n")
+    assert result.exit_code == 1
+    assert "reach the published register at once" in result.output
+    assert _events(app) == events
+    with app.app_context():
+        assert _stored(app, "Nordhafen Hosting").address.startswith("Hafenstraße 12")
