@@ -100,6 +100,9 @@ def checked_location(document: dict) -> dict:
     tool = document["transfer_tool"]
     if tool != "scc" and (document["uk_tool"] or document["swiss_adaptation"]):
         raise ItemRefused(_("The UK and Swiss adaptations go with the SCC ground only."))
+    # `bcr_details_need_bcr`: even "not bound" is a detail of BCRs.
+    if tool != "bcr" and document["bcr_importer_bound"] is not None:
+        raise ItemRefused(_("Details of binding corporate rules go with the BCR ground only."))
     values = LocationValues(
         **{
             name: document[name if name != "country" else "country_code"]

@@ -168,6 +168,11 @@ def test_the_preview_of_an_edited_file_shows_exactly_its_edits_and_stores_nothin
             "An SCC module goes with the SCC ground only.",
         ),
         (
+            lambda doc: doc["subprocessors"][0]["locations"][0].update(bcr_importer_bound=False),
+            "$.subprocessors[0].locations[0]",
+            "Details of binding corporate rules go with the BCR ground only.",
+        ),
+        (
             lambda doc: doc["subprocessors"][0]["services"].append("telepathy"),
             "$.subprocessors[0]",
             "services: not in the file nor in the register: telepathy.",
@@ -178,7 +183,7 @@ def test_the_preview_of_an_edited_file_shows_exactly_its_edits_and_stores_nothin
             "&#39;lu&#39; does not match",
         ),
     ],
-    ids=["bad country", "bad ground", "unknown term", "against the schema"],
+    ids=["bad country", "bad ground", "BCR detail", "unknown term", "against the schema"],
 )
 def test_a_bad_item_is_refused_with_where_it_is_and_why_and_nothing_is_stored(
     app, admin, exported, edit, path, reason
