@@ -315,3 +315,16 @@ def test_the_command_line_stores_nothing_when_the_operator_declines(
     assert _events(app) == events
     with app.app_context():
         assert _stored(app, "Nordhafen Hosting").address.startswith("Hafenstraße 12")
+
+
+def test_of_two_previews_confirmed_one_after_the_other_only_the_first_applies(app, admin, exported):
+    _subprocessor(exported, "Nordhafen Hosting")["address"] = "Kaiserstraße 1, Frankfurt"
+    first, second = (
+        int(_upload(admin, exported).headers["Location"].rsplit("/", 1)[1]) for _ in range(2)
+    )
+    assert _confirm(admin, first).status_code == 302
+    events = _events(app)
+    assert _confirm(admin, second).status_code == 409
+    assert _events(app) == events
+    with app.app_context():
+        assert db.session.get(RegisterImport, second).state is ImportState.PENDING
