@@ -106,6 +106,7 @@ def register_cli(app: Flask) -> None:
         demo,
         dpf_group,
         notices,
+        register_group,
         setup,
         subscribers,
         users,
@@ -122,6 +123,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(dpf_group)
     app.cli.add_command(chain_group)
     app.cli.add_command(setup)
+    app.cli.add_command(register_group)
 
 
 def _load_user(session_id: str):

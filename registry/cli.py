@@ -18,6 +18,8 @@ from registry.extensions import db
 from registry.models import ChainSource
 from registry.models.accounts import Role
 from registry.notices import changes
+from registry.register_file import export_bytes, importing
+from registry.register_file.outcomes import REFUSED, WRITTEN, RegisterPlan
 
 demo = AppGroup("demo", help="Illustrative demo data.")
 audit_group = AppGroup("audit", help="The hash-chained audit trail.")
@@ -27,6 +29,7 @@ subscribers = AppGroup("subscribers", help="Subscribers to the email notices.")
 customers_group = AppGroup("customers", help="Customers and their contracts.")
 dpf_group = AppGroup("dpf", help="The Data Privacy Framework List and the register.")
 chain_group = AppGroup("chain", help="The processing chain: the companies subprocessors engage.")
+register_group = AppGroup("register", help="The whole register as one JSON file.")
 
 
 @click.command("setup")
@@ -407,3 +410,88 @@ def _follow(steps, bar) -> imports.ImportPlan:
         except StopIteration as finished:
             return finished.value
         bar.update(count - bar.pos)
+
+
+@register_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def register_export(file: Path) -> None:
+    """Write the whole register to FILE as JSON (the register export; its schema is served at
+    /api/v1/schemas/register-export.json)."""
+    file.write_bytes(export_bytes())
+    click.echo(f"Wrote the register to {file}.")
+
+
+@register_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
+@click.option(
+    "--actor",
+    metavar="EMAIL",
+    help="Who the audit trail names as having imported the file (default: command line).",
+)
+def register_import(file: Path, yes: bool, actor: str | None) -> None:
+    """Import a register file: show what it would create, change, remove and keep, then apply
+    it in one transaction once confirmed. Exits with 1 when the file is refused or nothing is
+    applied."""
+    actor = _actor(actor)
+    data = file.read_bytes()
+    try:
+        preview, _kept = importing.preview(file.name, data, actor)
+    except importing.ImportRefused as error:
+        raise click.ClickException(str(error)) from None
+    db.session.rollback()  # nothing is kept or locked while the operator reads the plan
+    _show_register_plan(preview, file.name)
+    if preview.refused:
+        click.echo("The file is refused; nothing was stored.", err=True)
+        raise SystemExit(1)
+    if not preview.changes_anything:
+        click.echo("The file changes nothing; nothing was stored.")
+        return
+    if not yes and not click.confirm("Apply the file?"):
+        click.echo("Nothing was stored.", err=True)
+        raise SystemExit(1)
+    try:
+        done = importing.import_file(file.name, data, actor)
+    except importing.ImportRefused as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    counts = done.counts()
+    click.echo(
+        f"Applied: {counts['created']} created, {counts['changed']} changed, "
+        f"{counts['removed']} removed, {counts['kept']} kept."
+    )
+
+
+def _show_register_plan(preview: RegisterPlan, name: str) -> None:
+    counts = preview.counts()
+    click.echo(f"{name}: " + ", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
+    for item in preview.items:
+        if item.outcome == REFUSED:
+            click.echo(f"  refused, {item.kind} {item.key} at {item.path}: {item.reason}")
+        elif item.outcome in WRITTEN:
+            changes = [
+                f"{name}: {_shown(before)} -> {_shown(after)}"
+                for name, before, after in item.changes
+            ]
+            click.echo(
+                f"  {item.outcome}, {item.kind} {item.key}" + "".join(f"; {c}" for c in changes)
+            )
+        elif item.reason:
+            click.echo(f"  {item.outcome}, {item.kind} {item.key}: {item.reason}")
+    if preview.published_changes:
+        click.echo(
+            f"Warning: {len(preview.published_changes)} of these changes reach the published "
+            "register at once, without a notice and its objection window (GDPR Art. 28(2)). "
+            "That is right for restoring this installation's own export or moving to a new "
+            "installation; an ordinary change must be announced.",
+            err=True,
+        )
+
+
+def _shown(value) -> str:
+    if value is None or value == []:
+        return "-"
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return str(value)

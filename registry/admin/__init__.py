@@ -65,6 +65,7 @@ VIEW_MODULES = (
     "registry.objections.admin_views",
     "registry.register.admin_transfer_views",
     "registry.register.admin_views",
+    "registry.register_file.admin_views",
 )
 for module in VIEW_MODULES:
     import_module(module)

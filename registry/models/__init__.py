@@ -35,6 +35,7 @@ from registry.models.register import (
     subprocessor_entity,
     subprocessor_service,
 )
+from registry.models.register_imports import RegisterImport
 from registry.models.subscriptions import Subscriber, SubscriptionState, subscriber_service
 from registry.models.upstream import ChainReview, ChainSource, ListFormat, ReviewState
 from registry.models.vocabulary import (
@@ -53,6 +54,7 @@ __all__ = [
     "WebhookFormat",
     "WorkerHeartbeat",
     "ChainReview",
+    "RegisterImport",
     "ChainSource",
     "ListFormat",
     "ReviewState",

@@ -22,6 +22,7 @@ VIEW_MODULES = (
     "registry.public.verdict_views",
     "registry.register.transfer_views",
     "registry.register.views",
+    "registry.register_file.schema_views",
     "registry.subscriptions.views",
 )
 for module in VIEW_MODULES:

@@ -299,6 +299,9 @@ PUBLISHED_ACTIONS = (
     "notice.editorial",
     "subprocessor.ground_facts_recorded",
     "subprocessor.importer_facts_recorded",
+    # A register file imported (registry.register_file): restored, or moved from another
+    # installation, without a notice.
+    "register.imported",
 )
 
 

@@ -1,10 +1,12 @@
 """The register the bad-input test works on: the demo data, a user of each role, a personal API
 token, a change notice with objections, subscribers, a customer the notice concerns, another
-with a contact and a customers' file waiting for confirmation, and transfer impact assessments
-in draft and in review, with the emails about them written, and a subprocessor's own list (a
-file) with a review of its differences open, and a webhook endpoint. Each exists so that a route
-has a real record to act on, and its form can be sent as its page fills it."""
+with a contact and a customers' file waiting for confirmation, a register file waiting for
+confirmation, and transfer impact assessments in draft and in review, with the emails about
+them written, and a subprocessor's own list (a file) with a review of its differences open, and
+a webhook endpoint. Each exists so that a route has a real record to act on, and its form can be
+sent as its page fills it."""
 
+import json
 import re
 
 import sqlalchemy as sa
@@ -32,6 +34,7 @@ from registry.models import (
 )
 from registry.models.accounts import Role
 from registry.notices import changes
+from registry.register_file import export_bytes, importing
 from tests.bad_input.pages import read_page
 from tests.conftest import PASSWORD
 from tests.web import csrf_token, log_in
@@ -52,6 +55,7 @@ def populate(app: Flask) -> str:
         _customer_with_a_pending_import()
         _chain_list_with_a_review()
         drafts = [_start_assessment(location) for location in _locations_to_assess()[:2]]
+        _pending_register_import()
         db.session.commit()
     editor = app.test_client()
     assert log_in(editor, EMAILS["editor"]).status_code == 302
@@ -150,6 +154,13 @@ def _customer_with_a_pending_import() -> None:
     created = row | {"row": 3, "reference": "C-2", "organisation": "Borealis AB"}
     refused = row | {"row": 4, "reference": "C-3", "entity": "Nowhere"}
     imports.store_preview("customers.xlsx", [row, created, refused], EMAILS["editor"])
+
+
+def _pending_register_import() -> None:
+    """A register file that would change a subprocessor's address, waiting for confirmation."""
+    edited = json.loads(export_bytes())
+    edited["subprocessors"][-1]["address"] = "Rue du Fort 1, 1000 Luxembourg"
+    importing.preview("register.json", json.dumps(edited).encode(), EMAILS["admin"])
 
 
 def _proposed(template: Subprocessor, name: str, country: str) -> Subprocessor:

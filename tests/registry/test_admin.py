@@ -126,6 +126,15 @@ ROUTES = [
         "/admin/customers/import/1/confirm",
         {"viewer": 403, "editor": 404, "admin": 404},
     ),
+    ("GET", "/admin/register/export", {"viewer": 200, "editor": 200, "admin": 200}),
+    ("GET", "/admin/register/import", {"viewer": 403, "editor": 403, "admin": 200}),
+    ("POST", "/admin/register/import", {"viewer": 403, "editor": 403, "admin": 400}),
+    ("GET", "/admin/register/import/1", {"viewer": 403, "editor": 403, "admin": 404}),
+    (
+        "POST",
+        "/admin/register/import/1/confirm",
+        {"viewer": 403, "editor": 403, "admin": 404},
+    ),
 ]
 
 
@@ -164,6 +173,7 @@ def test_every_admin_route_is_in_the_matrix(app):
         .replace("/transfers/1/", "/transfers/<id:location_id>/")
         .replace("/assessments/1", "/assessments/<id:assessment_id>")
         .replace("/customers/import/1", "/customers/import/<id:import_id>")
+        .replace("/register/import/1", "/register/import/<id:import_id>")
         .replace("/contacts/1/", "/contacts/<id:contact_id>/")
         .replace("/webhooks/1/", "/webhooks/<id:endpoint_id>/")
         .replace("/added/0", "/added/<int:index>")

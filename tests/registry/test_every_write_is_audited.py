@@ -1,6 +1,7 @@
 """No write path changes the register without an audit event: each service is run, the tables
 are compared before and after, and a change must come with a new event in the same commit."""
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from registry.models import (
     Objection,
     ObjectionState,
     ProcessingLocation,
+    RegisterImport,
     ReviewState,
     Subprocessor,
     TransferAssessment,
@@ -36,6 +38,7 @@ from registry.models import (
 from registry.models.accounts import Role
 from registry.notices import changes
 from registry.register import drafts
+from registry.register_file import export_bytes, importing
 from transfers import laws
 from transfers.grounds import TransferTool
 from transfers.risk import Conclusion
@@ -282,6 +285,15 @@ SERVICES = {
     "imports.apply_import": lambda setup: customer_imports.apply_import(
         db.session.get(CustomerImport, setup["import_id"]), "test"
     ),
+    "importing.preview": lambda setup: importing.preview(
+        "register.json", setup["register_file"], "test"
+    ),
+    "importing.apply_import": lambda setup: importing.apply_import(
+        db.session.get(RegisterImport, setup["register_import_id"]), "test"
+    ),
+    "importing.import_file": lambda setup: importing.import_file(
+        "register.json", setup["register_file"], "test"
+    ),
     "notices.approve": lambda setup: customer_notices.approve(
         customer_notices.record_for(setup["notice_id"], setup["customer_id"]), "admin", "test"
     ),
@@ -416,11 +428,19 @@ def setup(app, clock, make_user, make_subprocessor, make_term, make_entity, make
         objection_ids["source_id"] = source.id
         objection_ids["chain_review_id"] = watch.check(source, "test").review_id
         db.session.commit()
+    draft_values = _draft_values(make_term, make_entity)  # makes terms: before the file
+    with app.app_context():
+        edited = json.loads(export_bytes())
+        edited["subprocessors"][0]["address"] = "Another street 1, Berlin"
+        register_file = json.dumps(edited).encode()
+        objection_ids["register_import_id"] = importing.preview("r.json", register_file, "t")[1].id
+        db.session.commit()
     return {
+        "register_file": register_file,
         "user_id": user_id,
         "draft_id": draft_id,
         "notice_id": notice_id,
-        "draft_values": _draft_values(make_term, make_entity),
+        "draft_values": draft_values,
         "active_id": active_id,
         "customer_id": customer_id,
         "entity_id": fresh_subprocessor.entities[0].id,
@@ -504,6 +524,8 @@ READERS = {
     "endpoint_of",
     "delivery_log",
     "display_address",
+    # registry.register_file.importing
+    "read_document",
 }
 
 
@@ -545,6 +567,7 @@ def test_every_write_service_is_in_the_list_above():
             dpf,
             watch,
             webhooks,
+            importing,
         )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__
