@@ -11,6 +11,7 @@ from flask import current_app
 from registry import audit, clock, customers, objections
 from registry.customers import notices as customer_notices
 from registry.extensions import db
+from registry.history import snapshots
 from registry.models import (
     Authorisation,
     ChainLink,
@@ -80,6 +81,7 @@ def load_demo() -> DemoLoaded:
     start = clock.now() - timedelta(days=max(change["days_ago"] for change in data["changes"]) + 1)
     with clock.replaying(start if fresh else clock.now()) as replay:
         loaded = _load(data)
+        snapshots.take_pending()  # the history begins with the register as loaded, then
         loaded = replace(loaded, customers=_customers(data["customers"]))
         if fresh:
             loaded = replace(loaded, notices=_replay_changes(data["changes"], replay))
@@ -215,6 +217,7 @@ def _replay_changes(entries: list[dict], replay: clock.Replay) -> int:
         replay.move_to(instant)
         step()
         db.session.flush()
+        snapshots.take_pending()  # each change in the history at its own instant
     replay.move_to(now)
     return len(entries)
 
