@@ -15,6 +15,8 @@ blueprint.after_request(access.private_to_caller)
 VIEW_MODULES = (
     "registry.customers.feed_views",
     "registry.customers.views",
+    "registry.history.diff_views",
+    "registry.history.views",
     "registry.notices.feeds",
     "registry.notices.views",
     "registry.objections.views",
