@@ -251,8 +251,18 @@ class _LocationJudge:
         }
 
 
-def published_countries() -> list[str]:
-    """The codes of the countries where active subprocessors process data."""
+def published_countries(recorded: dict | None = None) -> list[str]:
+    """The codes of the countries where active subprocessors process data; now, or as
+    `recorded` (a published register's document) says."""
+    if recorded is not None:
+        return sorted(
+            {
+                place["country_code"]
+                for document in recorded["subprocessors"]
+                if document["status"] == SubprocessorStatus.ACTIVE.value
+                for place in document["locations"]
+            }
+        )
     query = (
         sa.select(ProcessingLocation.country_code)
         .join(ProcessingLocation.subprocessor)

@@ -9,7 +9,9 @@ from flask import Response, render_template, request, url_for
 from registry import clock, labels
 from registry.chain import records as chain_records
 from registry.errors import json_error
+from registry.history import records as history
 from registry.i18n import current_language
+from registry.models import RegisterSnapshot
 from registry.public import access, blueprint
 from registry.public.parameters import BadParameter, read_country, read_judgement
 from registry.register import records
@@ -46,10 +48,15 @@ def api_transfers():
         judgement = read_judgement(request.args)
     except BadParameter as error:
         return json_error(400, str(error))
-    listed = chain_records.transfers_with_onward(judgement, current_language())
+    snapshot = register_on(judgement)
+    listed = chain_records.transfers_with_onward(
+        judgement, current_language(), snapshot and history.recorded(snapshot)
+    )
     answer = {
         "on": judgement.day.isoformat(),
         "assume_ended": sorted(judgement.assume_ended or {}),
+        # The register as the snapshot of that day recorded it; null: as it reads now.
+        "snapshot": history.reference(snapshot) if snapshot else None,
         "count": len(listed),
     }
     if not access.api_shows_verdicts():
@@ -63,7 +70,10 @@ def transfers_page():
         judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
         judgement, error = Judgement(clock.today()), str(bad)
-    listed = chain_records.transfers_with_onward(judgement, current_language())
+    snapshot = register_on(judgement)
+    listed = chain_records.transfers_with_onward(
+        judgement, current_language(), snapshot and history.recorded(snapshot)
+    )
     published = access.verdicts_published()
     if not published:
         listed = [access.location_facts(entry) for entry in listed]
@@ -75,6 +85,12 @@ def transfers_page():
         transfers=[entry for entry in listed if entry["transfer"]["status"] != "eea"],
         verdicts=verdict_counts(listed) if published else None,
         decisions=_what_if_choices(judgement),
+        snapshot=snapshot
+        and {
+            **history.reference(snapshot),
+            "local": clock.local_text(snapshot.taken_at),
+        },
+        history_begins=_history_begins(judgement, snapshot),
         map_url=url_for(
             ".transfers_map",
             on=judgement.day.isoformat(),
@@ -92,10 +108,11 @@ def transfers_map():
     except BadParameter as error:
         return Response(str(error), status=400, mimetype="text/plain")
     # The map needs only each country's status, not every transfer judged.
+    snapshot = register_on(judgement)
     countries = tuple(
         sorted(
             (code, adequacy.status(code, judgement.day, judgement.assume_ended).status.value)
-            for code in records.published_countries()
+            for code in records.published_countries(snapshot and history.recorded(snapshot))
         )
     )
     legend = tuple(str(labels.COUNTRY_STATUSES[status]) for status in CountryStatus)
@@ -110,6 +127,23 @@ def transfers_map():
     response.cache_control.max_age = 3600
     response.add_etag()
     return response.make_conditional(request)
+
+
+def register_on(judgement: Judgement) -> RegisterSnapshot | None:
+    """The register a past day is judged with: the snapshot in effect at the end of that day.
+    None (the register as it reads now) for today, a day to come (a what-if) or a day before
+    the recorded history begins."""
+    if judgement.day >= clock.today():
+        return None
+    return history.snapshot_on(judgement.day)
+
+
+def _history_begins(judgement: Judgement, snapshot: RegisterSnapshot | None) -> str | None:
+    """For a past day without a snapshot: when the recorded history begins."""
+    if snapshot is not None or judgement.day >= clock.today():
+        return None
+    first = history.first_snapshot()
+    return clock.local_text(first.taken_at) if first else ""
 
 
 def _what_if_choices(judgement: Judgement) -> list:
