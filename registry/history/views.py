@@ -21,17 +21,11 @@ KEY_FILE = "registry-signing-key.pem"
 
 @blueprint.get("/snapshots")
 def snapshots():
-    listed = [
-        {
-            **history.listed(snapshot),
-            "local": clock.local_text(snapshot.taken_at),
-            "causes": [
-                {**cause, "text": cause_text(cause["action"])}
-                for cause in history.listed(snapshot)["causes"]
-            ],
-        }
-        for snapshot in history.all_snapshots()
-    ]
+    listed = []
+    for snapshot in history.all_snapshots():
+        entry = history.listed(snapshot)
+        causes = [{**cause, "text": cause_text(cause["action"])} for cause in entry["causes"]]
+        listed.append({**entry, "local": clock.local_text(snapshot.taken_at), "causes": causes})
     key = signing.private_key().public_key()
     return render_template(
         "public/snapshots.html",

@@ -72,10 +72,11 @@ def published_records(
         documents = state.subprocessor_documents(matching)
         entities = state.entity_documents()
     else:
+        services = _service_codes(register_filter.service_ids)
         documents = [
             document
             for document in recorded["subprocessors"]
-            if _recorded_match(document, register_filter, recorded["entities"])
+            if _recorded_match(document, register_filter, recorded["entities"], services)
         ]
         entities = recorded["entities"]
         matching = sa.select(Subprocessor.id).where(
@@ -181,8 +182,11 @@ def _matching_ids(register_filter: RegisterFilter) -> sa.Select:
     return query
 
 
-def _recorded_match(document: dict, register_filter: RegisterFilter, entities: list[dict]) -> bool:
-    """Whether a recorded subprocessor passes the filter, as `_matching_ids` asks the database."""
+def _recorded_match(
+    document: dict, register_filter: RegisterFilter, entities: list[dict], services: set | None
+) -> bool:
+    """Whether a recorded subprocessor passes the filter, as `_matching_ids` asks the database;
+    `services` are the codes of the filter's `service_ids`."""
     chosen = register_filter
     checks = [
         document["status"] == SubprocessorStatus.ACTIVE.value,
@@ -191,6 +195,7 @@ def _recorded_match(document: dict, register_filter: RegisterFilter, entities: l
         not chosen.category or document["recipient_category"] == chosen.category,
         not chosen.service or chosen.service in document["services"],
         chosen.subprocessor_id is None or document["id"] == chosen.subprocessor_id,
+        services is None or bool(services & set(document["services"])),
     ]
     if chosen.chain_ids is not None:
         checks.append(document["id"] in chosen.chain_ids)
@@ -199,12 +204,13 @@ def _recorded_match(document: dict, register_filter: RegisterFilter, entities: l
     if chosen.entity_id is not None:
         names = {entity["name"] for entity in entities if entity["id"] == chosen.entity_id}
         checks.append(bool(names & set(document["engaged_by"])))
-    if chosen.service_ids is not None:
-        codes = db.session.scalars(
-            sa.select(Service.code).where(Service.id.in_(chosen.service_ids))
-        )
-        checks.append(bool(set(codes) & set(document["services"])))
     return all(checks)
+
+
+def _service_codes(service_ids: tuple[int, ...] | None) -> set[str] | None:
+    if service_ids is None:
+        return None
+    return set(db.session.scalars(sa.select(Service.code).where(Service.id.in_(service_ids))))
 
 
 def _terms(term_class: type[VocabularyTerm], language: str) -> dict[str, dict]:

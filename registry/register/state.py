@@ -8,7 +8,7 @@ of today); days as ISO text; ids as stored, so that a location's assessments and
 subject can be found again. No verdict: a verdict depends on the day it is judged, and is the
 team's reading of the facts, not a fact.
 
-The signed snapshots (`registry.register.snapshots`) keep `register_state(Scope.PUBLISHED)`; a
+The signed snapshots (`registry.history.snapshots`) keep `register_state(Scope.PUBLISHED)`; a
 whole-register export keeps `register_state(Scope.EVERY)`. `subprocessor_documents` is the
 serialisation of subprocessors on its own, and `subprocessor_row` / `location_row` read one
 back as the record builder (`registry.register.records`) reads a database row.
