@@ -33,6 +33,24 @@ def snapshot_on(day: date) -> RegisterSnapshot | None:
     ).first()
 
 
+def register_on(day: date) -> RegisterSnapshot | None:
+    """The register a transfers page judges on `day`: the snapshot in effect at the end of a
+    past day. None (the register as it reads now) for today, a day to come (a what-if) or a
+    day before the recorded history begins."""
+    if day >= clock.today():
+        return None
+    return snapshot_on(day)
+
+
+def begins_after(day: date, snapshot: RegisterSnapshot | None) -> str | None:
+    """For a past day `register_on` found no snapshot for: when the recorded history begins,
+    in the organisation's time zone ("" while nothing was recorded); None otherwise."""
+    if snapshot is not None or day >= clock.today():
+        return None
+    first = first_snapshot()
+    return clock.local_text(first.taken_at) if first else ""
+
+
 def first_snapshot() -> RegisterSnapshot | None:
     """Where the recorded history begins, or None while nothing was recorded."""
     return db.session.scalars(

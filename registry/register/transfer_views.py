@@ -11,7 +11,6 @@ from registry.chain import records as chain_records
 from registry.errors import json_error
 from registry.history import records as history
 from registry.i18n import current_language
-from registry.models import RegisterSnapshot
 from registry.public import access, blueprint
 from registry.public.parameters import BadParameter, read_country, read_judgement
 from registry.register import records
@@ -48,7 +47,7 @@ def api_transfers():
         judgement = read_judgement(request.args)
     except BadParameter as error:
         return json_error(400, str(error))
-    snapshot = register_on(judgement)
+    snapshot = history.register_on(judgement.day)
     listed = chain_records.transfers_with_onward(
         judgement, current_language(), snapshot and history.recorded(snapshot)
     )
@@ -70,7 +69,7 @@ def transfers_page():
         judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
         judgement, error = Judgement(clock.today()), str(bad)
-    snapshot = register_on(judgement)
+    snapshot = history.register_on(judgement.day)
     listed = chain_records.transfers_with_onward(
         judgement, current_language(), snapshot and history.recorded(snapshot)
     )
@@ -90,7 +89,7 @@ def transfers_page():
             **history.reference(snapshot),
             "local": clock.local_text(snapshot.taken_at),
         },
-        history_begins=_history_begins(judgement, snapshot),
+        history_begins=history.begins_after(judgement.day, snapshot),
         map_url=url_for(
             ".transfers_map",
             on=judgement.day.isoformat(),
@@ -108,7 +107,7 @@ def transfers_map():
     except BadParameter as error:
         return Response(str(error), status=400, mimetype="text/plain")
     # The map needs only each country's status, not every transfer judged.
-    snapshot = register_on(judgement)
+    snapshot = history.register_on(judgement.day)
     countries = tuple(
         sorted(
             (code, adequacy.status(code, judgement.day, judgement.assume_ended).status.value)
@@ -127,23 +126,6 @@ def transfers_map():
     response.cache_control.max_age = 3600
     response.add_etag()
     return response.make_conditional(request)
-
-
-def register_on(judgement: Judgement) -> RegisterSnapshot | None:
-    """The register a past day is judged with: the snapshot in effect at the end of that day.
-    None (the register as it reads now) for today, a day to come (a what-if) or a day before
-    the recorded history begins."""
-    if judgement.day >= clock.today():
-        return None
-    return history.snapshot_on(judgement.day)
-
-
-def _history_begins(judgement: Judgement, snapshot: RegisterSnapshot | None) -> str | None:
-    """For a past day without a snapshot: when the recorded history begins."""
-    if snapshot is not None or judgement.day >= clock.today():
-        return None
-    first = history.first_snapshot()
-    return clock.local_text(first.taken_at) if first else ""
 
 
 def _what_if_choices(judgement: Judgement) -> list:

@@ -14,7 +14,9 @@ import pytest
 from registry import chain
 from registry.extensions import db
 from registry.models import ChangeKind, Subprocessor
+from registry.models.accounts import Role
 from registry.notices import changes
+from tests.web import log_in
 
 DAYS = ("2026-12-02", "2026-12-03", "2026-12-04")
 
@@ -40,7 +42,7 @@ def three_days(app, runner, clock, make_subprocessor):
     command), Harbourline's address is corrected on 3 December, the removal takes effect on
     4 December. Returns the ids of Harbourline, the one added and the one removed."""
     harbourline = make_subprocessor(name="Harbourline", address="1 Harbor Rd").id
-    leaving = make_subprocessor(name="Oldline Carrier").id
+    leaving = make_subprocessor(name="Oldline Carrier", locations=[("US", "processing")]).id
     joining = make_subprocessor(name="Nimbus Cloud", status="proposed").id
     _correct(app, harbourline, website="https://harbourline.example")
     _announce(app, joining, ChangeKind.ADDITION)
@@ -203,3 +205,14 @@ def test_the_readmes_script_verifies_a_snapshot_and_rejects_an_edited_one(
 
     assert verify("snapshot.json").returncode == 0
     assert verify("edited.json").returncode != 0
+
+
+def test_the_teams_transfers_of_a_past_day_are_those_of_the_register_that_day(
+    client, make_user, three_days
+):
+    make_user(email="viewer@example.com", role=Role.VIEWER)
+    log_in(client, "viewer@example.com")
+    before = client.get(f"/admin/transfers?on={DAYS[1]}&assume_ended=2023/1795").text
+    after = client.get(f"/admin/transfers?on={DAYS[2]}").text
+    assert "Oldline Carrier" in before and "Oldline Carrier" not in after
+    assert "The register as in effect at the end of December 3, 2026" in before
