@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from registry import clock
 from registry.assessments import facts as assessment_facts
+from registry.database import UTCDateTime
 from registry.extensions import db
 from registry.labels import LOCATION_ROLES
 from registry.models import (
@@ -20,6 +21,7 @@ from registry.models import (
     ProcessingLocation,
     Purpose,
     RecipientCategory,
+    RegisterSnapshot,
     Service,
     Subprocessor,
     SubprocessorStatus,
@@ -338,10 +340,17 @@ PUBLISHED_ACTIONS = (
 
 
 def last_updated() -> datetime | None:
-    """When the published register last changed: a change in effect, an editorial correction,
-    or the recorded facts of a transfer or an importer."""
-    return db.session.scalar(
-        sa.select(sa.func.max(AuditEvent.occurred_at)).where(
-            AuditEvent.action.in_(PUBLISHED_ACTIONS)
-        )
+    """When the published register last changed: its latest signed snapshot (a change in
+    effect, an editorial correction, the recorded facts of a transfer or an importer, a link
+    in the chain), or before the first, the latest such event on the audit trail."""
+    snapshot = db.session.scalar(sa.select(_latest(RegisterSnapshot.taken_at)))
+    recorded = db.session.scalar(
+        sa.select(_latest(AuditEvent.occurred_at)).where(AuditEvent.action.in_(PUBLISHED_ACTIONS))
     )
+    instants = [instant for instant in (snapshot, recorded) if instant is not None]
+    return max(instants) if instants else None
+
+
+def _latest(column) -> sa.ColumnElement:
+    # The column's own type, so that SQLite too gives an aware UTC instant back.
+    return sa.type_coerce(sa.func.max(column), UTCDateTime())

@@ -1,5 +1,6 @@
 """The public register: the page, its CSV file and the JSON API, all from the same records."""
 
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
@@ -86,10 +87,21 @@ def api_subprocessors():
         "organisation": {
             "name": current_app.config["ORG_NAME"],
             "dpo_email": current_app.config["DPO_EMAIL"],
-            "entities": [records.entity_record(entity) for entity in records.entities()],
+            # Our entities as the register of the day asked for recorded them.
+            "entities": [
+                records.entity_record(SimpleNamespace(**entity))
+                for entity in sorted(
+                    history.recorded(snapshot)["entities"], key=lambda entity: entity["name"]
+                )
+            ]
+            if snapshot
+            else [records.entity_record(entity) for entity in records.entities()],
         },
         "language": current_language(),
-        "updated_at": (updated := _updated()) and updated["utc"],
+        # On a day asked for: when the register of that day last changed, its snapshot.
+        "updated_at": clock.utc_text(snapshot.taken_at)
+        if snapshot
+        else (updated := _updated()) and updated["utc"],
         "filters": {name: form[name].data for name in FILTERS},
         # The day asked for, and the signed snapshot the register comes from (without a day:
         # the latest, which says what the register reads now).

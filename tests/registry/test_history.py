@@ -162,6 +162,10 @@ def test_the_register_of_today_from_its_snapshot_reads_as_the_register_now(
     now = client.get("/api/v1/subprocessors").json
     recorded = client.get("/api/v1/subprocessors?on=2026-11-02").json
     assert recorded["snapshot"] == now["snapshot"]
+    assert (recorded["organisation"], recorded["updated_at"]) == (
+        now["organisation"],
+        now["updated_at"],
+    )
     assert recorded["subprocessors"] == now["subprocessors"]
     assert recorded["subprocessors"][0]["chain"][0]["name"] == "Cloudway"
 
