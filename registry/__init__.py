@@ -10,6 +10,7 @@ from registry import config, labels
 from registry.database import IdConverter
 from registry.errors import register_error_handlers
 from registry.extensions import babel, csrf, db, limiter, login_manager, migrate
+from registry.history import signing
 from registry.http_guards import register_http_guards
 from registry.i18n import register_i18n, select_locale
 from registry.operations import register_operations
@@ -37,6 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("AUDIT_KEY"):
         # Outside the database: whoever can rewrite the trail there cannot recompute its hashes.
         app.config["AUDIT_KEY"] = config.key_from_instance(app.instance_path, config.AUDIT_KEY_FILE)
+    if not app.config.get("SIGNING_KEY"):
+        # Signs the register's snapshots (`registry.history`); its public half is published.
+        app.config["SIGNING_KEY"] = config.key_from_instance(
+            app.instance_path, signing.SIGNING_KEY_FILE, make=signing.new_private_pem
+        )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["ORG_TIMEZONE"]
     app.config["MAIL_FROM"] = app.config["MAIL_FROM"] or app.config["DPO_EMAIL"]
     app.json.sort_keys = False  # records keep the order a reader expects: name first
@@ -64,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    import registry.history.snapshots  # noqa: F401  (its hooks take the register's snapshots)
     import registry.models  # noqa: F401  (the models must be known before the migrations run)
 
     db.init_app(app)

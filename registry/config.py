@@ -4,9 +4,10 @@ Each variable is documented in the README. A bad value stops the application at 
 naming the variable, rather than surfacing later as a wrong deadline or a broken page.
 """
 
+import contextlib
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -117,6 +118,8 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["SECRET_KEY"] = environ["SECRET_KEY"]
     if environ.get("AUDIT_KEY"):
         settings["AUDIT_KEY"] = environ["AUDIT_KEY"]
+    if environ.get("SIGNING_KEY", "").strip():
+        settings["SIGNING_KEY"] = _signing_key("SIGNING_KEY", environ["SIGNING_KEY"])
     if environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(environ["DATABASE_URL"])
     if environ.get("ORG_NAME", "").strip():
@@ -206,9 +209,11 @@ def _metrics(environ: Mapping[str, str]) -> dict:
     return {"METRICS_ENABLED": True, "METRICS_TOKEN": token}
 
 
-def key_from_instance(instance_path: str, file_name: str) -> str:
-    """The key kept in that file of the instance folder, made on first use (readable by its
-    owner only)."""
+def key_from_instance(
+    instance_path: str, file_name: str, make: Callable[[], str] = lambda: secrets.token_hex(32)
+) -> str:
+    """The key kept in that file of the instance folder, made by `make` on first use (readable
+    by its owner only)."""
     path = Path(instance_path) / file_name
     if not path.exists():
         # Written aside, then linked into place: a second process starting at the same moment
@@ -216,14 +221,28 @@ def key_from_instance(instance_path: str, file_name: str) -> str:
         draft = path.with_name(f".{file_name}.{os.getpid()}")
         descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as key_file:
-            key_file.write(secrets.token_hex(32))
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
+            key_file.write(make())
+        with contextlib.suppress(FileExistsError):  # the other process's key is the one
+            try:
+                os.link(draft, path)
+            finally:
+                draft.unlink()
     return path.read_text().strip()
+
+
+def _signing_key(variable: str, value: str) -> str:
+    from registry.history.signing import load_private_pem
+
+    # A PEM in one line, as some deployment tools keep variables, with "\n" for its line breaks.
+    value = value.replace("\\n", "\n")
+    try:
+        load_private_pem(value)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"{variable} must be an Ed25519 private key in PKCS#8 PEM ({error}); "
+            "make one with: openssl genpkey -algorithm ed25519"
+        ) from None
+    return value.strip()
 
 
 def _email(variable: str, value: str) -> str:

@@ -15,6 +15,7 @@ from flask_migrate import upgrade
 from registry import accounts, create_app
 from registry.database import database_url
 from registry.extensions import db
+from registry.history.signing import new_private_pem
 from registry.models.accounts import Role
 from registry.models.audit import GENESIS_HASH, AuditHead
 from tests.web import PASSWORD, log_in
@@ -111,8 +112,13 @@ def count_statements(app):
     return StatementCounter
 
 
+# One signing key for the whole run: the snapshots' signatures, as the tests verify them.
+SIGNING_KEY = new_private_pem()
+
+
 def test_config(database_uri: str) -> dict:
     return {
+        "SIGNING_KEY": SIGNING_KEY,
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "AUDIT_KEY": "test-audit-key",

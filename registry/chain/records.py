@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from registry.extensions import db
 from registry.models import ChainLink, Subprocessor, SubprocessorStatus
+from registry.register import state
 from registry.register.records import RegisterFilter, published_records, published_transfers
 from registry.register.transfer_records import Judgement
 from transfers.reasons import Verdict
@@ -15,32 +16,55 @@ RANK = {Verdict.NO_VALID_GROUND.value: 0, Verdict.NEEDS_ATTENTION.value: 1, Verd
 ARROW = " → "
 
 
-def chains(root_ids: list[int], judgement: Judgement, language: str) -> dict[int, dict]:
+def chains(
+    root_ids: list[int], judgement: Judgement, language: str, recorded: dict | None = None
+) -> dict[int, dict]:
     """For each of `root_ids` that engages anyone in effect: its tree (`hops`, each a record of
     the register with `activity`, `path` and its own `hops`) and the chain's weakest hop
-    (`weakest`: verdict, path text and reasons), with every hop read in one pass."""
-    below = _engaged()
+    (`weakest`: verdict, path text and reasons), with every hop read in one pass. From the
+    register now, or as `recorded` (a published register's document) says."""
+    people = _people(recorded)
+    below = _engaged(recorded, people)
     reachable = {child for root in root_ids for child in _descendants(root, below)}
     if not reachable:
         return {}
     records = {
-        record["id"]: record
+        record["id"]: {**record, "contact": people[record["id"]]["contact"]}
         for record in published_records(
-            RegisterFilter(chain_ids=tuple(sorted(reachable))), language, judgement
+            RegisterFilter(chain_ids=tuple(sorted(reachable))), language, judgement, recorded
         )
     }
-    people = db.session.execute(sa.select(Subprocessor.id, Subprocessor.name, Subprocessor.contact))
-    names, contacts = {}, {}
-    for subprocessor_id, name, contact in people:
-        names[subprocessor_id], contacts[subprocessor_id] = name, contact
-    for child in records:
-        records[child] = {**records[child], "contact": contacts.get(child)}
     found = {}
     for root in root_ids:
-        hops = _hops(root, below, records, (names.get(root, ""),), frozenset({root}))
+        name = people[root]["name"] if root in people else ""
+        hops = _hops(root, below, records, (name,), frozenset({root}))
         if hops:
             found[root] = {"hops": hops, "weakest": weakest(hops)}
     return found
+
+
+def _people(recorded: dict | None) -> dict[int, dict]:
+    """Each subprocessor's name and contact (`status` and `engaged_directly` too), by id."""
+    if recorded is not None:
+        return {document["id"]: document for document in recorded["subprocessors"]}
+    rows = db.session.execute(
+        sa.select(
+            Subprocessor.id,
+            Subprocessor.name,
+            Subprocessor.contact,
+            Subprocessor.status,
+            Subprocessor.engaged_directly,
+        )
+    )
+    return {
+        row.id: {
+            "name": row.name,
+            "contact": row.contact,
+            "status": row.status.value,
+            "engaged_directly": row.engaged_directly,
+        }
+        for row in rows
+    }
 
 
 def weakest(hops: list[dict]) -> dict | None:
@@ -72,14 +96,7 @@ def weakest(hops: list[dict]) -> dict | None:
 def problems(judgement: Judgement, language: str) -> list[dict]:
     """Each direct subprocessor whose chain has a transfer that is not valid: the dashboard's
     list, beside the direct ones."""
-    roots = list(
-        db.session.scalars(
-            sa.select(Subprocessor.id).where(
-                Subprocessor.engaged_directly.is_(True),
-                Subprocessor.status == SubprocessorStatus.ACTIVE,
-            )
-        )
-    )
+    roots = _roots(None)
     names = dict(db.session.execute(sa.select(Subprocessor.id, Subprocessor.name)).all())
     return [
         {"id": root, "name": names[root], **chain["weakest"]}
@@ -88,28 +105,42 @@ def problems(judgement: Judgement, language: str) -> list[dict]:
     ]
 
 
-def onward_hops(judgement: Judgement, language: str) -> list[dict]:
-    """Every hop down any chain, once per path from a direct subprocessor, flat: the CSV's
-    rows and the onward transfers `/transfers` counts."""
-    roots = list(
+def _roots(recorded: dict | None) -> list[int]:
+    """The active subprocessors our entities engage, by id: where the chains begin."""
+    if recorded is not None:
+        return [
+            document["id"]
+            for document in recorded["subprocessors"]
+            if document["engaged_directly"] and document["status"] == "active"
+        ]
+    return list(
         db.session.scalars(
-            sa.select(Subprocessor.id).where(
+            sa.select(Subprocessor.id)
+            .where(
                 Subprocessor.engaged_directly.is_(True),
                 Subprocessor.status == SubprocessorStatus.ACTIVE,
             )
+            .order_by(Subprocessor.id)
         )
     )
-    found = chains(roots, judgement, language)
+
+
+def onward_hops(judgement: Judgement, language: str, recorded: dict | None = None) -> list[dict]:
+    """Every hop down any chain, once per path from a direct subprocessor, flat: the CSV's
+    rows and the onward transfers `/transfers` counts; now, or as `recorded` says."""
+    found = chains(_roots(recorded), judgement, language, recorded)
     return [hop for chain in found.values() for hop in _walk(chain["hops"])]
 
 
-def transfers_with_onward(judgement: Judgement, language: str) -> list[dict]:
+def transfers_with_onward(
+    judgement: Judgement, language: str, recorded: dict | None = None
+) -> list[dict]:
     """Every location of every subprocessor we engage (`onward` false), then every location
     down their chains, once per path (`onward` true, with the `path` to it): what /transfers
-    counts, maps and lists."""
+    counts, maps and lists; now, or as `recorded` (a published register's document) says."""
     direct = [
         {**entry, "onward": False, "path": None}
-        for entry in published_transfers(judgement, language)
+        for entry in published_transfers(judgement, language, recorded)
     ]
     onward = [
         {
@@ -118,7 +149,7 @@ def transfers_with_onward(judgement: Judgement, language: str) -> list[dict]:
             "onward": True,
             "path": hop["path_text"],
         }
-        for hop in onward_hops(judgement, language)
+        for hop in onward_hops(judgement, language, recorded)
         for location in hop["locations"]
     ]
     return direct + onward
@@ -135,17 +166,19 @@ def engaged_by(subprocessor_id: int) -> list[dict]:
     return [{"id": row.id, "name": row.name, "activity": row.activity} for row in rows]
 
 
-def _engaged() -> dict[int, list[tuple[int, str]]]:
-    """Who engages whom, among subprocessors in effect, in a stable order."""
+def _engaged(recorded: dict | None, people: dict[int, dict]) -> dict[int, list[tuple[int, str]]]:
+    """Who engages whom, among subprocessors in effect, by the name of the one engaged."""
+    if recorded is not None:
+        links = recorded["chain_links"]
+    else:  # every parent: the admin shows a draft's chain too
+        links = state.chain_link_documents(sa.select(Subprocessor.id))
     below: dict[int, list[tuple[int, str]]] = {}
-    rows = db.session.execute(
-        sa.select(ChainLink.parent_id, ChainLink.child_id, ChainLink.activity)
-        .join(Subprocessor, Subprocessor.id == ChainLink.child_id)
-        .where(Subprocessor.status == SubprocessorStatus.ACTIVE)
-        .order_by(Subprocessor.name, ChainLink.id)
-    )
-    for parent_id, child_id, activity in rows:
-        below.setdefault(parent_id, []).append((child_id, activity))
+    in_effect_links = [link for link in links if people[link["child_id"]]["status"] == "active"]
+    for link in sorted(
+        in_effect_links,
+        key=lambda link: (people[link["child_id"]]["name"], link["child_id"], link["parent_id"]),
+    ):
+        below.setdefault(link["parent_id"], []).append((link["child_id"], link["activity"]))
     return below
 
 

@@ -11,6 +11,7 @@ from flask import current_app
 from registry import audit, clock, customers, objections
 from registry.customers import notices as customer_notices
 from registry.extensions import db
+from registry.history import snapshots
 from registry.models import (
     Authorisation,
     ChainLink,
@@ -80,9 +81,11 @@ def load_demo() -> DemoLoaded:
     start = clock.now() - timedelta(days=max(change["days_ago"] for change in data["changes"]) + 1)
     with clock.replaying(start if fresh else clock.now()) as replay:
         loaded = _load(data)
+        snapshots.take_pending()  # the history begins with the register as loaded, then
         loaded = replace(loaded, customers=_customers(data["customers"]))
         if fresh:
-            loaded = replace(loaded, notices=_replay_changes(data["changes"], replay))
+            history = (data["changes"], data.get("corrections", []))
+            loaded = replace(loaded, notices=_replay_changes(*history, replay))
     return loaded
 
 
@@ -179,11 +182,15 @@ def _load(data: dict) -> DemoLoaded:
     )
 
 
-def _replay_changes(entries: list[dict], replay: clock.Replay) -> int:
-    """Announce, withdraw and apply the demo's changes through the services, each at its
-    instant, oldest first; returns how many notices were announced."""
+def _replay_changes(entries: list[dict], corrections: list[dict], replay: clock.Replay) -> int:
+    """Announce, withdraw and apply the demo's changes, and publish its editorial corrections,
+    through the services, each at its instant, oldest first; returns how many notices were
+    announced."""
     now = replay.instant + timedelta(days=max(entry["days_ago"] for entry in entries) + 1)
     steps, announcements = [], []
+    for correction in corrections:
+        corrected = now - timedelta(days=correction["days_ago"])
+        steps.append((corrected, lambda correction=correction: _correct(correction)))
     for entry in entries:
         announced = now - timedelta(days=entry["days_ago"])
         announcements.append(announced)
@@ -215,8 +222,9 @@ def _replay_changes(entries: list[dict], replay: clock.Replay) -> int:
         replay.move_to(instant)
         step()
         db.session.flush()
+        snapshots.take_pending()  # each change in the history at its own instant
     replay.move_to(now)
-    return len(entries)
+    return len(entries) + len(corrections)
 
 
 def _announce(entry: dict) -> None:
@@ -251,6 +259,13 @@ def _object(entry: dict, objection: dict) -> None:
         record.customer.organisation, "", contact.name, "", objection["grounds"]
     )
     objections.submit(record.notice, values, record.customer.language, True, contact=contact)
+
+
+def _correct(correction: dict) -> None:
+    fields = {name: correction[name] for name in changes.EDITORIAL_FIELDS if name in correction}
+    changes.publish_editorial(
+        _named(correction["subprocessor"]), fields, correction["reason"], ACTOR
+    )
 
 
 def _withdraw(entry: dict) -> None:

@@ -15,6 +15,7 @@ from registry.models.customers import (
     customer_service,
 )
 from registry.models.dpf import DpfListEntry, DpfListImport
+from registry.models.history import RegisterSnapshot
 from registry.models.objections import Objection, ObjectionOutcome, ObjectionState
 from registry.models.operations import WorkerHeartbeat
 from registry.models.outbox import (
@@ -91,6 +92,7 @@ __all__ = [
     "OutboxMessage",
     "ProcessingLocation",
     "Purpose",
+    "RegisterSnapshot",
     "RecipientCategory",
     "Role",
     "Service",

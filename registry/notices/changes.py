@@ -17,6 +17,7 @@ from registry import audit, clock, objections, outbox
 from registry.assessments import facts as assessment_facts
 from registry.customers import notices as customer_notices
 from registry.extensions import db
+from registry.history import snapshots
 from registry.i18n import current_language
 from registry.models import (
     ChangeKind,
@@ -223,6 +224,8 @@ def apply_due(actor: str = "notice worker") -> int:
             before=before,
             after=notice_snapshot(notice),
         )
+        # One snapshot per notice, so that each change in the history names its own notice.
+        snapshots.take_pending()
     return len(due)
 
 

@@ -16,6 +16,8 @@ VIEW_MODULES = (
     "registry.customers.feed_views",
     "registry.customers.views",
     "registry.customers.webhook_views",
+    "registry.history.diff_views",
+    "registry.history.views",
     "registry.notices.feeds",
     "registry.notices.views",
     "registry.objections.views",

@@ -8,7 +8,7 @@ from wtforms import (
     ValidationError,
 )
 
-from registry.public.parameters import BadParameter, read_country
+from registry.public.parameters import BadParameter, read_country, read_past_day
 from registry.register.records import RegisterFilter
 
 FILTERS = ("country", "category", "service")
@@ -32,6 +32,8 @@ class RegisterFilterForm(FlaskForm):
     country = StringField(_l("Country of processing"), filters=[_blank_to_none])
     category = StringField(_l("Recipient category"), filters=[_blank_to_none])
     service = StringField(_l("Service"), filters=[_blank_to_none])
+    # The register as in effect at the end of that day, from its recorded history.
+    on = StringField(_l("As in effect on"), filters=[_blank_to_none])
 
     def __init__(self, formdata, category_codes: list[str], service_codes: list[str]) -> None:
         super().__init__(formdata=formdata)
@@ -41,7 +43,7 @@ class RegisterFilterForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        for name in FILTERS:
+        for name in (*FILTERS, "on"):
             # "?country=DE&country=US" would otherwise filter by the first and ignore the second.
             if len(self.given.getlist(name)) > 1:
                 self[name].errors.append(
@@ -55,6 +57,14 @@ class RegisterFilterForm(FlaskForm):
             return
         try:
             field.data = read_country(field.data)
+        except BadParameter as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_on(self, field: StringField) -> None:
+        if field.data is None:
+            return
+        try:
+            field.data = read_past_day(field.data)
         except BadParameter as error:
             raise ValidationError(str(error)) from None
 
@@ -85,7 +95,10 @@ class RegisterFilterForm(FlaskForm):
 
     def applied(self) -> dict[str, str]:
         """The filters in use, by name, as they go in an address; call after `validate()`."""
-        return {name: self[name].data for name in FILTERS if self[name].data}
+        applied = {name: self[name].data for name in FILTERS if self[name].data}
+        if self.on.data:
+            applied["on"] = self.on.data.isoformat()
+        return applied
 
     def first_error(self) -> str:
         """The first thing wrong with the filters, for answers that carry one message."""

@@ -73,6 +73,25 @@ def read_day(text: str) -> date:
     return day
 
 
+def read_past_day(text: str, name: str = "on") -> date:
+    """A day of the register's history, written YYYY-MM-DD: today or earlier. Raises
+    BadParameter, naming the parameter."""
+    day = read_day(text.strip()) if text.strip() else None
+    if day is None:
+        raise BadParameter(
+            _("Give “%(name)s” as a date: YYYY-MM-DD, such as 2027-01-01.", name=name)
+        )
+    if day > clock.today():
+        raise BadParameter(
+            _(
+                "%(day)s is still to come: the register of a day is known once the day has "
+                "begun. Ask for today or an earlier day.",
+                day=day.isoformat(),
+            )
+        )
+    return day
+
+
 def read_country(text: str) -> str:
     """An ISO 3166-1 alpha-2 code, in any case. Raises BadParameter."""
     try:

@@ -7,6 +7,7 @@ from flask import render_template, request
 from registry import clock
 from registry.admin import blueprint
 from registry.chain import records as chain_records
+from registry.history import records as history
 from registry.i18n import current_language
 from registry.public.parameters import BadParameter, read_judgement
 from registry.register.transfer_records import Judgement, verdict_counts
@@ -19,11 +20,18 @@ def transfers():
         judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
         judgement, error = Judgement(clock.today()), str(bad)
-    listed = chain_records.transfers_with_onward(judgement, current_language())
+    # A past day: the register as its snapshot recorded it, as on the public page.
+    snapshot = history.register_on(judgement.day)
+    listed = chain_records.transfers_with_onward(
+        judgement, current_language(), snapshot and history.recorded(snapshot)
+    )
     page = render_template(
         "admin/transfers.html",
         judgement=judgement,
         error=error,
+        snapshot=snapshot
+        and {**history.reference(snapshot), "local": clock.local_text(snapshot.taken_at)},
+        history_begins=history.begins_after(judgement.day, snapshot),
         verdicts=verdict_counts(listed),
         transfers=[entry for entry in listed if entry["transfer"]["status"] != "eea"],
         decisions=[

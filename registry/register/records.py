@@ -10,23 +10,29 @@ import sqlalchemy as sa
 
 from registry import clock
 from registry.assessments import facts as assessment_facts
+from registry.database import UTCDateTime
 from registry.extensions import db
 from registry.labels import LOCATION_ROLES
 from registry.models import (
     AuditEvent,
+    DataCategory,
+    DataSubjectCategory,
     Entity,
-    LocationMeasure,
     ProcessingLocation,
+    Purpose,
     RecipientCategory,
+    RegisterSnapshot,
     Service,
     Subprocessor,
     SubprocessorStatus,
     VocabularyTerm,
 )
+from registry.register import state
 from registry.register.fact_records import ground_record, importer_record
-from registry.register.facts import IMPORTER_COLUMNS, LOCATION_COLUMNS, location_facts
+from registry.register.facts import location_facts
 from registry.register.transfer_records import Judgement, transfer_record
 from transfers.countries import alphabetical_key, country_name, is_eea
+from transfers.facts import AssessmentOnRecord
 from transfers.verdicts import TransferFacts
 
 
@@ -48,77 +54,108 @@ class RegisterFilter:
 
 
 def published_records(
-    register_filter: RegisterFilter, language: str, judgement: Judgement | None = None
+    register_filter: RegisterFilter,
+    language: str,
+    judgement: Judgement | None = None,
+    recorded: dict | None = None,
 ) -> list[dict]:
     """Everything the public register says of each matching subprocessor, as JSON-ready values.
 
     Active subprocessors only, by name. Countries are ISO 3166-1 alpha-2 codes, each with its
     name in `language`; each location's transfer is judged as `judgement` says (today by
-    default). Reads plain rows rather than ORM objects, one statement per table whatever the
+    default), with the assessments on record on its day. From the register as it is now, or
+    as `recorded` (a published register's document, `registry.register.state`, as a snapshot
+    kept it) says: the same records either way. Reads one statement per table whatever the
     number of subprocessors, so a register of thousands stays fast.
     """
     judgement = judgement or Judgement(clock.today())
-    matching = _matching_ids(register_filter)
-    rows = db.session.execute(
-        sa.select(
-            Subprocessor.id,
-            Subprocessor.name,
-            Subprocessor.legal_name,
-            Subprocessor.address,
-            Subprocessor.country_code,
-            Subprocessor.website,
-            Subprocessor.recipient_category_id,
-            Subprocessor.status,
-            Subprocessor.illustrative,
-            *[getattr(Subprocessor, name) for name in IMPORTER_COLUMNS],
+    if recorded is None:
+        matching = _matching_ids(register_filter)
+        documents = state.subprocessor_documents(matching)
+        entities = state.entity_documents()
+    else:
+        services = _service_codes(register_filter.service_ids)
+        documents = [
+            document
+            for document in recorded["subprocessors"]
+            if _recorded_match(document, register_filter, recorded["entities"], services)
+        ]
+        entities = recorded["entities"]
+        matching = sa.select(Subprocessor.id).where(
+            Subprocessor.id.in_([document["id"] for document in documents])
         )
-        .where(Subprocessor.id.in_(matching))
-        .order_by(sa.func.lower(Subprocessor.name))
-    ).all()
-    categories = _terms(RecipientCategory, language)
-    related = {name: _related(relation, matching, language) for name, relation in RELATED.items()}
-    importers = {row.id: row for row in rows}
-    locations = _locations(matching, language, importers, judgement)
-    return [
-        {
-            "id": row.id,
-            "name": row.name,
-            "legal_name": row.legal_name,
-            "address": row.address,
-            "country": row.country_code,
-            "country_name": country_name(row.country_code, language),
-            "website": row.website,
-            "recipient_category": categories[row.recipient_category_id],
-            "purposes": related["purposes"].get(row.id, []),
-            "services": related["services"].get(row.id, []),
-            "data_categories": related["data_categories"].get(row.id, []),
-            "data_subject_categories": related["data_subject_categories"].get(row.id, []),
-            "locations": locations.get(row.id, []),
-            "engaged_by": related["engaged_by"].get(row.id, []),
-            "status": row.status.value,
-            "illustrative": row.illustrative,
-            **importer_record(row),
-        }
-        for row in rows
-    ]
+    assessed = assessment_facts.on_record(judgement.day, matching)
+    return records_of(documents, entities, language, judgement, assessed)
 
 
-def published_transfers(judgement: Judgement, language: str) -> list[dict]:
-    """Every location of every active subprocessor, with its transfer judged as asked."""
+def records_of(
+    documents: list[dict],
+    entities: list[dict],
+    language: str,
+    judgement: Judgement,
+    assessed: dict[int, AssessmentOnRecord],
+) -> list[dict]:
+    """The records of subprocessor documents (`registry.register.state`), by name: the one
+    builder of the page, the CSV and the API, for today's register and for a recorded one.
+    `entities` are our entities' documents; `assessed`, the assessment each location relied on
+    by its id."""
+    words = {key: _terms(term_class, language) for key, term_class in TERM_CLASSES.items()}
+    engaged = {
+        entity["name"]: {"name": entity["name"], "country": entity["country_code"]}
+        for entity in entities
+    }
+    judge = _LocationJudge(judgement, language, assessed)
+    found = []
+    for document in sorted(documents, key=lambda document: document["name"].lower()):
+        row = state.subprocessor_row(document)
+        locations = [
+            judge.record(state.location_row(place), row) for place in document["locations"]
+        ]
+        found.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "legal_name": row.legal_name,
+                "address": row.address,
+                "country": row.country_code,
+                "country_name": country_name(row.country_code, language),
+                "website": row.website,
+                "recipient_category": _term(words["recipient_category"], row.recipient_category),
+                **{key: _named_terms(words[key], document[key]) for key in LISTED_TERMS},
+                "locations": locations,
+                "engaged_by": sorted(
+                    (engaged[name] for name in document["engaged_by"] if name in engaged),
+                    key=lambda value: alphabetical_key(value["name"]),
+                ),
+                "status": row.status.value,
+                "illustrative": row.illustrative,
+                **importer_record(row),
+            }
+        )
+    return found
+
+
+def published_transfers(
+    judgement: Judgement, language: str, recorded: dict | None = None
+) -> list[dict]:
+    """Every location of every active subprocessor, with its transfer judged as asked; now, or
+    as `recorded` says."""
     return [
         {"subprocessor": {"id": record["id"], "name": record["name"]}, **location}
-        for record in published_records(RegisterFilter(), language, judgement)
+        for record in published_records(RegisterFilter(), language, judgement, recorded)
         for location in record["locations"]
     ]
 
 
-# The many-to-many relations a record lists.
-RELATED = {
-    "purposes": Subprocessor.purposes,
-    "services": Subprocessor.services,
-    "data_categories": Subprocessor.data_categories,
-    "data_subject_categories": Subprocessor.data_subject_categories,
-    "engaged_by": Subprocessor.entities,
+# The lists of terms a record gives, in its order.
+LISTED_TERMS = ("purposes", "services", "data_categories", "data_subject_categories")
+# The vocabularies a record names its terms from, by the key of a subprocessor's document.
+TERM_CLASSES = {
+    "recipient_category": RecipientCategory,
+    "purposes": Purpose,
+    "services": Service,
+    "data_categories": DataCategory,
+    "data_subject_categories": DataSubjectCategory,
 }
 
 
@@ -147,93 +184,93 @@ def _matching_ids(register_filter: RegisterFilter) -> sa.Select:
     return query
 
 
-def _terms(term_class: type[VocabularyTerm], language: str) -> dict[int, dict]:
+def _recorded_match(
+    document: dict, register_filter: RegisterFilter, entities: list[dict], services: set | None
+) -> bool:
+    """Whether a recorded subprocessor passes the filter, as `_matching_ids` asks the database;
+    `services` are the codes of the filter's `service_ids`."""
+    chosen = register_filter
+    checks = [
+        document["status"] == SubprocessorStatus.ACTIVE.value,
+        not chosen.country
+        or any(place["country_code"] == chosen.country for place in document["locations"]),
+        not chosen.category or document["recipient_category"] == chosen.category,
+        not chosen.service or chosen.service in document["services"],
+        chosen.subprocessor_id is None or document["id"] == chosen.subprocessor_id,
+        services is None or bool(services & set(document["services"])),
+    ]
+    if chosen.chain_ids is not None:
+        checks.append(document["id"] in chosen.chain_ids)
+    elif chosen.subprocessor_id is None:
+        checks.append(document["engaged_directly"])
+    if chosen.entity_id is not None:
+        names = {entity["name"] for entity in entities if entity["id"] == chosen.entity_id}
+        checks.append(bool(names & set(document["engaged_by"])))
+    return all(checks)
+
+
+def _service_codes(service_ids: tuple[int, ...] | None) -> set[str] | None:
+    if service_ids is None:
+        return None
+    return set(db.session.scalars(sa.select(Service.code).where(Service.id.in_(service_ids))))
+
+
+def _terms(term_class: type[VocabularyTerm], language: str) -> dict[str, dict]:
+    """Each term of a vocabulary by its code: its code and its name in `language`."""
     return {
-        term.id: {"code": term.code, "name": term.label(language)}
+        term.code: {"code": term.code, "name": term.label(language)}
         for term in db.session.scalars(sa.select(term_class))
     }
 
 
-def _entities() -> dict[int, dict]:
-    return {
-        entity.id: {"name": entity.name, "country": entity.country_code}
-        for entity in db.session.scalars(sa.select(Entity))
-    }
+def _term(words: dict[str, dict], code: str) -> dict:
+    # A term removed from the vocabulary since a snapshot recorded it is named by its code.
+    return words.get(code) or {"code": code, "name": code}
 
 
-def _related(relation, matching: sa.Select, language: str) -> dict[int, list[dict]]:
-    """For each matching subprocessor, the rows it links to through `relation`, by name."""
-    target = relation.property.mapper.class_
-    link = relation.property.secondary
-    values = _entities() if target is Entity else _terms(target, language)
-    target_id = link.c[f"{target.__tablename__}_id"]
-    pairs = db.session.execute(
-        sa.select(link.c.subprocessor_id, target_id).where(link.c.subprocessor_id.in_(matching))
-    )
-    grouped: dict[int, list[dict]] = {}
-    for subprocessor_id, value_id in pairs:
-        grouped.setdefault(subprocessor_id, []).append(values[value_id])
-    for listed in grouped.values():
-        listed.sort(key=lambda value: alphabetical_key(value["name"]))
-    return grouped
+def _named_terms(words: dict[str, dict], codes: list[str]) -> list[dict]:
+    named = [_term(words, code) for code in codes]
+    return sorted(named, key=lambda value: alphabetical_key(value["name"]))
 
 
-def _locations(
-    matching: sa.Select, language: str, importers: dict, judgement: Judgement
-) -> dict[int, list[dict]]:
-    role_names = {role: str(name) for role, name in LOCATION_ROLES.items()}
-    columns = [getattr(ProcessingLocation, name) for name in LOCATION_COLUMNS]
-    rows = db.session.execute(
-        sa.select(
-            ProcessingLocation.id,
-            ProcessingLocation.subprocessor_id,
-            ProcessingLocation.city,
-            *columns,
-        )
-        .where(ProcessingLocation.subprocessor_id.in_(matching))
-        .order_by(ProcessingLocation.id)
-    )
-    measures = _measures(matching)
-    assessed = assessment_facts.on_record(judgement.day, matching)
-    # Many locations share their facts (the same country, ground and measures): judge each once.
-    judged: dict[TransferFacts, dict] = {}
-    grouped: dict[int, list[dict]] = {}
-    for row in rows:
-        facts = location_facts(
-            row, importers[row.subprocessor_id], measures.get(row.id, ()), assessed.get(row.id)
-        )
-        if facts not in judged:
-            judged[facts] = transfer_record(facts, judgement, language)
-        grouped.setdefault(row.subprocessor_id, []).append(
+class _LocationJudge:
+    """Builds each location's record, judging each set of facts once: many locations share
+    their facts (the same country, ground and measures)."""
+
+    def __init__(self, judgement: Judgement, language: str, assessed: dict) -> None:
+        self.judgement, self.language, self.assessed = judgement, language, assessed
+        self.role_names = {role: str(name) for role, name in LOCATION_ROLES.items()}
+        self.judged: dict[TransferFacts, dict] = {}
+
+    def record(self, place, importer) -> dict:
+        """The record of a location (a row of its columns and `measures`) of `importer`."""
+        facts = location_facts(place, importer, place.measures, self.assessed.get(place.id))
+        if facts not in self.judged:
+            self.judged[facts] = transfer_record(facts, self.judgement, self.language)
+        return {
+            "country": place.country_code,
+            "country_name": country_name(place.country_code, self.language),
+            "eea": is_eea(place.country_code, self.judgement.day),
+            "city": place.city,
+            "role": place.role.value,
+            "role_name": self.role_names[place.role],
+            "transfer": self.judged[facts],
+            "ground_facts": ground_record(place),
+        }
+
+
+def published_countries(recorded: dict | None = None) -> list[str]:
+    """The codes of the countries where active subprocessors process data; now, or as
+    `recorded` (a published register's document) says."""
+    if recorded is not None:
+        return sorted(
             {
-                "country": row.country_code,
-                "country_name": country_name(row.country_code, language),
-                "eea": is_eea(row.country_code, judgement.day),
-                "city": row.city,
-                "role": row.role.value,
-                "role_name": role_names[row.role],
-                "transfer": judged[facts],
-                "ground_facts": ground_record(row),
+                place["country_code"]
+                for document in recorded["subprocessors"]
+                if document["status"] == SubprocessorStatus.ACTIVE.value
+                for place in document["locations"]
             }
         )
-    return grouped
-
-
-def _measures(matching: sa.Select) -> dict[int, list[str]]:
-    """The measure codes of each location of the matching subprocessors."""
-    rows = db.session.execute(
-        sa.select(LocationMeasure.location_id, LocationMeasure.code)
-        .join(ProcessingLocation, ProcessingLocation.id == LocationMeasure.location_id)
-        .where(ProcessingLocation.subprocessor_id.in_(matching))
-    )
-    grouped: dict[int, list[str]] = {}
-    for location_id, code in rows:
-        grouped.setdefault(location_id, []).append(code)
-    return grouped
-
-
-def published_countries() -> list[str]:
-    """The codes of the countries where active subprocessors process data."""
     query = (
         sa.select(ProcessingLocation.country_code)
         .join(ProcessingLocation.subprocessor)
@@ -306,10 +343,17 @@ PUBLISHED_ACTIONS = (
 
 
 def last_updated() -> datetime | None:
-    """When the published register last changed: a change in effect, an editorial correction,
-    or the recorded facts of a transfer or an importer."""
-    return db.session.scalar(
-        sa.select(sa.func.max(AuditEvent.occurred_at)).where(
-            AuditEvent.action.in_(PUBLISHED_ACTIONS)
-        )
+    """When the published register last changed: its latest signed snapshot (a change in
+    effect, an editorial correction, the recorded facts of a transfer or an importer, a link
+    in the chain), or before the first, the latest such event on the audit trail."""
+    snapshot = db.session.scalar(sa.select(_latest(RegisterSnapshot.taken_at)))
+    recorded = db.session.scalar(
+        sa.select(_latest(AuditEvent.occurred_at)).where(AuditEvent.action.in_(PUBLISHED_ACTIONS))
     )
+    instants = [instant for instant in (snapshot, recorded) if instant is not None]
+    return max(instants) if instants else None
+
+
+def _latest(column) -> sa.ColumnElement:
+    # The column's own type, so that SQLite too gives an aware UTC instant back.
+    return sa.type_coerce(sa.func.max(column), UTCDateTime())

@@ -8,7 +8,7 @@ of today); days as ISO text; ids as stored, so that a location's assessments and
 subject can be found again. No verdict: a verdict depends on the day it is judged, and is the
 team's reading of the facts, not a fact.
 
-The signed snapshots (`registry.register.snapshots`) keep `register_state(Scope.PUBLISHED)`; a
+The signed snapshots (`registry.history.snapshots`) keep `register_state(Scope.PUBLISHED)`; a
 whole-register export keeps `register_state(Scope.EVERY)`. `subprocessor_documents` is the
 serialisation of subprocessors on its own, and `subprocessor_row` / `location_row` read one
 back as the record builder (`registry.register.records`) reads a database row.
@@ -117,13 +117,13 @@ def subprocessor_documents(chosen: sa.Select) -> list[dict]:
         .where(Subprocessor.id.in_(chosen))
         .order_by(Subprocessor.id)
     )
+    names = [column.name for column in columns]
     documents = {}
-    for row in rows:
-        values = row._mapping
-        documents[row.id] = {
-            "id": row.id,
-            "recipient_category": row.code,
-            **{column.name: plain(values[column]) for column in columns},
+    for subprocessor_id, category, *values in rows:
+        documents[subprocessor_id] = {
+            "id": subprocessor_id,
+            "recipient_category": category,
+            **dict(zip(names, map(plain, values), strict=True)),
             **{key: [] for key in TERMS},
             "locations": [],
         }
@@ -157,20 +157,19 @@ def _location_documents(chosen: sa.Select) -> list[dict]:
         .order_by(LocationMeasure.location_id, LocationMeasure.code)
     ):
         measures.setdefault(location_id, []).append(code)
-    return [
-        {
-            **{column.name: plain(row._mapping[column]) for column in columns},
-            "measures": measures.get(row.id, []),
-        }
-        for row in rows
-    ]
+    names = [column.name for column in columns]
+    located = [dict(zip(names, map(plain, row), strict=True)) for row in rows]
+    for location in located:
+        location["measures"] = measures.get(location["id"], [])
+    return located
 
 
 def entity_documents() -> list[dict]:
     """Our own entities, each with every column, in the order of their ids."""
     columns = list(Entity.__table__.columns)
     rows = db.session.execute(sa.select(*columns).order_by(Entity.id))
-    return [{column.name: plain(row._mapping[column]) for column in columns} for row in rows]
+    names = [column.name for column in columns]
+    return [dict(zip(names, map(plain, row), strict=True)) for row in rows]
 
 
 def chain_link_documents(chosen: sa.Select) -> list[dict]:
@@ -187,9 +186,14 @@ def chain_link_documents(chosen: sa.Select) -> list[dict]:
     ]
 
 
+_AS_IS = (str, int, bool, type(None))
+
+
 def plain(value):
     """A column's value as JSON gives it: an enum by its value, a day or an instant as ISO
     text (an instant in UTC with a Z), anything else as it is."""
+    if type(value) in _AS_IS:  # most values: the exact type, not an enum's subclass of str
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):
@@ -199,39 +203,44 @@ def plain(value):
     return value
 
 
-def _typed(column: sa.Column, value):
-    """`value` from a document as the column gives it: an enum member, a date, as stored."""
-    if value is None:
-        return None
+def _reader(column: sa.Column):
+    """How a document's value of `column` is read back: None for a value kept as it is."""
     kind = column.type.python_type
     if issubclass(kind, enum.Enum):
-        return kind(value)
+        return kind
     if kind is date:
-        return date.fromisoformat(value)
+        return date.fromisoformat
     if kind is datetime:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return value
+        return lambda text: datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return None
+
+
+def _readers(table: sa.Table, skipped: tuple[str, ...]) -> tuple[tuple[str, object], ...]:
+    found = ((column.name, _reader(column)) for column in table.columns)
+    return tuple((name, read) for name, read in found if read and name not in skipped)
+
+
+_SUBPROCESSOR_READERS = _readers(Subprocessor.__table__, _SUBPROCESSOR_SKIPPED)
+_LOCATION_READERS = _readers(ProcessingLocation.__table__, _LOCATION_SKIPPED)
+
+
+def _row(document: dict, readers: tuple) -> SimpleNamespace:
+    row = SimpleNamespace(**document)
+    for name, read in readers:
+        value = document.get(name)
+        setattr(row, name, None if value is None else read(value))
+    return row
 
 
 def subprocessor_row(document: dict) -> SimpleNamespace:
     """A subprocessor document read back as a database row of its columns reads: attributes
     by column name, enums and dates typed; its lists stay as the document has them."""
-    typed = {
-        column.name: _typed(column, document.get(column.name))
-        for column in Subprocessor.__table__.columns
-        if column.name not in _SUBPROCESSOR_SKIPPED
-    }
-    return SimpleNamespace(**{**document, **typed})
+    return _row(document, _SUBPROCESSOR_READERS)
 
 
 def location_row(document: dict) -> SimpleNamespace:
     """A location document read back as a row of `processing_location` reads."""
-    typed = {
-        column.name: _typed(column, document.get(column.name))
-        for column in ProcessingLocation.__table__.columns
-        if column.name not in _LOCATION_SKIPPED
-    }
-    return SimpleNamespace(**{**document, **typed})
+    return _row(document, _LOCATION_READERS)
 
 
 def canonical_bytes(document: dict) -> bytes:

@@ -9,6 +9,7 @@ from flask import Response, render_template, request, url_for
 from registry import clock, labels
 from registry.chain import records as chain_records
 from registry.errors import json_error
+from registry.history import records as history
 from registry.i18n import current_language
 from registry.public import access, blueprint
 from registry.public.parameters import BadParameter, read_country, read_judgement
@@ -46,10 +47,15 @@ def api_transfers():
         judgement = read_judgement(request.args)
     except BadParameter as error:
         return json_error(400, str(error))
-    listed = chain_records.transfers_with_onward(judgement, current_language())
+    snapshot = history.register_on(judgement.day)
+    listed = chain_records.transfers_with_onward(
+        judgement, current_language(), snapshot and history.recorded(snapshot)
+    )
     answer = {
         "on": judgement.day.isoformat(),
         "assume_ended": sorted(judgement.assume_ended or {}),
+        # The register as the snapshot of that day recorded it; null: as it reads now.
+        "snapshot": history.reference(snapshot) if snapshot else None,
         "count": len(listed),
     }
     if not access.api_shows_verdicts():
@@ -63,7 +69,10 @@ def transfers_page():
         judgement, error = read_judgement(request.args), None
     except BadParameter as bad:
         judgement, error = Judgement(clock.today()), str(bad)
-    listed = chain_records.transfers_with_onward(judgement, current_language())
+    snapshot = history.register_on(judgement.day)
+    listed = chain_records.transfers_with_onward(
+        judgement, current_language(), snapshot and history.recorded(snapshot)
+    )
     published = access.verdicts_published()
     if not published:
         listed = [access.location_facts(entry) for entry in listed]
@@ -75,6 +84,12 @@ def transfers_page():
         transfers=[entry for entry in listed if entry["transfer"]["status"] != "eea"],
         verdicts=verdict_counts(listed) if published else None,
         decisions=_what_if_choices(judgement),
+        snapshot=snapshot
+        and {
+            **history.reference(snapshot),
+            "local": clock.local_text(snapshot.taken_at),
+        },
+        history_begins=history.begins_after(judgement.day, snapshot),
         map_url=url_for(
             ".transfers_map",
             on=judgement.day.isoformat(),
@@ -92,10 +107,11 @@ def transfers_map():
     except BadParameter as error:
         return Response(str(error), status=400, mimetype="text/plain")
     # The map needs only each country's status, not every transfer judged.
+    snapshot = history.register_on(judgement.day)
     countries = tuple(
         sorted(
             (code, adequacy.status(code, judgement.day, judgement.assume_ended).status.value)
-            for code in records.published_countries()
+            for code in records.published_countries(snapshot and history.recorded(snapshot))
         )
     )
     legend = tuple(str(labels.COUNTRY_STATUSES[status]) for status in CountryStatus)

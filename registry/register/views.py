@@ -1,15 +1,18 @@
 """The public register: the page, its CSV file and the JSON API, all from the same records."""
 
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from registry import clock
 from registry.chain import records as chain_records
 from registry.errors import json_error
+from registry.history import records as history
 from registry.i18n import current_language
-from registry.models import RecipientCategory, Service
+from registry.models import RecipientCategory, RegisterSnapshot, Service
 from registry.notices.records import upcoming_changes
 from registry.public import access, blueprint
 from registry.public.forms import FILTERS, RegisterFilterForm
@@ -32,7 +35,8 @@ def subprocessors():
     services = records.vocabulary(Service, language)
     form = _filter_form(categories, services)
     valid = form.validate()
-    shown = _records(form, access.verdicts_published()) if valid else []
+    snapshot = _snapshot_asked(form) if valid else None
+    shown = _records(form, access.verdicts_published(), snapshot) if valid else []
     page = render_template(
         "public/subprocessors.html",
         form=form,
@@ -43,8 +47,14 @@ def subprocessors():
         services=services,
         countries=_country_choices(form),
         entities=records.entities(),
-        upcoming=upcoming_changes(),
+        upcoming=[] if snapshot else upcoming_changes(),
         updated=_updated(),
+        snapshot=snapshot
+        and {
+            **history.reference(snapshot),
+            "local": clock.local_text(snapshot.taken_at),
+        },
+        day=form.on.data if valid else None,
     )
     return page, 200 if valid else 400
 
@@ -56,7 +66,8 @@ def subprocessors_csv():
         return Response(form.first_error(), status=400, mimetype="text/plain")
     # The byte order mark tells spreadsheet programs that the file is UTF-8.
     published = access.verdicts_published()
-    body = "\ufeff" + register_csv(_records(form, published), with_verdicts=published)
+    shown = _records(form, published, _snapshot_asked(form))
+    body = "\ufeff" + register_csv(shown, with_verdicts=published)
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -69,16 +80,33 @@ def api_subprocessors():
     form = _filter_form_for_data()
     if not form.validate():
         return json_error(400, form.first_error(), fields=form.errors)
-    shown = _records(form, access.api_shows_verdicts())
+    snapshot = _snapshot_asked(form)
+    shown = _records(form, access.api_shows_verdicts(), snapshot)
+    latest = snapshot or history.latest_snapshot()
     return {
         "organisation": {
             "name": current_app.config["ORG_NAME"],
             "dpo_email": current_app.config["DPO_EMAIL"],
-            "entities": [records.entity_record(entity) for entity in records.entities()],
+            # Our entities as the register of the day asked for recorded them.
+            "entities": [
+                records.entity_record(SimpleNamespace(**entity))
+                for entity in sorted(
+                    history.recorded(snapshot)["entities"], key=lambda entity: entity["name"]
+                )
+            ]
+            if snapshot
+            else [records.entity_record(entity) for entity in records.entities()],
         },
         "language": current_language(),
-        "updated_at": (updated := _updated()) and updated["utc"],
+        # On a day asked for: when the register of that day last changed, its snapshot.
+        "updated_at": clock.utc_text(snapshot.taken_at)
+        if snapshot
+        else (updated := _updated()) and updated["utc"],
         "filters": {name: form[name].data for name in FILTERS},
+        # The day asked for, and the signed snapshot the register comes from (without a day:
+        # the latest, which says what the register reads now).
+        "on": form.on.data.isoformat() if form.on.data else None,
+        "snapshot": history.reference(latest) if latest else None,
         "count": len(shown),
         "subprocessors": shown,
     }
@@ -106,14 +134,45 @@ def _filter_form_for_data() -> RegisterFilterForm:
     )
 
 
-def _records(form: RegisterFilterForm, with_verdicts: bool) -> list[dict]:
-    """The matching subprocessors, each with its processing chain (`chain`: the companies it
-    engages, to any depth); verdicts only for the team."""
-    language = current_language()
-    found = records.published_records(form.register_filter(), language)
-    trees = chain_records.chains(
-        [record["id"] for record in found], Judgement(clock.today()), language
+def _snapshot_asked(form: RegisterFilterForm) -> RegisterSnapshot | None:
+    """The snapshot in effect at the end of the day asked for (`on`), or None without a day.
+    Aborts with 404 for a day before the recorded history begins."""
+    if not form.on.data:
+        return None
+    snapshot = history.snapshot_on(form.on.data)
+    if snapshot is None:
+        abort(404, description=history_begins(form.on.data))
+    return snapshot
+
+
+def history_begins(day) -> str:
+    """Why there is no register of `day` on record: when the recorded history begins."""
+    first = history.first_snapshot()
+    if first is None:
+        return _(
+            "No snapshot of the register was recorded yet: its history begins with the next "
+            "change it publishes."
+        )
+    return _(
+        "The register's recorded history begins on %(when)s (snapshot #%(id)s); there is no "
+        "record of it on %(day)s. Ask for that day or a later one.",
+        when=clock.local_text(first.taken_at),
+        id=first.id,
+        day=format_date(day, "long"),
     )
+
+
+def _records(
+    form: RegisterFilterForm, with_verdicts: bool, snapshot: RegisterSnapshot | None = None
+) -> list[dict]:
+    """The matching subprocessors, each with its processing chain (`chain`: the companies it
+    engages, to any depth); verdicts only for the team. From the register now, or, for a
+    day asked for, as `snapshot` recorded it, judged as of that day."""
+    language = current_language()
+    recorded = history.recorded(snapshot) if snapshot else None
+    judgement = Judgement(form.on.data if snapshot else clock.today())
+    found = records.published_records(form.register_filter(), language, judgement, recorded)
+    trees = chain_records.chains([record["id"] for record in found], judgement, language, recorded)
     found = [{**record, "chain": trees.get(record["id"], {}).get("hops", [])} for record in found]
     if with_verdicts:
         return found

@@ -85,11 +85,13 @@ def test_loading_the_demo_data_is_on_the_trail(runner, app):
             "notice.announced",
             "customer_notice.approved",
             "notice.withdrawn",
+            "notice.editorial",
             "notice.effective",
             "objection.submitted",
             "objection.confirmed",
+            "snapshot.signed",
         }
-    assert "intact: 12 events" in runner.invoke(args=["audit", "verify"]).output
+    assert "intact: 16 events" in runner.invoke(args=["audit", "verify"]).output
 
 
 def test_an_event_rolled_back_with_its_write_leaves_no_trace(app, runner):

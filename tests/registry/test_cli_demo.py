@@ -67,12 +67,17 @@ def test_demo_load_if_empty_loads_into_an_empty_register(runner, client):
     assert client.get("/api/v1/subprocessors").json["count"] >= 10
 
 
-def test_the_demo_shows_a_change_in_effect_one_withdrawn_and_one_open_to_objections(runner, client):
+def test_the_demo_shows_a_change_in_effect_one_withdrawn_one_corrected_and_one_open(runner, client):
     runner.invoke(args=["demo", "load"])
     states = {
         notice["kind"]: notice["state"] for notice in client.get("/api/v1/changes").json["changes"]
     }
-    assert states == {"addition": "effective", "removal": "withdrawn", "new_location": "announced"}
+    assert states == {
+        "addition": "effective",
+        "removal": "withdrawn",
+        "editorial": "effective",
+        "new_location": "announced",
+    }
 
 
 def test_the_demos_open_change_brings_data_to_a_new_country_outside_the_eea(runner, client):

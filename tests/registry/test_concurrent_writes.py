@@ -2,6 +2,7 @@
 session, on the test database (a file on SQLite, or PostgreSQL). The checks a service makes
 before it writes hold on both databases, so one effect is stored, whoever comes second."""
 
+import re
 import threading
 
 import pytest
@@ -21,12 +22,14 @@ from registry.models import (
     OutboxMessage,
     Purpose,
     RecipientCategory,
+    RegisterSnapshot,
     Service,
     Subprocessor,
     Subscriber,
 )
 from registry.models.accounts import Role, User
 from registry.notices import changes
+from registry.register import state
 from tests.web import csrf_token, log_in
 
 AT_ONCE = 4
@@ -202,3 +205,34 @@ def test_a_get_that_writes_is_not_refused_by_a_write_made_since_it_began_reading
 
     assert client.get("/_visit_for_test").status_code == 200
     assert _count(app, sa.select(AuditEvent).where(AuditEvent.action == "register.visited")) == 1
+
+
+def test_four_corrections_at_once_are_four_snapshots_the_last_of_them_the_register_now(
+    app, admins, make_subprocessor, clock
+):
+    entries = [make_subprocessor(address=f"{number} Harbor Rd") for number in range(AT_ONCE)]
+    requests = []
+    for client, entry in zip(admins, entries, strict=True):
+        page = f"/admin/subprocessors/{entry.id}"
+        fields = {
+            f"editorial-{name}": getattr(entry, name) for name in ("name", "legal_name", "website")
+        }
+        data = {
+            "editorial-csrf_token": re.search(
+                r'id="editorial-csrf_token"[^>]*value="([^"]+)"', client.get(page).text
+            ).group(1),
+            "editorial-address": f"{entry.id} Harbour Road",
+            "editorial-reason": "A typo",
+            **fields,
+        }
+        requests.append(
+            lambda client=client, page=page, data=data: client.post(f"{page}/editorial", data=data)
+        )
+    assert at_once(requests) == [302] * AT_ONCE
+    with app.app_context():
+        hashes = list(
+            db.session.scalars(sa.select(RegisterSnapshot.sha256).order_by(RegisterSnapshot.id))
+        )
+        now = state.sha256_of(state.canonical_bytes(state.register_state()))
+    assert len(hashes) == len(set(hashes)) == AT_ONCE
+    assert hashes[-1] == now
