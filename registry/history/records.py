@@ -28,7 +28,8 @@ def snapshot_on(day: date) -> RegisterSnapshot | None:
     return db.session.scalars(
         sa.select(RegisterSnapshot)
         .where(RegisterSnapshot.taken_at < end_of(day))
-        .order_by(RegisterSnapshot.id.desc())
+        # By instant first: a snapshot replayed at a past instant (the demo) is in its place.
+        .order_by(RegisterSnapshot.taken_at.desc(), RegisterSnapshot.id.desc())
         .limit(1)
     ).first()
 
