@@ -1,9 +1,8 @@
 """The document read for people: each operation with its parameters, body and answers, and each
 schema with its properties, as plain values for the reference page's template."""
 
-from registry.openapi.document import UNDOCUMENTED_METHODS
-
 REF_PREFIX = "#/components/"
+PATH_ITEM_FIELDS = {"summary", "description", "parameters", "servers"}
 
 
 def operations(document: dict) -> list[dict]:
@@ -11,7 +10,7 @@ def operations(document: dict) -> list[dict]:
     listed = []
     for path, item in document["paths"].items():
         for method, operation in item.items():
-            if method.upper() in UNDOCUMENTED_METHODS or not isinstance(operation, dict):
+            if method in PATH_ITEM_FIELDS:
                 continue
             listed.append(
                 {

@@ -30,6 +30,7 @@ from tests.bad_input.strategies import random_probes
 from tests.bad_input.targets import MOST_PRIVILEGED, Probe, Target, roles_for
 from tests.bad_input.values import SCRIPT
 from tests.bad_input.world import EMAILS, populate
+from tests.contract import ContractClient
 from tests.conftest import PASSWORD
 from tests.mailbox import delivered, text_of
 from tests.web import log_in
@@ -57,6 +58,7 @@ def world(migrated_database, tmp_path_factory):
         monkeypatch.setenv("INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
         config = conftest.test_config(migrated_database) | {"RATELIMIT_ENABLED": False}
         app = create_app(config)
+    app.test_client_class = ContractClient  # a refusal must be the documented error answer
     prober = None
     try:
         api_token = populate(app)
