@@ -30,8 +30,8 @@ from tests.bad_input.strategies import random_probes
 from tests.bad_input.targets import MOST_PRIVILEGED, Probe, Target, roles_for
 from tests.bad_input.values import SCRIPT
 from tests.bad_input.world import EMAILS, populate
-from tests.contract import ContractClient
 from tests.conftest import PASSWORD
+from tests.contract import ContractClient
 from tests.mailbox import delivered, text_of
 from tests.web import log_in
 
