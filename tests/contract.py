@@ -34,8 +34,13 @@ class ContractRequest:
         self.method = request.method.lower()
         self.body = body
         self.content_type = request.content_type or "application/octet-stream"
+        # The registry ignores blanks around a parameter and reads one left empty as not given,
+        # as the document says; OpenAPI has no way to say so but the deprecated allowEmptyValue.
+        given = [
+            (name, value.strip()) for name, value in request.args.items(multi=True) if value.strip()
+        ]
         self.parameters = RequestParameters(
-            query=ImmutableMultiDict(request.args),
+            query=ImmutableMultiDict(given),
             header=Headers(request.headers),
             cookie=request.cookies,
         )

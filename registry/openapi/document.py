@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from registry.openapi import answers, requests, schemas
-from registry.openapi.types import ref, text, values_of
+from registry.openapi.types import ref, text
 
 API_PREFIX = "/api/v1/"
 UNDOCUMENTED_METHODS = {"HEAD", "OPTIONS"}  # Flask answers them for every GET route
@@ -85,14 +85,20 @@ def _filter(name: str, description: str) -> dict:
     }
 
 
+def _any_case(words: list[str]) -> str:
+    """A pattern of these words in any case (JSON Schema's regular expressions have no flag)."""
+    letters = ("".join(f"[{c.lower()}{c.upper()}]" for c in word) for word in words)
+    return f"^(?:{'|'.join(letters)})$"
+
+
 def _parameters(languages: list[str]) -> dict[str, dict]:
     return {
         "Lang": {
             "in": "query",
             "name": "lang",
-            "description": "The language of names and messages (case and blanks ignored); "
-            "otherwise the `lang` cookie, then Accept-Language.",
-            "schema": values_of(languages),
+            "description": f"The language of names and messages: {', '.join(languages)}, in any "
+            "case; otherwise the `lang` cookie, then Accept-Language.",
+            "schema": text(pattern=_any_case(languages)),
         },
         "Day": {
             "in": "query",
@@ -158,7 +164,8 @@ def build(app: Flask) -> dict:
         info={
             "description": "The public register of subprocessors and their international "
             "transfers (Art. 28 and Chapter V GDPR). Answers are JSON; every error is JSON with "
-            "its status and a message. Verdicts on transfers are given to a logged-in user or a "
+            "its status and a message. Blanks around a query parameter are ignored, and one given "
+            "empty counts as not given. Verdicts on transfers are given to a logged-in user or a "
             "caller with a personal API token (`Authorization: Bearer <token>`), and to everyone "
             "when the registry publishes them."
         },
