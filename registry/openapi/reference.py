@@ -86,7 +86,8 @@ def describe(schema: dict) -> dict:
         if kind == "array":
             described.append({"array": describe(schema.get("items", {}))})
         else:
-            described.append({"json": kind, "format": schema.get("format")})
+            format_ = schema.get("format") if kind != "null" else None
+            described.append({"json": kind, "format": format_})
     if "const" in schema:
         return {"kinds": described, "values": [schema["const"]], "pattern": None}
     values = [value for value in schema.get("enum", []) if value is not None]
