@@ -164,7 +164,8 @@ def build(app: Flask) -> dict:
         info={
             "description": "The public register of subprocessors and their international "
             "transfers (Art. 28 and Chapter V GDPR). Answers are JSON; every error is JSON with "
-            "its status and a message. Blanks around a query parameter are ignored, and one given "
+            "its status and a message (an address or method not listed here is answered 404 or 405 "
+            "with the same Error body). Blanks around a query parameter are ignored, and one given "
             "empty counts as not given. Verdicts on transfers are given to a logged-in user or a "
             "caller with a personal API token (`Authorization: Bearer <token>`), and to everyone "
             "when the registry publishes them."
