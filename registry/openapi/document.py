@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from registry.openapi import answers, requests, schemas
-from registry.openapi.types import ref, text
+from registry.openapi.types import day, ref, text
 
 API_PREFIX = "/api/v1/"
 UNDOCUMENTED_METHODS = {"HEAD", "OPTIONS"}  # Flask answers them for every GET route
@@ -104,17 +104,17 @@ def _parameters(languages: list[str]) -> dict[str, dict]:
             "in": "query",
             "name": "on",
             "description": "The day to judge on, YYYY-MM-DD from 2000-01-01; today by default.",
-            "schema": {"type": "string", "pattern": r"^\s*(\d{4}-\d{2}-\d{2})?\s*$"},
+            "schema": day(),
         },
         "CountryFilter": _filter(
             "country",
-            "Only subprocessors with a location in this "
-            "country: an ISO 3166-1 alpha-2 code, in any case.",
+            "Only subprocessors with a location in this country: an ISO 3166-1 alpha-2 code, "
+            "in any case.",
         ),
         "CategoryFilter": _filter(
             "category",
-            "Only subprocessors of this recipient category, "
-            "by its code (`recipient_category.code`).",
+            "Only subprocessors of this recipient category, by its code "
+            "(`recipient_category.code`).",
         ),
         "ServiceFilter": _filter(
             "service", "Only subprocessors of this service, by its code (`services[].code`)."
