@@ -4,6 +4,7 @@ holds every API answer to it (tests/contract.py)."""
 from datetime import date
 
 import pytest
+from apispec_webframeworks.flask import FlaskPlugin
 from flask import jsonify
 from openapi_spec_validator import validate
 
@@ -31,7 +32,7 @@ def test_the_document_is_a_valid_openapi_3_1_document(app):
 
 def test_the_document_describes_every_api_rule_and_method_of_the_url_map(app):
     in_the_map = {
-        (rule.rule.replace("<", "{").replace(">", "}"), method)
+        (FlaskPlugin.flaskpath2openapi(rule.rule), method)
         for rule in api_rules(app)
         for method in rule.methods - UNDOCUMENTED_METHODS
     }
