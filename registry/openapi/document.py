@@ -16,6 +16,7 @@ UNDOCUMENTED_METHODS = {"HEAD", "OPTIONS"}  # Flask answers them for every GET r
 
 SCHEMAS = {
     "Error": answers.ERROR,
+    "CountryCode": schemas.COUNTRY_CODE,
     "Term": schemas.TERM,
     "EntityName": schemas.ENTITY,
     "AdequacyDecision": schemas.ADEQUACY_DECISION,
@@ -76,12 +77,12 @@ SHARED_RESPONSES = {
 }
 
 
-def _filter(name: str, description: str) -> dict:
+def _filter(name: str, description: str, schema: dict | None = None) -> dict:
     return {
         "in": "query",
         "name": name,
         "description": f"{description} Once at most.",
-        "schema": text(),
+        "schema": schema or text(),
     }
 
 
@@ -110,6 +111,7 @@ def _parameters(languages: list[str]) -> dict[str, dict]:
             "country",
             "Only subprocessors with a location in this country: an ISO 3166-1 alpha-2 code, "
             "in any case.",
+            ref("CountryCode"),
         ),
         "CategoryFilter": _filter(
             "category",

@@ -2,7 +2,7 @@
 (`registry.public.verdict_requests`): a field it reads has its schema here or the document
 cannot be built."""
 
-from registry.openapi.types import array, boolean, day, nullable, values_of
+from registry.openapi.types import array, boolean, day, nullable, ref, values_of
 from registry.public.verdict_requests import (
     DEROGATIONS,
     GROUND_FIELDS,
@@ -16,11 +16,7 @@ from transfers.measures import USE_CASES_BY_ROLE, catalogue
 from transfers.risk import Conclusion
 
 TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT, "pattern": r"\S"}
-COUNTRY = {
-    **TEXT,
-    "description": "ISO 3166-1 alpha-2 code, in any case",
-    "pattern": r"^\s*[A-Za-z]{2}\s*$",
-}
+COUNTRY = ref("CountryCode")
 
 
 def _closed(properties: dict, required: tuple[str, ...] = (), description: str | None = None):

@@ -16,11 +16,23 @@ from registry.openapi.types import (
     values_of,
 )
 from transfers.adequacy import Condition, CountryStatus, Scope
+from transfers.countries import countries_assigned
 from transfers.grounds import BcrKind, Derogation, SccDecision, SccModule, TransferTool
 from transfers.grounds import UkTransferTool as UkTool
 from transfers.importers import DpfScope
 from transfers.measures import Effectiveness, MeasureKind
 from transfers.reasons import REASONS, Verdict
+
+# What a request may name a country by: two letters in any case, blanks around ignored; the
+# codes ISO 3166-1 assigns are listed so that generated requests name real countries too.
+COUNTRY_CODE = {
+    "anyOf": [
+        values_of(sorted(countries_assigned())),
+        text(pattern=r"^\s*[A-Za-z]{2}\s*$"),
+    ],
+    "description": "An ISO 3166-1 alpha-2 code, in any case; one that ISO 3166-1 does not "
+    "assign is refused with 400.",
+}
 
 TERM = record({"code": text("the term's code"), "name": text("its name in the reader's language")})
 

@@ -37,7 +37,7 @@ def api_country(code: str):
           name: code
           required: true
           description: ISO 3166-1 alpha-2 code, in any case.
-          schema: {type: string, pattern: "^[A-Za-z]{2}$"}
+          schema: CountryCode
         - Day
         - AssumeEnded
       responses:
