@@ -77,8 +77,13 @@ def describe(schema: dict) -> dict:
     for combined in ("anyOf", "oneOf"):
         if combined in schema:
             parts = [describe(part) for part in schema[combined]]
-            kinds = [kind for part in parts for kind in part["kinds"]]
-            return {"kinds": kinds, "values": [], "pattern": None}
+            kinds = []
+            for kind in (kind for part in parts for kind in part["kinds"]):
+                if kind not in kinds:
+                    kinds.append(kind)
+            values = [value for part in parts for value in part["values"]]
+            patterns = [part["pattern"] for part in parts if part["pattern"]]
+            return {"kinds": kinds, "values": values, "pattern": next(iter(patterns), None)}
     kinds = schema.get("type", "any")
     kinds = kinds if isinstance(kinds, list) else [kinds]
     described = []
