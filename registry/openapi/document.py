@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from registry.openapi import answers, requests, schemas
-from registry.openapi.types import day, ref, text
+from registry.openapi.types import asked_day, ref, text
 
 API_PREFIX = "/api/v1/"
 UNDOCUMENTED_METHODS = {"HEAD", "OPTIONS"}  # Flask answers them for every GET route
@@ -105,7 +105,7 @@ def _parameters(languages: list[str]) -> dict[str, dict]:
             "in": "query",
             "name": "on",
             "description": "The day to judge on, YYYY-MM-DD from 2000-01-01; today by default.",
-            "schema": day(),
+            "schema": asked_day(),
         },
         "CountryFilter": _filter(
             "country",

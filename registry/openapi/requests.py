@@ -2,7 +2,7 @@
 (`registry.public.verdict_requests`): a field it reads has its schema here or the document
 cannot be built."""
 
-from registry.openapi.types import array, boolean, day, nullable, ref, values_of
+from registry.openapi.types import array, asked_day, boolean, nullable, ref, values_of
 from registry.public.verdict_requests import (
     DEROGATIONS,
     GROUND_FIELDS,
@@ -37,18 +37,18 @@ GROUND_FIELD_SCHEMAS = {
     "decision": {**TEXT, "description": "the adequacy decision's number, such as 2023/1795"},
     "scc_module": values_of(SccModule),
     "scc_decision": values_of(SccDecision),
-    "signed_on": day(),
+    "signed_on": asked_day(),
     "group": TEXT,
     "kind": values_of(BcrKind),
     "lead_authority": TEXT,
-    "approved_on": day(),
+    "approved_on": asked_day(),
     "importer_bound": boolean(),
     "derogation": values_of(list(DEROGATIONS), "the point of Art. 49 GDPR"),
     "justification": TEXT,
     "occasional": boolean(),
     "occasional_reason": TEXT,
-    "authority_informed_on": day(),
-    "data_subjects_informed_on": day(),
+    "authority_informed_on": asked_day(),
+    "data_subjects_informed_on": asked_day(),
 }
 
 
@@ -76,8 +76,8 @@ IMPORTER = _closed(
                 "listed": boolean(),
                 "name": TEXT,
                 "scope": values_of(DpfScope),
-                "verified_on": day(),
-                "recertification_due": day(),
+                "verified_on": asked_day(),
+                "recertification_due": asked_day(),
             }
         ),
         "subject_to_pipeda": boolean(),
@@ -85,7 +85,7 @@ IMPORTER = _closed(
     }
 )
 ASSESSMENT = _closed(
-    {"conclusion": values_of(Conclusion), "approved_on": day(), "next_review": day()},
+    {"conclusion": values_of(Conclusion), "approved_on": asked_day(), "next_review": asked_day()},
     required=("conclusion", "approved_on", "next_review"),
     description="A transfer impact assessment on record.",
 )
@@ -101,7 +101,7 @@ TRANSFER_SCHEMAS = {
 }
 VERDICTS_REQUEST = _closed(
     {
-        "on": day("the day to judge on; today by default, at the earliest 2000-01-01"),
+        "on": asked_day("the day to judge on; today by default, at the earliest 2000-01-01"),
         "transfers": array(
             _closed(
                 {name: TRANSFER_SCHEMAS[name] for name in sorted(TRANSFER_FIELDS)},

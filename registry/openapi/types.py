@@ -26,6 +26,12 @@ def day(description: str | None = None) -> dict:
     return text(description, format="date", pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
+def asked_day(description: str | None = None) -> dict:
+    """A day a request gives: the registry reads days from 2000-01-01 on
+    (`registry.public.parameters.FIRST_DAY`)."""
+    return text(description, format="date", pattern=r"^[2-9]\d{3}-\d{2}-\d{2}$")
+
+
 def instant(description: str | None = None) -> dict:
     return text(description, format="date-time")
 
