@@ -31,9 +31,11 @@ def api_openapi():
 @blueprint.get("/api")
 def api_reference():
     document = contract.document(current_app)
+    if "openapi.reference" not in current_app.extensions:  # read once, as the document is built
+        current_app.extensions["openapi.reference"] = {
+            "operations": reference.operations(document),
+            "schemas": reference.schemas(document),
+        }
     return render_template(
-        "public/api.html",
-        contract=document,
-        operations=reference.operations(document),
-        schemas=reference.schemas(document),
+        "public/api.html", contract=document, **current_app.extensions["openapi.reference"]
     )
