@@ -18,6 +18,7 @@ from registry.extensions import db
 from registry.history.signing import new_private_pem
 from registry.models.accounts import Role
 from registry.models.audit import GENESIS_HASH, AuditHead
+from tests.contract import ContractClient
 from tests.web import PASSWORD, log_in
 
 pytest_plugins = ["tests.factories"]
@@ -65,6 +66,7 @@ def app(migrated_database, tmp_path, monkeypatch):
     """The application, with no context pushed: each request gets its own, as in production."""
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(test_config(migrated_database))
+    app.test_client_class = ContractClient  # every API answer held to the OpenAPI document
     yield app
     with app.app_context():
         _clear(db.engine)

@@ -39,5 +39,20 @@ def change(notice_id: int):
 
 @blueprint.get("/api/v1/changes")
 def api_changes():
+    """Every change notice, newest first.
+    ---
+    get:
+      summary: The change notices
+      description: >-
+        Every notice of a change to the subprocessors (Art. 28(2) GDPR), announced, in effect
+        or withdrawn, newest first, each with its objection deadline and the hash of its
+        announcement on the audit trail.
+      responses:
+        200:
+          description: The notices.
+          content:
+            application/json:
+              schema: ChangeList
+    """
     notices = [notice_record(notice) for notice in all_notices()]
     return {"count": len(notices), "changes": notices}

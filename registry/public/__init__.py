@@ -21,6 +21,7 @@ VIEW_MODULES = (
     "registry.notices.feeds",
     "registry.notices.views",
     "registry.objections.views",
+    "registry.openapi.views",
     "registry.public.verdict_views",
     "registry.register.transfer_views",
     "registry.register.views",

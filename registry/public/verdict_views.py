@@ -19,6 +19,28 @@ MAX_BODY = 256 * 1024
 @csrf.exempt  # a JSON API that changes nothing and reads no session
 @limiter.limit("60 per minute")
 def api_verdicts():
+    """Judge hypothetical transfers; nothing is stored.
+    ---
+    post:
+      summary: Judge hypothetical transfers
+      description: >-
+        The verdict on each transfer given, as the register judges its own: the country's
+        status, the verdict and its reasons. At most 100 transfers and 256 KiB; 60 requests a
+        minute per client.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: VerdictsRequest
+      responses:
+        200:
+          description: The verdicts, in the order of the transfers.
+          content:
+            application/json:
+              schema: Verdicts
+        413: PayloadTooLarge
+        429: TooManyRequests
+    """
     if (request.content_length or 0) > MAX_BODY:
         return json_error(413, _("The request body is larger than 256 KiB."))
     try:
@@ -41,6 +63,21 @@ def api_verdicts():
 
 @blueprint.get("/api/v1/measures")
 def api_measures():
+    """The catalogue of supplementary measures.
+    ---
+    get:
+      summary: The supplementary measures
+      description: >-
+        The measures of EDPB Recommendations 01/2020 the verdicts use: each one's code, kind,
+        use case and the EDPB's view of its effectiveness, and which use cases fit each
+        location role.
+      responses:
+        200:
+          description: The catalogue.
+          content:
+            application/json:
+              schema: MeasureList
+    """
     language = current_language()
     return {
         "measures": [

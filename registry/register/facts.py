@@ -62,13 +62,15 @@ def transfer_ground(location) -> TransferGround | None:
         adequacy_decision=location.adequacy_decision,
         scc_module=SccModule(location.scc_module) if location.scc_module else None,
         uk_tool=location.uk_tool,
-        swiss_adaptation=location.swiss_adaptation,
+        # A location kept by a notice before its row was written holds None for a column's
+        # default (false): the record says false, as the register does once it is written.
+        swiss_adaptation=bool(location.swiss_adaptation),
         scc_decision=location.scc_decision or SccDecision.SCC_2021,
         scc_signed_on=location.scc_signed_on,
         bcr=_binding_corporate_rules(location),
         derogation=location.derogation,
         derogation_justification=location.derogation_justification,
-        derogation_occasional=location.derogation_occasional,
+        derogation_occasional=bool(location.derogation_occasional),
         derogation_occasional_reason=location.derogation_occasional_reason,
         authority_informed_on=location.authority_informed_on,
         data_subjects_informed_on=location.data_subjects_informed_on,
@@ -104,8 +106,8 @@ def importer_facts(subprocessor) -> Importer:
         )
     return Importer(
         dpf=entry,
-        subject_to_pipeda=subprocessor.subject_to_pipeda,
-        subject_to_gdpr_art_3_2=subprocessor.subject_to_gdpr_art_3_2,
+        subject_to_pipeda=bool(subprocessor.subject_to_pipeda),
+        subject_to_gdpr_art_3_2=bool(subprocessor.subject_to_gdpr_art_3_2),
     )
 
 
@@ -122,7 +124,7 @@ def location_facts(
         ground=transfer_ground(location),
         role=location.role.value,
         importer=importer_facts(subprocessor),
-        hr_data=subprocessor.hr_data,
+        hr_data=bool(subprocessor.hr_data),
         recipient_protection=location.recipient_protection,
         measures=frozenset(measures),
         assessment=assessment,

@@ -26,6 +26,29 @@ from transfers.countries import (
 
 @blueprint.get("/api/v1/countries/<code>")
 def api_country(code: str):
+    """A country's status for transfers on a day.
+    ---
+    get:
+      summary: A country's status
+      description: >-
+        Whether the country is in the EEA, covered by an adequacy decision (in full or in
+        part) or a third country on the day asked, and the decision that gives its status.
+      parameters:
+        - in: path
+          name: code
+          required: true
+          description: ISO 3166-1 alpha-2 code, in any case.
+          schema: CountryCode
+        - Day
+        - AssumeEnded
+      responses:
+        200:
+          description: The country's status.
+          content:
+            application/json:
+              schema: CountryStatus
+        404: NotFound
+    """
     try:
         judgement = read_judgement(request.args)
         country = read_country(code)
@@ -43,6 +66,22 @@ def api_country(code: str):
 
 @blueprint.get("/api/v1/transfers")
 def api_transfers():
+    """Every transfer of the register, judged on a day.
+    ---
+    get:
+      summary: The transfers
+      description: >-
+        Every location of every subprocessor, then every location down their processing
+        chains (`onward`), with the country's status, the ground and the measures; the
+        verdicts and their counts only where verdicts are shown.
+      parameters: [Day, AssumeEnded]
+      responses:
+        200:
+          description: The transfers.
+          content:
+            application/json:
+              schema: TransferList
+    """
     try:
         judgement = read_judgement(request.args)
     except BadParameter as error:

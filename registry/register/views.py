@@ -77,6 +77,23 @@ def subprocessors_csv():
 
 @blueprint.get("/api/v1/subprocessors")
 def api_subprocessors():
+    """The public register as JSON, filtered as its page is.
+    ---
+    get:
+      summary: The subprocessors on the register
+      description: >-
+        Every subprocessor we engage directly, by name, with its locations, each location's
+        transfer and the companies down its processing chain. Countries are ISO 3166-1 alpha-2
+        codes. A filter that names nothing of the register is refused with 400 and the codes
+        accepted.
+      parameters: [CountryFilter, CategoryFilter, ServiceFilter]
+      responses:
+        200:
+          description: The register, filtered.
+          content:
+            application/json:
+              schema: SubprocessorList
+    """
     form = _filter_form_for_data()
     if not form.validate():
         return json_error(400, form.first_error(), fields=form.errors)

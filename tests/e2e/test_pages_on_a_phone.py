@@ -68,6 +68,7 @@ PAGES = [
     ("customer-access", "/customer", "public"),
     ("customer-access-sent", "/customer/sent", "public"),
     ("customer-view", "/customer/{customer_token}", "public"),
+    ("api-reference", "/api", "public"),
     ("not-found", "/no-such-page", "public"),
     ("login", "/admin/login", "public"),
     ("admin-dashboard", "/admin/", "admin"),

@@ -31,6 +31,7 @@ from tests.bad_input.targets import MOST_PRIVILEGED, Probe, Target, roles_for
 from tests.bad_input.values import SCRIPT
 from tests.bad_input.world import EMAILS, populate
 from tests.conftest import PASSWORD
+from tests.contract import ContractClient
 from tests.mailbox import delivered, text_of
 from tests.web import log_in
 
@@ -61,6 +62,7 @@ def world(migrated_database, tmp_path_factory):
             "WEBHOOK_ALLOW_PRIVATE_NETWORK": True,
         }
         app = create_app(config)
+    app.test_client_class = ContractClient  # a refusal must be the documented error answer
     prober = None
     try:
         api_token = populate(app)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from registry import create_app
 from registry.extensions import db
 from tests import conftest
+from tests.contract import ContractClient
 from tests.smtp import free_port
 from tests.web import log_in
 
@@ -56,6 +57,7 @@ def away(app, migrated_database, tmp_path):
     else:
         unreachable = f"sqlite:///{tmp_path / 'gone' / 'registry.sqlite3'}"
     away = create_app(conftest.test_config(unreachable) | {"TESTING": False})
+    away.test_client_class = ContractClient  # its 503 is the documented one
     yield away
     with away.app_context():
         db.engine.dispose()

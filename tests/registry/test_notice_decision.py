@@ -111,6 +111,13 @@ def test_the_api_gives_the_decision_facts_of_a_notice(client, notice_id):
     assert (new["country"], new["transfer"]["ground"]["scc_module"]) == ("PH", 3)
 
 
+def test_a_notice_says_false_of_a_flag_its_new_location_left_to_the_default(client, notice_id):
+    # The location is kept before its row is written, when its defaults are still None.
+    [notice] = client.get("/api/v1/changes").json["changes"]
+    grounds = [loc["transfer"]["ground"] for loc in notice["decision"]["locations"]]
+    assert {ground["swiss_adaptation"] for ground in grounds if ground} == {False}
+
+
 def test_the_public_notice_gives_no_verdict(client, notice_id):
     [notice] = client.get("/api/v1/changes").json["changes"]
     assert all("verdict" not in loc["transfer"] for loc in notice["decision"]["locations"])
