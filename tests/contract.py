@@ -14,7 +14,7 @@ from io import BytesIO
 
 from flask import Flask
 from flask.testing import FlaskClient
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 from openapi_schema_validator import OAS31Validator
@@ -59,7 +59,9 @@ def _contract(text: str) -> tuple[OpenAPI, OAS31Validator]:
     """The document read once per run of the suite (each test has its own app, one document)."""
     contract = json.loads(text)
     error = {**contract["components"]["schemas"]["Error"], "components": contract["components"]}
-    return OpenAPI.from_dict(contract), OAS31Validator(error)
+    # JSON under another name: the register file's JSON Schema is `application/schema+json`.
+    config = Config(extra_media_type_deserializers={"application/schema+json": json.loads})
+    return OpenAPI.from_dict(contract, config=config), OAS31Validator(error)
 
 
 def contract_of(app: Flask) -> tuple[OpenAPI, OAS31Validator]:

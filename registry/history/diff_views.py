@@ -90,6 +90,25 @@ def changes_diff_csv():
 
 @blueprint.get("/api/v1/changes/diff")
 def api_changes_diff():
+    """What changed in the published register between two days, from its signed snapshots.
+    ---
+    get:
+      summary: What changed between two days
+      description: >-
+        Every subprocessor, processing location, term and link of the processing chain added,
+        removed or changed from the start of `from` to the end of `to`, in the organisation's
+        time zone: each pair of consecutive snapshots in between compared, so that each change
+        names the snapshot that recorded it and the notice that made it (a thing added and
+        removed again within the period shows twice). Values are codes, as the snapshots
+        record them.
+      parameters: [DiffFrom, DiffTo]
+      responses:
+        200:
+          description: The changes of the period.
+          content:
+            application/json:
+              schema: RegisterDiff
+    """
     try:
         first, last = _period()
     except BadParameter as error:

@@ -57,6 +57,23 @@ def snapshot_signature(snapshot_id: int):
 
 @blueprint.get("/api/v1/snapshots")
 def api_snapshots():
+    """Every signed snapshot of the register.
+    ---
+    get:
+      summary: The register's signed snapshots
+      description: >-
+        Every snapshot of the published register, newest first: when it was taken, why, the
+        SHA-256 of its document, its Ed25519 signature and the fingerprint of the key that
+        signed it. The signed bytes are at `url`; the public keys at
+        `/.well-known/registry-signing-key.pem` (the current one) and
+        `/.well-known/registry-signing-keys.json` (every key that signed one).
+      responses:
+        200:
+          description: The snapshots.
+          content:
+            application/json:
+              schema: SnapshotList
+    """
     return {
         "key_fingerprint": signing.fingerprint(signing.private_key().public_key()),
         "snapshots": [

@@ -64,6 +64,13 @@ SUBPROCESSOR_LIST = record(
             {name: nullable(text()) for name in ("country", "category", "service")},
             description="the filters applied, null where none",
         ),
+        "on": nullable(day("the day asked for (`on`); null without one")),
+        "snapshot": {
+            **nullable(ref("SnapshotReference")),
+            "description": "the signed snapshot the register comes from: that in effect at the "
+            "end of the day asked for; without a day, the latest (the register as it reads now); "
+            "null while nothing was recorded",
+        },
         "count": integer(minimum=0),
         "subprocessors": array(ref("Subprocessor")),
     }
@@ -154,6 +161,11 @@ TRANSFER_LIST = record(
     {
         "on": day(),
         "assume_ended": array(text(), "the decisions treated as ended, by number"),
+        "snapshot": {
+            **nullable(ref("SnapshotReference")),
+            "description": "for a past day since the history began: the signed snapshot whose "
+            "register is judged; null: the register as it reads now",
+        },
         "count": integer(minimum=0),
         "verdicts": record(
             {verdict.value: integer(minimum=0) for verdict in Verdict},
@@ -199,3 +211,37 @@ JUDGED_TRANSFER = record(
     }
 )
 VERDICTS = record({"on": day(), "verdicts": array(JUDGED_TRANSFER)})
+
+REGISTER_DIFF = record(
+    {
+        "from": day("the first day asked for"),
+        "to": day("the last day asked for"),
+        "from_snapshot": {
+            **nullable(ref("SnapshotReference")),
+            "description": "the register at the start of `from` (the snapshot in effect at the "
+            "end of the day before); null: the history begins later, and the first snapshot's "
+            "register counts as added",
+        },
+        "to_snapshot": {
+            **nullable(ref("SnapshotReference")),
+            "description": "the register at the end of `to`; null while nothing was recorded",
+        },
+        "count": integer(minimum=0),
+        "changes": array(
+            ref("RegisterDifference"),
+            "in the order the snapshots recorded them: each snapshot's subprocessors in the "
+            "order of their names, then the links of the chain",
+        ),
+    }
+)
+
+SNAPSHOT_LIST = record(
+    {
+        "key_fingerprint": text(
+            "the current signing key's fingerprint: the SHA-256 of its SubjectPublicKeyInfo "
+            "(DER), in hex",
+            pattern="^[0-9a-f]{64}$",
+        ),
+        "snapshots": array(ref("Snapshot"), "every snapshot, newest first"),
+    }
+)

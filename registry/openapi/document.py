@@ -37,6 +37,13 @@ SCHEMAS = {
     "MeasureList": answers.MEASURE_LIST,
     "VerdictsRequest": requests.VERDICTS_REQUEST,
     "Verdicts": answers.VERDICTS,
+    "SnapshotReference": schemas.SNAPSHOT_REFERENCE,
+    "NoticeLink": schemas.NOTICE_LINK,
+    "RegisterDifference": schemas.REGISTER_DIFFERENCE,
+    "RegisterDiff": answers.REGISTER_DIFF,
+    "Snapshot": schemas.SNAPSHOT,
+    "SnapshotList": answers.SNAPSHOT_LIST,
+    "JsonSchema": schemas.JSON_SCHEMA,
 }
 
 
@@ -86,6 +93,17 @@ def _filter(name: str, description: str, schema: dict | None = None) -> dict:
     }
 
 
+def _past_day(name: str, description: str, required: bool = False) -> dict:
+    """A day of the register's history (`registry.public.parameters.read_past_day`)."""
+    return {
+        "in": "query",
+        "name": name,
+        "description": description,
+        "schema": asked_day(),
+        **({"required": True} if required else {}),
+    }
+
+
 def _any_case(words: list[str]) -> str:
     """A pattern of these words in any case (JSON Schema's regular expressions have no flag)."""
     letters = ("".join(f"[{c.lower()}{c.upper()}]" for c in word) for word in words)
@@ -107,6 +125,27 @@ def _parameters(languages: list[str]) -> dict[str, dict]:
             "description": "The day to judge on, YYYY-MM-DD from 2000-01-01; today by default.",
             "schema": asked_day(),
         },
+        "RegisterDay": _past_day(
+            "on",
+            "The register as in effect at the end of this day in the organisation's time zone, "
+            "read from the signed snapshot in effect then: YYYY-MM-DD, today or earlier (a day "
+            "to come is refused with 400; a day before the recorded history begins is answered "
+            "404, saying when it begins), and judged as of that day. Without it, the register "
+            "as it reads now. Once at most.",
+        ),
+        "DiffFrom": _past_day(
+            "from",
+            "The first day: the register at its start (the end of the day before, in the "
+            "organisation's time zone) is compared. YYYY-MM-DD, today or earlier, not after "
+            "`to`. Once.",
+            required=True,
+        ),
+        "DiffTo": _past_day(
+            "to",
+            "The last day: the register at its end is compared. YYYY-MM-DD, today or earlier. "
+            "Once.",
+            required=True,
+        ),
         "CountryFilter": _filter(
             "country",
             "Only subprocessors with a location in this country: an ISO 3166-1 alpha-2 code, "

@@ -2,12 +2,15 @@
 `registry.notices.records`, `registry.chain.records` and `registry.register.transfer_records`
 holds. Enums come from the code's own enums, so that a new member reaches the document."""
 
+from registry.history.diff import TERM_KEYS
+from registry.history.words import CHANGES, SUBJECTS
 from registry.models import LocationRole, SubprocessorStatus
 from registry.openapi.types import (
     array,
     boolean,
     country,
     day,
+    instant,
     integer,
     nullable,
     record,
@@ -15,6 +18,7 @@ from registry.openapi.types import (
     text,
     values_of,
 )
+from registry.register_file.schema import DRAFT
 from transfers.adequacy import Condition, CountryStatus, Scope
 from transfers.countries import countries_assigned
 from transfers.grounds import BcrKind, Derogation, SccDecision, SccModule, TransferTool
@@ -213,4 +217,128 @@ TRANSFER_ENTRY = record(
         "onward": boolean("down a subprocessor's chain rather than engaged by us"),
         "path": nullable(text("the chain to it, for an onward transfer")),
     }
+)
+
+SHA256 = text(pattern="^[0-9a-f]{64}$")
+
+SNAPSHOT_REFERENCE = record(
+    {
+        "id": integer(minimum=1),
+        "sha256": {**SHA256, "description": "the SHA-256 of its signed document, in hex"},
+        "taken_at": instant("when it was taken: the register read so from then on"),
+        "url": text("its signed document (canonical JSON)", format="uri"),
+    },
+    description="A signed snapshot of the published register (`/snapshots`): the register "
+    "as it read from `taken_at` until the next snapshot.",
+)
+
+NOTICE_LINK = record(
+    {"id": integer(minimum=1), "url": text("the notice's page", format="uri")},
+    description="A change notice, by its number and its page.",
+)
+
+# The keys only some differences carry, by the subject that carries them.
+_DIFFERENCE_EXTRAS = {"location": "location", "term": "term", "chain_link": "engages"}
+
+REGISTER_DIFFERENCE = {
+    **record(
+        {
+            "subject": values_of(list(SUBJECTS), "what was added, removed or changed"),
+            "change": values_of(list(CHANGES)),
+            "subprocessor": record(
+                {"id": integer(), "name": text()},
+                description="the subprocessor it is about; for a link of the chain, the one "
+                "that engages",
+            ),
+            "location": record(
+                {
+                    "country": country(),
+                    "role": values_of(LocationRole),
+                    "city": nullable(text()),
+                },
+                description="for a processing location: where it is and what happens there",
+            ),
+            "term": record(
+                {
+                    "list": values_of(list(TERM_KEYS), "the subprocessor's list the term is on"),
+                    "code": text("the term's code; for `engaged_by`, our entity's name"),
+                },
+                description="for a term: which list and which code",
+            ),
+            "engages": record(
+                {"id": integer(), "name": text()},
+                description="for a link of the processing chain: the company engaged",
+            ),
+            "fields": array(
+                record(
+                    {
+                        "field": text(
+                            "a key of the register's snapshot document, such as `name`, "
+                            "`country_code`, `transfer_tool` or `locations`"
+                        ),
+                        "before": {"description": "the value before, as recorded: any JSON value"},
+                        "after": {"description": "the value after, as recorded: any JSON value"},
+                    }
+                ),
+                "each field that differs; for a subprocessor added or removed, all its facts "
+                "(its locations as country, role and city)",
+            ),
+            "snapshot_id": integer("the snapshot that recorded the change", minimum=1),
+            "taken_at": instant("when that snapshot was taken"),
+            "notice": nullable(ref("NoticeLink")),
+        },
+        optional=tuple(_DIFFERENCE_EXTRAS.values()),
+        description="One thing added, removed or changed in the published register, in codes "
+        "as the snapshots record them, with the snapshot that recorded it and the notice that "
+        "made it (null where no single notice did). A `location` entry carries `location`, a "
+        "`term` entry `term`, a `chain_link` entry `engages`; no other does.",
+    ),
+    "allOf": [
+        {
+            "if": {"properties": {"subject": {"const": subject}}},
+            "then": {"required": [key]},
+            "else": {"not": {"required": [key]}},
+        }
+        for subject, key in _DIFFERENCE_EXTRAS.items()
+    ],
+}
+
+SNAPSHOT = record(
+    {
+        **SNAPSHOT_REFERENCE["properties"],
+        "signature_url": text("its Ed25519 signature (64 bytes) over the document", format="uri"),
+        "key_fingerprint": {
+            **SHA256,
+            "description": "the SHA-256 of the signing key's SubjectPublicKeyInfo (DER), in hex: "
+            "`/.well-known/registry-signing-keys.json` gives every key by it",
+        },
+        "causes": array(
+            record(
+                {
+                    "action": text("the audit action, such as `notice.effective`"),
+                    "notice": nullable(ref("NoticeLink")),
+                }
+            ),
+            "what changed the register: the audit events of the transaction that took it",
+        ),
+        "signature_base64": text(
+            "the signature itself, in base64",
+            contentEncoding="base64",
+            pattern="^[A-Za-z0-9+/]{86}==$",
+        ),
+    },
+    description="A signed snapshot as `/api/v1/snapshots` lists it.",
+)
+
+JSON_SCHEMA = record(
+    {
+        "$schema": text("the JSON Schema dialect", const=DRAFT),
+        "$id": text("where this schema is served", format="uri"),
+        "title": text(),
+        "description": text(),
+        "type": text(const="object"),
+        "properties": {"type": "object"},
+    },
+    description="A JSON Schema (draft 2020-12): a file that validates against it is a whole "
+    "register an installation can import (its export at `/admin/register/export`).",
 )

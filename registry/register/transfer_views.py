@@ -73,7 +73,10 @@ def api_transfers():
       description: >-
         Every location of every subprocessor, then every location down their processing
         chains (`onward`), with the country's status, the ground and the measures; the
-        verdicts and their counts only where verdicts are shown.
+        verdicts and their counts only where verdicts are shown. For a past day since the
+        recorded history began, the register as the signed snapshot in effect at the end of
+        that day recorded it (`snapshot`); for today, a day to come (a what-if) or a day
+        before the history, the register as it reads now.
       parameters: [Day, AssumeEnded]
       responses:
         200:

@@ -85,14 +85,22 @@ def api_subprocessors():
         Every subprocessor we engage directly, by name, with its locations, each location's
         transfer and the companies down its processing chain. Countries are ISO 3166-1 alpha-2
         codes. A filter that names nothing of the register is refused with 400 and the codes
-        accepted.
-      parameters: [CountryFilter, CategoryFilter, ServiceFilter]
+        accepted. With `on`, the register as the signed snapshot of that day recorded it
+        (`snapshot`), with our entities as recorded then.
+      parameters: [CountryFilter, CategoryFilter, ServiceFilter, RegisterDay]
       responses:
         200:
           description: The register, filtered.
           content:
             application/json:
               schema: SubprocessorList
+        404:
+          description: >-
+            No register is on record for the day asked (`on`): the message says when the
+            recorded history begins.
+          content:
+            application/json:
+              schema: Error
     """
     form = _filter_form_for_data()
     if not form.validate():
