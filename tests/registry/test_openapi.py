@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import jsonify
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
 from registry.openapi.document import API_PREFIX, UNDOCUMENTED_METHODS, api_rules, document
@@ -134,3 +135,44 @@ def test_the_suite_s_client_holds_a_refusal_to_the_documented_error(app, client)
     response = client.get("/api/v1/transfers?on=tomorrow")
     assert response.status_code == 400
     assert response.json["error"]["status"] == 400
+
+
+def _component_validator(app, name: str) -> OAS31Validator:
+    components = document(app)["components"]
+    return OAS31Validator({**components["schemas"][name], "components": components})
+
+
+@pytest.mark.parametrize(
+    ("subject", "extra", "valid"),
+    [
+        ("location", {"location": {"country": "US", "role": "storage", "city": None}}, True),
+        ("location", {}, False),
+        ("term", {"term": {"list": "purposes", "code": "hosting"}}, True),
+        ("term", {"engages": {"id": 2, "name": "B"}}, False),
+        ("chain_link", {"engages": {"id": 2, "name": "B"}}, True),
+        ("subprocessor", {}, True),
+        ("subprocessor", {"term": {"list": "services", "code": "x"}}, False),
+    ],
+)
+def test_a_difference_carries_the_key_of_its_subject_and_no_other(app, subject, extra, valid):
+    entry = {
+        "subject": subject,
+        "change": "added",
+        "subprocessor": {"id": 1, "name": "A"},
+        "fields": [{"field": "name", "before": None, "after": "A"}],
+        "snapshot_id": 1,
+        "taken_at": "2026-11-02T09:00:00Z",
+        "notice": None,
+        **extra,
+    }
+    assert _component_validator(app, "RegisterDifference").is_valid(entry) is valid
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_the_reference_page_in_each_language_lists_every_operation_and_the_file_schema(
+    app, client, lang
+):
+    page = client.get(f"/api?lang={lang}").get_data(as_text=True)
+    for path, method in _documented(document(app)):
+        assert f"<code>{method} {path}</code>" in page
+    assert 'href="/api/v1/schemas/register-export.json" type="application/schema+json"' in page
