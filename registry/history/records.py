@@ -53,9 +53,12 @@ def begins_after(day: date, snapshot: RegisterSnapshot | None) -> str | None:
 
 
 def first_snapshot() -> RegisterSnapshot | None:
-    """Where the recorded history begins, or None while nothing was recorded."""
+    """Where the recorded history begins, or None while nothing was recorded: the earliest
+    snapshot by instant, as `snapshot_on` reads them."""
     return db.session.scalars(
-        sa.select(RegisterSnapshot).order_by(RegisterSnapshot.id).limit(1)
+        sa.select(RegisterSnapshot)
+        .order_by(RegisterSnapshot.taken_at, RegisterSnapshot.id)
+        .limit(1)
     ).first()
 
 
@@ -123,10 +126,19 @@ def changes_between(first: date, last: date) -> dict:
     None (none yet), "changes": [entry of `registry.history.diff` with "snapshot_id",
     "taken_at" and "notice"]}`."""
     base = snapshot_on(first - timedelta(days=1))
-    query = sa.select(RegisterSnapshot).where(RegisterSnapshot.taken_at < end_of(last))
-    if base is not None:
-        query = query.where(RegisterSnapshot.id > base.id)
-    later = list(db.session.scalars(query.order_by(RegisterSnapshot.id)))
+    # In the order of their instants, as `snapshot_on` reads them: a snapshot replayed at a
+    # past instant (the demo) is compared with the one before it in time, and the period ends
+    # on the register of its last day. Those after `base` are those taken from `first` on.
+    later = list(
+        db.session.scalars(
+            sa.select(RegisterSnapshot)
+            .where(
+                RegisterSnapshot.taken_at >= end_of(first - timedelta(days=1)),
+                RegisterSnapshot.taken_at < end_of(last),
+            )
+            .order_by(RegisterSnapshot.taken_at, RegisterSnapshot.id)
+        )
+    )
     notices = _notices_of(later)
     entries, before = [], recorded(base) if base else None
     for snapshot in later:

@@ -220,3 +220,36 @@ def test_the_teams_transfers_of_a_past_day_are_those_of_the_register_that_day(
     after = client.get(f"/admin/transfers?on={DAYS[2]}").text
     assert "Oldline Carrier" in before and "Oldline Carrier" not in after
     assert "The register as in effect at the end of December 3, 2026" in before
+
+
+def test_the_diff_takes_the_snapshots_in_the_order_of_their_instants_as_the_day_s_register_does(
+    app, client, clock, make_subprocessor
+):
+    """A snapshot taken at a past instant after a later one (the demo replays its history so)
+    counts where its instant puts it: the diff ends on the register `?on=` reads for its last
+    day, and compares each snapshot with the one before it in time."""
+    harbourline = make_subprocessor(name="Harbourline", address="1 Harbor Rd").id
+    clock.instant = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    _correct(app, harbourline, website="https://late.example")
+    clock.instant = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    _correct(app, harbourline, website="https://early.example")
+    clock.instant = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    answer = client.get("/api/v1/changes/diff?from=2026-11-01&to=2026-11-24").json
+    assert (
+        answer["to_snapshot"] == client.get("/api/v1/subprocessors?on=2026-11-24").json["snapshot"]
+    )
+    assert [entry["taken_at"] for entry in answer["changes"]] == sorted(
+        entry["taken_at"] for entry in answer["changes"]
+    )
+    [added, corrected] = answer["changes"]
+    assert (added["change"], corrected["change"]) == ("added", "changed")
+    assert corrected["fields"] == [
+        {"field": "website", "before": "https://early.example", "after": "https://late.example"}
+    ]
+    later = client.get("/api/v1/changes/diff?from=2026-11-15&to=2026-11-24").json
+    assert later["from_snapshot"]["id"] == added["snapshot_id"]
+    assert [entry["snapshot_id"] for entry in later["changes"]] == [corrected["snapshot_id"]]
+    # The history begins with the earliest snapshot by instant, whatever its number.
+    before = client.get("/api/v1/subprocessors?on=2026-11-09")
+    assert before.status_code == 404
+    assert f"(snapshot #{added['snapshot_id']})" in before.json["error"]["message"]
