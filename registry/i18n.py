@@ -8,7 +8,16 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, current_app, has_request_context, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -28,6 +37,7 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language,
         url_in_language=url_in_language,
+        language_in_address=language_in_address,
         country_name=country_name,
         flag=country_flag,
         # Emails and feeds are read away from our pages: there the flag is the emoji.
@@ -57,6 +67,13 @@ def select_locale() -> str:
 def current_language() -> str:
     """The two-letter code of the language this request is served in."""
     return str(get_locale())
+
+
+def language_in_address() -> dict[str, str]:
+    """`{"lang": code}` when this address names the language, for the links of a page that
+    sets no language cookie (a cached public page keeps the reader's language this way)."""
+    requested = _requested_language()
+    return {"lang": requested} if requested in current_app.config["LANGUAGES"] else {}
 
 
 def url_in_language(language: str) -> str:
@@ -110,6 +127,13 @@ def _remember_language(response: Response) -> Response:
     if request.endpoint in LANGUAGE_IN_ADDRESS:
         return response
     requested = _requested_language()
+    if requested is None:
+        # Negotiated: from the cookie, else Accept-Language.
+        response.vary.update(("Accept-Language", "Cookie"))
+        return response
+    if g.get("public_answer") is not None:
+        # A shared cache keeps this answer: it sets no cookie; its links keep `?lang=`.
+        return response
     if requested in current_app.config["LANGUAGES"] and requested != request.cookies.get(
         LANGUAGE_COOKIE
     ):
@@ -121,5 +145,4 @@ def _remember_language(response: Response) -> Response:
             httponly=True,
             samesite="Lax",
         )
-    response.vary.update(("Accept-Language", "Cookie"))
     return response
