@@ -96,7 +96,8 @@ def answer_from_cache() -> Response | None:
         g.private_answer = True
         return None
     version = db.session.scalar(sa.select(AuditHead.last_event_id).where(AuditHead.id == 1))
-    g.public_answer = key = _key(version or 0)
+    g.register_version = version or 0
+    g.public_answer = key = _key(g.register_version)
     data = current_app.extensions["response_cache"].get(key)
     if data is None:
         return None
@@ -168,7 +169,7 @@ def _keepable(response: Response) -> bool:
 def _answer(key: str, response: Response) -> CachedAnswer:
     now = clock.now()
     expires = _next_change_without_a_write(now)
-    version = db.session.scalar(sa.select(AuditHead.last_event_id).where(AuditHead.id == 1))
+    version = g.register_version
     written = db.session.scalar(sa.select(AuditEvent.occurred_at).where(AuditEvent.id == version))
     day_began = _start_of_day(now)
     modified = max(written, day_began) if written else day_began
