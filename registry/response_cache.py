@@ -168,11 +168,13 @@ def _keepable(response: Response) -> bool:
 
 def _answer(key: str, response: Response) -> CachedAnswer:
     now = clock.now()
-    expires = _next_change_without_a_write(now)
-    version = g.register_version
-    written = db.session.scalar(sa.select(AuditEvent.occurred_at).where(AuditEvent.id == version))
+    last_turn, next_turn = _turns_without_a_write(now)
+    written = db.session.scalar(
+        sa.select(AuditEvent.occurred_at).where(AuditEvent.id == g.register_version)
+    )
     day_began = _start_of_day(now)
-    modified = max(written, day_began) if written else day_began
+    modified = max(instant for instant in (written, day_began, last_turn) if instant)
+    expires = min(instant for instant in (next_turn, day_began + timedelta(days=1)) if instant)
     headers = [(name, value) for name, value in response.headers if name.lower() not in _NOT_KEPT]
     etag = hashlib.sha256(f"{key}:{expires.timestamp()}".encode()).hexdigest()[:32]
     return CachedAnswer(
@@ -180,23 +182,37 @@ def _answer(key: str, response: Response) -> CachedAnswer:
     )
 
 
-def _next_change_without_a_write(now: datetime) -> datetime:
-    """The first instant after `now` at which a public page may read differently with no write:
-    the next deadline or due instant of an announced notice (a customer's own deadline too),
-    else the next midnight in ORG_TIMEZONE."""
+def _turns_without_a_write(now: datetime) -> tuple[datetime | None, datetime | None]:
+    """The last instant up to `now` and the first after it at which a public page reads
+    differently with no write: a deadline or due instant of an announced notice (a customer's
+    own deadline too). One query; None where there is none."""
     announced = ChangeNotice.state == NoticeState.ANNOUNCED
-    instants = [
-        sa.select(sa.func.min(column)).where(announced, column > now)
-        for column in (ChangeNotice.objection_deadline, ChangeNotice.takes_effect_at)
-    ]
-    instants.append(
-        sa.select(sa.func.min(CustomerNotice.objection_deadline))
+    customer_deadline = (
+        sa.select(CustomerNotice.objection_deadline.label("instant"))
         .join(ChangeNotice, ChangeNotice.id == CustomerNotice.notice_id)
-        .where(announced, CustomerNotice.objection_deadline > now)
+        .where(announced)
     )
-    found = [db.session.scalar(select) for select in instants]
-    midnight = _start_of_day(now) + timedelta(days=1)
-    return min([instant for instant in found if instant is not None] + [midnight])
+    instants = sa.union_all(
+        sa.select(ChangeNotice.objection_deadline.label("instant")).where(announced),
+        sa.select(ChangeNotice.takes_effect_at.label("instant")).where(announced),
+        customer_deadline,
+    ).subquery()
+    last, following = db.session.execute(
+        sa.select(
+            sa.func.max(sa.case((instants.c.instant <= now, instants.c.instant))),
+            sa.func.min(sa.case((instants.c.instant > now, instants.c.instant))),
+        )
+    ).one()
+    return _aware(last), _aware(following)
+
+
+def _aware(instant) -> datetime | None:
+    """An instant read from an aggregate, which the column type does not convert."""
+    if instant is None:
+        return None
+    if isinstance(instant, str):
+        instant = datetime.fromisoformat(instant)
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def _start_of_day(now: datetime) -> datetime:

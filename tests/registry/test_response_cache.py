@@ -124,6 +124,17 @@ def test_the_objection_window_closing_without_a_write_is_not_hidden_by_the_cache
     assert not public.get("/api/v1/changes?lang=en").json["changes"][0]["objections_open"]
 
 
+def test_a_page_that_turned_at_a_deadline_is_modified_since_then(
+    cached, public, clock, make_subprocessor
+):
+    notice = _announce(cached, make_subprocessor(status="proposed").id)
+    clock.move(days=30, seconds=-10)  # the same day as the deadline, before it
+    modified = public.get(f"/changes/{notice}?lang=en").headers["Last-Modified"]
+    clock.move(seconds=20)
+    response = public.get(f"/changes/{notice}?lang=en", headers={"If-Modified-Since": modified})
+    assert response.status_code == 200
+
+
 def test_max_age_ends_at_the_next_deadline(cached, public, clock, make_subprocessor):
     _announce(cached, make_subprocessor(status="proposed").id)
     clock.move(days=30, seconds=-10)
