@@ -34,10 +34,10 @@ LANGUAGE_IN_ADDRESS = {"public.transfers_map"}
 def register_i18n(app: Flask) -> None:
     app.before_request(_reject_unknown_language)
     app.after_request(_remember_language)
+    app.url_defaults(_keep_language_in_links)
     app.jinja_env.globals.update(
         current_language=current_language,
         url_in_language=url_in_language,
-        language_in_address=language_in_address,
         country_name=country_name,
         flag=country_flag,
         # Emails and feeds are read away from our pages: there the flag is the emoji.
@@ -69,11 +69,14 @@ def current_language() -> str:
     return str(get_locale())
 
 
-def language_in_address() -> dict[str, str]:
-    """`{"lang": code}` when this address names the language, for the links of a page that
-    sets no language cookie (a cached public page keeps the reader's language this way)."""
+def _keep_language_in_links(endpoint: str, values: dict) -> None:
+    """A public page whose address names its language links to the others in it: it sets no
+    language cookie (a shared cache keeps it), so the reader's choice travels in the links."""
+    if not endpoint.startswith("public.") or "lang" in values or not has_request_context():
+        return
     requested = _requested_language()
-    return {"lang": requested} if requested in current_app.config["LANGUAGES"] else {}
+    if requested in current_app.config["LANGUAGES"]:
+        values["lang"] = requested
 
 
 def url_in_language(language: str) -> str:

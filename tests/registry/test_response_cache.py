@@ -168,6 +168,14 @@ def test_a_public_get_in_a_named_language_sets_no_cookie_and_no_vary_cookie(publ
     assert "Cookie" not in response.headers.get("Vary", "")
 
 
+def test_a_notice_in_a_named_language_links_to_its_objection_form_in_it(
+    cached, public, make_subprocessor
+):
+    notice = _announce(cached, make_subprocessor(status="proposed").id)
+    page = public.get(f"/changes/{notice}?lang=de").text
+    assert f'href="/changes/{notice}/object?lang=de"' in page
+
+
 def test_a_public_answer_may_be_kept_by_a_shared_cache(public):
     cache_control = public.get("/feeds/changes.atom?lang=en").cache_control
     assert (cache_control.public, cache_control.max_age) == (True, 60)
