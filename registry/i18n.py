@@ -29,6 +29,15 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 # Resources whose address always names the language: shared caches may keep them, so they
 # do not set the cookie.
 LANGUAGE_IN_ADDRESS = {"public.transfers_map"}
+# Files in no language (machine contracts, signed bytes): their links carry no `?lang=`.
+LANGUAGE_NEUTRAL = {
+    "public.api_openapi",
+    "public.register_export_schema_document",
+    "public.snapshot_json",
+    "public.snapshot_signature",
+    "public.signing_key",
+    "public.signing_keys",
+}
 
 
 def register_i18n(app: Flask) -> None:
@@ -72,7 +81,9 @@ def current_language() -> str:
 def _keep_language_in_links(endpoint: str, values: dict) -> None:
     """A public page whose address names its language links to the others in it: it sets no
     language cookie (a shared cache keeps it), so the reader's choice travels in the links."""
-    if not endpoint.startswith("public.") or "lang" in values or not has_request_context():
+    if not endpoint.startswith("public.") or endpoint in LANGUAGE_NEUTRAL or "lang" in values:
+        return
+    if not has_request_context():
         return
     requested = _requested_language()
     if requested in current_app.config["LANGUAGES"]:

@@ -37,7 +37,6 @@ from registry.response_stores import CachedAnswer, MemoryStore, RedisStore
 CACHED_ENDPOINTS = frozenset(
     f"public.{name}"
     for name in (
-        "index",
         "signing_key",
         "signing_keys",
         "api_reference",
