@@ -14,6 +14,7 @@ from registry.history import signing
 from registry.http_guards import register_http_guards
 from registry.i18n import register_i18n, select_locale
 from registry.operations import register_operations
+from registry.response_cache import register_response_cache
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -59,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_i18n(app)
     register_cli(app)
     register_http_guards(app)
+    # Last: its hooks run after the guards, and see the answer before the other after_request.
+    register_response_cache(app)
     # The words for the registry's own enumerations, in the reader's language, for every page.
     app.jinja_env.globals["labels"] = labels
     if app.config["PROXY_HOPS"]:

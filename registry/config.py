@@ -35,6 +35,9 @@ WEBHOOK_ROTATION_OVERLAP_HOURS = 24
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 120
 # A token Prometheus sends with each scrape: long enough that guessing it is hopeless.
 SHORTEST_METRICS_TOKEN = 16
+# A page of a large register weighs megabytes: a few hundred of them fit in a worker's memory.
+CACHE_ENTRIES = 256
+CACHE_SECONDS = 60
 
 
 class ConfigurationError(RuntimeError):
@@ -64,6 +67,13 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # The public answers kept (registry.response_cache): in this process, at most this many;
+        # in Redis, shared by every process, when REDIS_URL names one.
+        "CACHE_ENTRIES": CACHE_ENTRIES,
+        "REDIS_URL": None,
+        "CACHE_KEY_PREFIX": "registry:answer:",
+        # How long a browser, proxy or CDN may keep a public answer before asking again.
+        "CACHE_SECONDS": CACHE_SECONDS,
         # Said for every app: the one Limiter keeps the last app's setting as its own default.
         "RATELIMIT_ENABLED": True,
         "PROXY_HOPS": 0,
@@ -146,6 +156,13 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["MAX_CONTENT_LENGTH"] = _body_limit(
             "MAX_CONTENT_LENGTH", environ["MAX_CONTENT_LENGTH"]
         )
+    if environ.get("REDIS_URL"):
+        settings["REDIS_URL"] = _redis_url("REDIS_URL", environ["REDIS_URL"])
+    if environ.get("CACHE_KEY_PREFIX", "").strip():
+        settings["CACHE_KEY_PREFIX"] = environ["CACHE_KEY_PREFIX"].strip()
+    for variable in ("CACHE_ENTRIES", "CACHE_SECONDS"):
+        if environ.get(variable):
+            settings[variable] = _count(variable, environ[variable])
     if environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
     if environ.get("PUBLIC_URL"):
@@ -272,6 +289,15 @@ def _public_url(variable: str, value: str) -> str:
             "such as https://subprocessors.example.com"
         )
     return value.strip().rstrip("/")
+
+
+def _redis_url(variable: str, value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.netloc or parts.path):
+        raise ConfigurationError(
+            f"{variable}: {value!r} is not a Redis address, such as redis://127.0.0.1:6379/0"
+        )
+    return value.strip()
 
 
 def _port(variable: str, value: str) -> int:

@@ -8,7 +8,16 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, current_app, has_request_context, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -20,11 +29,21 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 # Resources whose address always names the language: shared caches may keep them, so they
 # do not set the cookie.
 LANGUAGE_IN_ADDRESS = {"public.transfers_map"}
+# Files in no language (machine contracts, signed bytes): their links carry no `?lang=`.
+LANGUAGE_NEUTRAL = {
+    "public.api_openapi",
+    "public.register_export_schema_document",
+    "public.snapshot_json",
+    "public.snapshot_signature",
+    "public.signing_key",
+    "public.signing_keys",
+}
 
 
 def register_i18n(app: Flask) -> None:
     app.before_request(_reject_unknown_language)
     app.after_request(_remember_language)
+    app.url_defaults(_keep_language_in_links)
     app.jinja_env.globals.update(
         current_language=current_language,
         url_in_language=url_in_language,
@@ -57,6 +76,18 @@ def select_locale() -> str:
 def current_language() -> str:
     """The two-letter code of the language this request is served in."""
     return str(get_locale())
+
+
+def _keep_language_in_links(endpoint: str, values: dict) -> None:
+    """A public page whose address names its language links to the others in it: it sets no
+    language cookie (a shared cache keeps it), so the reader's choice travels in the links."""
+    if not endpoint.startswith("public.") or endpoint in LANGUAGE_NEUTRAL or "lang" in values:
+        return
+    if not has_request_context():
+        return
+    requested = _requested_language()
+    if requested in current_app.config["LANGUAGES"]:
+        values["lang"] = requested
 
 
 def url_in_language(language: str) -> str:
@@ -110,6 +141,13 @@ def _remember_language(response: Response) -> Response:
     if request.endpoint in LANGUAGE_IN_ADDRESS:
         return response
     requested = _requested_language()
+    if requested is None:
+        # Negotiated: from the cookie, else Accept-Language.
+        response.vary.update(("Accept-Language", "Cookie"))
+        return response
+    if g.get("public_answer") is not None:
+        # A shared cache keeps this answer: it sets no cookie; its links keep `?lang=`.
+        return response
     if requested in current_app.config["LANGUAGES"] and requested != request.cookies.get(
         LANGUAGE_COOKIE
     ):
@@ -121,5 +159,4 @@ def _remember_language(response: Response) -> Response:
             httponly=True,
             samesite="Lax",
         )
-    response.vary.update(("Accept-Language", "Cookie"))
     return response

@@ -75,8 +75,8 @@ def _feed(feed_format: str, endpoint: str):
     entries = [_entry(event) for event in _events()]
     body = build_feed(_head(endpoint), entries, feed_format)
     response = feed_response(body, MEDIA_TYPES[feed_format], last_modified(entries), MAX_AGE)
-    # Without ?lang= the language comes from the cookie or the browser's preferences.
-    response.vary.update(["Accept-Language", "Cookie"])
+    # Without ?lang= the language comes from the cookie or the browser's preferences
+    # (registry.i18n says so in Vary).
     return response
 
 

@@ -10,16 +10,15 @@ from registry.models import ChangeNotice, NoticeState
 from registry.notices.records import all_notices, notice_record
 from registry.objections import open_to_a_customer
 from registry.public import blueprint
-from registry.subscriptions.views import subscribe_form
 
 
 @blueprint.get("/changes")
 def changes():
     notices = [notice_record(notice) for notice in all_notices()]
     groups = {state: [n for n in notices if n["state"] == state.value] for state in NoticeState}
-    return render_template(
-        "public/changes.html", groups=groups, form=subscribe_form(), checkpoint=audit.checkpoint()
-    )
+    # The subscription form is on its own page: a CSRF token here would keep this page,
+    # the same for everyone, out of every shared cache.
+    return render_template("public/changes.html", groups=groups, checkpoint=audit.checkpoint())
 
 
 @blueprint.get("/changes/<id:notice_id>")

@@ -57,7 +57,11 @@ def read_api_token() -> tuple[Response, int] | None:
 def private_to_caller(response: Response) -> Response:
     """After an API request: its answer depends on who asks, so no shared cache keeps it."""
     if request.path.startswith("/api/"):
-        response.vary.update(("Authorization", "Cookie"))
+        # A public answer (no session cookie: registry.response_cache) varies by the token
+        # only; an answer to the team or a token holder is private, so no shared cache gives
+        # it to anyone else.
+        public = g.get("public_answer") is not None
+        response.vary.update(("Authorization",) if public else ("Authorization", "Cookie"))
         if api_shows_verdicts() and not verdicts_published():
             response.cache_control.private = True
     return response

@@ -25,7 +25,8 @@ from transfers.countries import by_name
 @blueprint.get("/")
 def index():
     query = urlencode(list(request.args.items(multi=True)))
-    return redirect(url_for(".subprocessors") + (f"?{query}" if query else ""))
+    # The path alone (url_for would add ?lang= again): the whole query follows it.
+    return redirect(url_for(".subprocessors", lang=None) + (f"?{query}" if query else ""))
 
 
 @blueprint.get("/subprocessors")

@@ -178,6 +178,8 @@ def test_a_postgres_url_is_reached_through_psycopg(environment, start_app):
         ("OUTBOX_LEASE_SECONDS", "a minute", "OUTBOX_LEASE_SECONDS: 'a minute' is not a whole"),
         ("OUTBOX_LEASE_SECONDS", "10", "OUTBOX_LEASE_SECONDS: '10' is below 30 seconds"),
         ("CHAIN_CHECK_INTERVAL_HOURS", "daily", "CHAIN_CHECK_INTERVAL_HOURS: 'daily' is not a"),
+        ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL: '127.0.0.1:6379' is not a Redis address"),
+        ("CACHE_SECONDS", "a minute", "CACHE_SECONDS: 'a minute' is not a whole number"),
     ],
 )
 def test_a_bad_setting_stops_the_app_naming_the_variable(

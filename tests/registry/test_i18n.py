@@ -70,10 +70,15 @@ def test_every_country_has_its_flag_in_static():
     assert (flags / "LICENSE").read_text().startswith("The MIT License")
 
 
-def test_the_language_chosen_is_remembered_in_a_cookie(client):
-    client.get("/subprocessors?lang=fr")
+def test_the_language_chosen_on_a_page_of_forms_is_remembered_in_a_cookie(client):
+    client.get("/subscribe?lang=fr")
     page = client.get("/subprocessors").text
     assert '<html lang="fr">' in page
+
+
+def test_a_cached_page_in_a_chosen_language_links_on_in_that_language(client):
+    page = client.get("/subprocessors?lang=fr").text
+    assert 'href="/changes?lang=fr"' in page
 
 
 def test_accept_language_chooses_when_nothing_else_does(client):
@@ -176,7 +181,7 @@ def test_an_empty_lang_is_ignored(client):
 
 
 def test_the_language_cookie_is_http_only_and_same_site(client):
-    cookie = client.get("/subprocessors?lang=de").headers["Set-Cookie"]
+    cookie = client.get("/subscribe?lang=de").headers["Set-Cookie"]
     assert cookie.startswith("lang=de;")
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie

@@ -429,7 +429,7 @@ def test_an_objection_without_a_csrf_token_is_refused(app, client, notice_id):
 
 
 def test_the_emails_are_in_the_language_the_objector_used(app, client, runner, notice_id):
-    client.get("/subprocessors?lang=de")
+    client.get(f"/changes/{notice_id}/object?lang=de")  # the form page remembers it
     object_to(client, notice_id)
     send_mail(runner)
     [message] = delivered(app)
