@@ -2,8 +2,9 @@
 
 On PostgreSQL, a statement that inserts into outbox_message sends a notification on the
 channel registry_outbox, which PostgreSQL delivers as the transaction commits (never for one
-rolled back); a waiting worker LISTENs on it and starts its round at once
-(registry/outbox/wakeup.py). SQLite has no notifications: the worker polls it every second.
+rolled back), with the table's schema as its payload: installations sharing a database in
+schemas of their own wake only their own workers. A waiting worker LISTENs on it and starts its
+round at once (registry/outbox/wakeup.py). SQLite has no notifications: the worker polls it every second.
 
 Revision ID: 5d0c2a7e91b4
 Revises: 24ddf918e44d
@@ -27,7 +28,7 @@ def upgrade():
         """
         CREATE FUNCTION outbox_message_queued() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            PERFORM pg_notify('registry_outbox', '');
+            PERFORM pg_notify('registry_outbox', TG_TABLE_SCHEMA);
             RETURN NULL;
         END
         $$

@@ -7,6 +7,7 @@ looks every second there.
 
 import logging
 import threading
+import time
 
 import psycopg
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ class Wakeup:
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
         self._listening: psycopg.Connection | None = None
+        self._schema: str | None = None
 
     def wait(self, stop: threading.Event, seconds: float) -> None:
         """Return once a message was queued (PostgreSQL), `seconds` have passed (at most one
@@ -41,12 +43,13 @@ class Wakeup:
 
     def _wait_for_notification(self, stop: threading.Event, seconds: float) -> None:
         connection = self._listening or self._listen()
-        left = seconds
-        while left > 0 and not stop.is_set():
-            waited = min(left, STOP_CHECK_SECONDS)
-            if any(connection.notifies(timeout=waited, stop_after=1)):
-                return
-            left -= waited
+        ends = time.monotonic() + seconds
+        while (left := ends - time.monotonic()) > 0 and not stop.is_set():
+            for notification in connection.notifies(timeout=min(left, STOP_CHECK_SECONDS)):
+                # The payload is the schema of the table a message was queued in: another
+                # installation in the same database (a schema of its own) wakes its own workers.
+                if notification.payload == self._schema:
+                    return
 
     def _listen(self) -> psycopg.Connection:
         # A connection of its own, taken out of the pool for good: it stays in autocommit,
@@ -57,6 +60,7 @@ class Wakeup:
         connection.rollback()  # the pool's ping may have begun a transaction
         connection.autocommit = True
         connection.execute(f"LISTEN {CHANNEL}")
+        self._schema = connection.execute("SELECT current_schema()").fetchone()[0]
         self._listening = connection
         return connection
 

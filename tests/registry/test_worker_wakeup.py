@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from registry import subscriptions
 from registry.extensions import db
@@ -45,6 +46,17 @@ def test_a_message_queued_then_rolled_back_wakes_nobody(on_postgresql, wakeup):
     timed_wait(wakeup, 0.01)
     queue_a_message()
     db.session.rollback()
+    assert timed_wait(wakeup, 0.5) >= 0.5
+
+
+def test_a_message_queued_by_another_installation_in_the_database_wakes_nobody(
+    on_postgresql, wakeup
+):
+    timed_wait(wakeup, 0.01)
+    # What the trigger sends for a message queued in a schema of another installation.
+    with db.engine.connect() as connection:
+        connection.execute(sa.text("SELECT pg_notify('registry_outbox', 'another_installation')"))
+        connection.commit()
     assert timed_wait(wakeup, 0.5) >= 0.5
 
 
