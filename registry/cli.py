@@ -32,6 +32,21 @@ chain_group = AppGroup("chain", help="The processing chain: the companies subpro
 register_group = AppGroup("register", help="The whole register as one JSON file.")
 
 
+def _file_to_import(command):
+    """What an import command takes: the FILE, --yes to apply without asking, and --actor."""
+    command = click.option(
+        "--actor",
+        metavar="EMAIL",
+        help="Who the audit trail names as having imported the file (default: command line).",
+    )(command)
+    command = click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")(
+        command
+    )
+    return click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))(
+        command
+    )
+
+
 @click.command("setup")
 @with_appcontext
 @click.option("--no-demo", is_flag=True, help="Leave an empty register empty.")
@@ -261,13 +276,7 @@ def subscribers_erase(email: str) -> None:
 
 
 @customers_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
-@click.option(
-    "--actor",
-    metavar="EMAIL",
-    help="Who the audit trail names as having imported the file (default: command line).",
-)
+@_file_to_import
 def customers_import(file: Path, yes: bool, actor: str | None) -> None:
     """Import customers from a CSV or XLSX file in the export's columns: show what it would
     create, change and refuse, then apply it in one transaction once confirmed. Exits with 1
@@ -422,13 +431,7 @@ def register_export(file: Path) -> None:
 
 
 @register_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Apply without asking for confirmation.")
-@click.option(
-    "--actor",
-    metavar="EMAIL",
-    help="Who the audit trail names as having imported the file (default: command line).",
-)
+@_file_to_import
 def register_import(file: Path, yes: bool, actor: str | None) -> None:
     """Import a register file: show what it would create, change, remove and keep, then apply
     it in one transaction once confirmed. Exits with 1 when the file is refused or nothing is
