@@ -51,6 +51,7 @@ from registry.register_file.outcomes import (
     RegisterPlan,
 )
 from registry.register_file.schema import register_export_schema
+from registry.register_file.schema_words import reason
 
 # What the plan says of a file that is not one: shown at most this many schema errors.
 MOST_SCHEMA_ERRORS = 100
@@ -61,7 +62,7 @@ def schema_errors(document: object) -> list[Item]:
     validator = jsonschema.Draft202012Validator(register_export_schema(schema_url()))
     errors = sorted(validator.iter_errors(document), key=lambda error: error.json_path)
     return [
-        Item("file", error.json_path, REFUSED, path=error.json_path, reason=error.message[:500])
+        Item("file", error.json_path, REFUSED, path=error.json_path, reason=reason(error)[:500])
         for error in errors[:MOST_SCHEMA_ERRORS]
     ]
 

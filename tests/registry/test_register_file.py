@@ -180,7 +180,7 @@ def test_the_preview_of_an_edited_file_shows_exactly_its_edits_and_stores_nothin
         (
             lambda doc: doc["entities"][0].update(country_code="lu"),
             "$.entities[0].country_code",
-            "&#39;lu&#39; does not match",
+            "“lu” does not have the expected form ^[A-Z]{2}$.",
         ),
     ],
     ids=["bad country", "bad ground", "BCR detail", "unknown term", "against the schema"],
@@ -197,6 +197,15 @@ def test_a_bad_item_is_refused_with_where_it_is_and_why_and_nothing_is_stored(
     assert (_events(app), _kept(app)) == (events, kept)
     with app.app_context():
         assert _stored(app, "Nordhafen Hosting").address.startswith("Hafenstraße 12")
+
+
+def test_a_file_against_the_schema_is_refused_in_the_language_of_the_page(admin, exported):
+    exported["entities"][0].update(country_code="lu")
+    del exported["entities"][0]["city"]
+    admin.get("/admin/register/import?lang=de")
+    page = _upload(admin, exported).text
+    assert "„lu“ hat nicht die erwartete Form ^[A-Z]{2}$." in page
+    assert "Die Eigenschaft „city“ fehlt." in page
 
 
 def test_a_file_that_is_not_json_is_refused_on_the_form(admin):
