@@ -15,9 +15,11 @@ from registry.i18n import current_language
 from registry.models import RecipientCategory, RegisterSnapshot, Service
 from registry.notices.records import upcoming_changes
 from registry.public import access, blueprint
-from registry.public.forms import FILTERS, RegisterFilterForm
+from registry.public.forms import FILTERS, RegisterFilterForm, RegisterPageForm
+from registry.public.parameters import past_the_end
 from registry.register import records
 from registry.register.export import register_csv
+from registry.register.paging import Pagination
 from registry.register.transfer_records import Judgement
 from transfers.countries import by_name
 
@@ -34,15 +36,35 @@ def subprocessors():
     language = current_language()
     categories = records.vocabulary(RecipientCategory, language)
     services = records.vocabulary(Service, language)
-    form = _filter_form(categories, services)
+    form = RegisterPageForm(
+        request.args,
+        category_codes=[term.code for term in categories],
+        service_codes=[term.code for term in services],
+    )
     valid = form.validate()
     snapshot = _snapshot_asked(form) if valid else None
-    shown = _records(form, access.verdicts_published(), snapshot) if valid else []
+    summary = pagination = None
+    shown: list[dict] = []
+    if valid:
+        summary = records.register_summary(
+            form.register_filter(),
+            form.on.data or clock.today(),
+            history.recorded(snapshot) if snapshot else None,
+        )
+        pagination = Pagination(
+            form.page.data, current_app.config["REGISTER_PAGE_SIZE"], summary.subprocessors
+        )
+        if not pagination.exists:
+            form.page.errors.append(past_the_end(pagination.number, pagination.pages))
+            valid = False
+    if valid:
+        shown = _records(form, access.verdicts_published(), snapshot, pagination.rows)
     page = render_template(
         "public/subprocessors.html",
         form=form,
         records=shown,
-        summary=records.summarise(shown),
+        summary=summary,
+        pagination=pagination,
         filters=form.applied() if valid else {},
         categories=categories,
         services=services,
@@ -189,15 +211,19 @@ def history_begins(day) -> str:
 
 
 def _records(
-    form: RegisterFilterForm, with_verdicts: bool, snapshot: RegisterSnapshot | None = None
+    form: RegisterFilterForm,
+    with_verdicts: bool,
+    snapshot: RegisterSnapshot | None = None,
+    rows: slice | None = None,
 ) -> list[dict]:
-    """The matching subprocessors, each with its processing chain (`chain`: the companies it
-    engages, to any depth); verdicts only for the team. From the register now, or, for a
-    day asked for, as `snapshot` recorded it, judged as of that day."""
+    """The matching subprocessors (those of `rows`, a page, if given), each with its
+    processing chain (`chain`: the companies it engages, to any depth); verdicts only for the
+    team. From the register now, or, for a day asked for, as `snapshot` recorded it, judged as
+    of that day."""
     language = current_language()
     recorded = history.recorded(snapshot) if snapshot else None
     judgement = Judgement(form.on.data if snapshot else clock.today())
-    found = records.published_records(form.register_filter(), language, judgement, recorded)
+    found = records.published_records(form.register_filter(), language, judgement, recorded, rows)
     trees = chain_records.chains([record["id"] for record in found], judgement, language, recorded)
     found = [{**record, "chain": trees.get(record["id"], {}).get("hops", [])} for record in found]
     if with_verdicts:
