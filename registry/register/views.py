@@ -1,9 +1,20 @@
 """The public register: the page, its CSV file and the JSON API, all from the same records."""
 
+import itertools
+from collections.abc import Iterator
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -18,9 +29,10 @@ from registry.public import access, blueprint
 from registry.public.forms import FILTERS, RegisterFilterForm, RegisterPageForm
 from registry.public.parameters import past_the_end
 from registry.register import records
-from registry.register.export import register_csv
+from registry.register.export import register_csv, register_csv_lines
 from registry.register.paging import Pagination
 from registry.register.transfer_records import Judgement
+from registry.response_cache import keeps_this_answer
 from transfers.countries import by_name
 
 
@@ -87,15 +99,18 @@ def subprocessors_csv():
     form = _filter_form_for_data()
     if not form.validate():
         return Response(form.first_error(), status=400, mimetype="text/plain")
-    # The byte order mark tells spreadsheet programs that the file is UTF-8.
     published = access.verdicts_published()
-    shown = _records(form, published, _snapshot_asked(form))
-    body = "\ufeff" + register_csv(shown, with_verdicts=published)
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=subprocessors.csv"},
-    )
+    snapshot = _snapshot_asked(form)
+    headers = {"Content-Disposition": "attachment; filename=subprocessors.csv"}
+    # The byte order mark tells spreadsheet programs that the file is UTF-8.
+    if keeps_this_answer():
+        # A kept answer is bytes (registry.response_cache): rendered whole, served many times.
+        shown = _records(form, published, snapshot)
+        body = "\ufeff" + register_csv(shown, with_verdicts=published)
+        return Response(body.encode("utf-8"), mimetype="text/csv", headers=headers)
+    chunks = _records_in_chunks(form, published, snapshot)
+    lines = itertools.chain(["\ufeff"], register_csv_lines(chunks, with_verdicts=published))
+    return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
 
 
 @blueprint.get("/api/v1/subprocessors")
@@ -232,6 +247,22 @@ def _records(
         {**record, "chain": access.hops_facts_only(record["chain"])}
         for record in access.facts_only(found)
     ]
+
+
+# Subprocessors read and sent at a time when a list is streamed: each chunk reads the chain
+# and the vocabularies again, so a chunk is large; memory stays bounded at any size.
+STREAMED_CHUNK = 1000
+
+
+def _records_in_chunks(
+    form: RegisterFilterForm, with_verdicts: bool, snapshot: RegisterSnapshot | None
+) -> Iterator[list[dict]]:
+    """The records of `_records`, a chunk at a time, so that a long list is sent as it is read."""
+    recorded = history.recorded(snapshot) if snapshot else None
+    day = form.on.data if snapshot else clock.today()
+    total = records.register_summary(form.register_filter(), day, recorded).subprocessors
+    for start in range(0, total, STREAMED_CHUNK):
+        yield _records(form, with_verdicts, snapshot, slice(start, start + STREAMED_CHUNK))
 
 
 def _country_choices(form: RegisterFilterForm) -> list[tuple[str, str]]:
