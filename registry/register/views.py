@@ -31,6 +31,7 @@ from registry.public.parameters import past_the_end
 from registry.register import records
 from registry.register.export import register_csv, register_csv_lines
 from registry.register.paging import Pagination
+from registry.register.streaming import json_lines
 from registry.register.transfer_records import Judgement
 from registry.response_cache import keeps_this_answer
 from transfers.countries import by_name
@@ -108,7 +109,7 @@ def subprocessors_csv():
         shown = _records(form, published, snapshot)
         body = "\ufeff" + register_csv(shown, with_verdicts=published)
         return Response(body.encode("utf-8"), mimetype="text/csv", headers=headers)
-    chunks = _records_in_chunks(form, published, snapshot)
+    chunks = _records_in_chunks(form, published, snapshot, _count(form, snapshot))
     lines = itertools.chain(["\ufeff"], register_csv_lines(chunks, with_verdicts=published))
     return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
 
@@ -144,7 +145,21 @@ def api_subprocessors():
     if not form.validate():
         return json_error(400, form.first_error(), fields=form.errors)
     snapshot = _snapshot_asked(form)
-    shown = _records(form, access.api_shows_verdicts(), snapshot)
+    with_verdicts = access.api_shows_verdicts()
+    if keeps_this_answer():
+        # A kept answer is bytes (registry.response_cache): rendered whole, served many times.
+        shown = _records(form, with_verdicts, snapshot)
+        return _register_answer(form, snapshot, len(shown)) | {"subprocessors": shown}
+    count = _count(form, snapshot)
+    chunks = _records_in_chunks(form, with_verdicts, snapshot, count)
+    answer = json_lines(_register_answer(form, snapshot, count), "subprocessors", chunks)
+    return Response(stream_with_context(answer), mimetype="application/json")
+
+
+def _register_answer(
+    form: RegisterFilterForm, snapshot: RegisterSnapshot | None, count: int
+) -> dict:
+    """The API's answer around its list of subprocessors: who we are, the filters, the day."""
     latest = snapshot or history.latest_snapshot()
     return {
         "organisation": {
@@ -170,8 +185,7 @@ def api_subprocessors():
         # the latest, which says what the register reads now).
         "on": form.on.data.isoformat() if form.on.data else None,
         "snapshot": history.reference(latest) if latest else None,
-        "count": len(shown),
-        "subprocessors": shown,
+        "count": count,
     }
 
 
@@ -254,13 +268,18 @@ def _records(
 STREAMED_CHUNK = 1000
 
 
-def _records_in_chunks(
-    form: RegisterFilterForm, with_verdicts: bool, snapshot: RegisterSnapshot | None
-) -> Iterator[list[dict]]:
-    """The records of `_records`, a chunk at a time, so that a long list is sent as it is read."""
+def _count(form: RegisterFilterForm, snapshot: RegisterSnapshot | None) -> int:
+    """How many subprocessors match the filters, without building their records."""
     recorded = history.recorded(snapshot) if snapshot else None
     day = form.on.data if snapshot else clock.today()
-    total = records.register_summary(form.register_filter(), day, recorded).subprocessors
+    return records.register_summary(form.register_filter(), day, recorded).subprocessors
+
+
+def _records_in_chunks(
+    form: RegisterFilterForm, with_verdicts: bool, snapshot: RegisterSnapshot | None, total: int
+) -> Iterator[list[dict]]:
+    """The `total` records of `_records`, a chunk at a time, so that a long list is sent as it
+    is read."""
     for start in range(0, total, STREAMED_CHUNK):
         yield _records(form, with_verdicts, snapshot, slice(start, start + STREAMED_CHUNK))
 

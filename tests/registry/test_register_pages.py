@@ -172,3 +172,12 @@ def test_a_transfers_page_past_the_end_is_refused_in_german(client, transfers):
 
 def test_the_transfers_api_lists_every_transfer_whatever_the_page_size(client, transfers):
     assert client.get("/api/v1/transfers").json["count"] == 6
+
+
+def test_the_api_streamed_reads_as_the_api_kept_by_the_cache(app, client, five):
+    streamed = client.get("/api/v1/subprocessors?lang=fr")
+    assert "Content-Length" not in streamed.headers
+    app.extensions["response_cache"] = MemoryStore(8)
+    kept = app.test_client().get("/api/v1/subprocessors?lang=fr")
+    assert "ETag" in kept.headers
+    assert streamed.data == kept.data
