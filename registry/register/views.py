@@ -71,7 +71,8 @@ def subprocessors():
             form.page.errors.append(past_the_end(pagination.number, pagination.pages))
             valid = False
     if valid:
-        shown = _records(form, access.verdicts_published(), snapshot, pagination.rows)
+        # The page shows no chain (each subprocessor's own page does): none is read for it.
+        shown = _records(form, access.verdicts_published(), snapshot, pagination.rows, False)
     page = render_template(
         "public/subprocessors.html",
         form=form,
@@ -244,15 +245,18 @@ def _records(
     with_verdicts: bool,
     snapshot: RegisterSnapshot | None = None,
     rows: slice | None = None,
+    with_chains: bool = True,
 ) -> list[dict]:
     """The matching subprocessors (those of `rows`, a page, if given), each with its
-    processing chain (`chain`: the companies it engages, to any depth); verdicts only for the
-    team. From the register now, or, for a day asked for, as `snapshot` recorded it, judged as
-    of that day."""
+    processing chain unless `with_chains` is false (`chain`: the companies it engages, to any
+    depth; the page links to them instead); verdicts only for the team. From the register now,
+    or, for a day asked for, as `snapshot` recorded it, judged as of that day."""
     language = current_language()
     recorded = history.recorded(snapshot) if snapshot else None
     judgement = Judgement(form.on.data if snapshot else clock.today())
     found = records.published_records(form.register_filter(), language, judgement, recorded, rows)
+    if not with_chains:
+        return found if with_verdicts else access.facts_only(found)
     trees = chain_records.chains([record["id"] for record in found], judgement, language, recorded)
     found = [{**record, "chain": trees.get(record["id"], {}).get("hops", [])} for record in found]
     if with_verdicts:
