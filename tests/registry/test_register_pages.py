@@ -181,3 +181,23 @@ def test_the_api_streamed_reads_as_the_api_kept_by_the_cache(app, client, five):
     kept = app.test_client().get("/api/v1/subprocessors?lang=fr")
     assert "ETag" in kept.headers
     assert streamed.data == kept.data
+
+
+def test_the_register_of_a_day_is_paged_as_its_snapshot_recorded_it(
+    app, client, clock, five, make_subprocessor
+):
+    from registry.extensions import db
+    from registry.models import Subprocessor
+    from registry.notices import changes
+
+    with app.app_context():
+        alpha = db.session.scalar(db.select(Subprocessor).filter_by(name="Alpha"))
+        changes.publish_editorial(alpha, {"address": "1 Alpha Road"}, "A typo", "dpo@example.com")
+        db.session.commit()
+    clock.move(days=1)
+    make_subprocessor(name="Foxtrot")  # engaged after the day asked: not on its record
+    app.config["REGISTER_PAGE_SIZE"] = 3
+    page = client.get("/subprocessors?on=2026-11-02&page=2").text
+    assert _names_listed(page) == ["Delta", "Echo"]
+    assert "5 subprocessors" in page
+    assert '<link rel="prev" href="/subprocessors?on=2026-11-02">' in page
