@@ -63,7 +63,7 @@ def read_page(args: MultiDict) -> int:
     text = given[0].strip() if given else ""
     if not text:
         return 1
-    if not text.isascii() or not text.isdigit() or int(text) < 1 or len(text) > 9:
+    if len(text) > 9 or not text.isascii() or not text.isdigit() or int(text) < 1:
         raise BadParameter(
             _("“%(value)s” is not a page number: give a whole number from 1.", value=text)
         )

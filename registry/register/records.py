@@ -369,23 +369,12 @@ def entity_record(entity: Entity) -> dict:
 
 @dataclass(frozen=True)
 class RegisterSummary:
-    """The counts a reader takes in first: how many subprocessors, in how many countries."""
+    """The counts a reader takes in first: how many subprocessors, in how many countries
+    (`register_summary` counts them)."""
 
     subprocessors: int
     countries: int
     countries_outside_eea: int
-
-
-def summarise(records: list[dict]) -> RegisterSummary:
-    """Count the subprocessors in `records` and the distinct countries where they process data."""
-    locations = [location for record in records for location in record["locations"]]
-    countries = {location["country"] for location in locations}
-    return RegisterSummary(
-        subprocessors=len(records),
-        countries=len(countries),
-        # Each location says whether its country was in the EEA on the day it was judged.
-        countries_outside_eea=len({loc["country"] for loc in locations if not loc["eea"]}),
-    )
 
 
 def subprocessors_in(status: SubprocessorStatus) -> list[Subprocessor]:

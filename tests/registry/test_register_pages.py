@@ -85,6 +85,12 @@ def test_a_page_that_is_not_a_number_is_refused_with_what_is_accepted(client, fi
     assert "“two” is not a page number: give a whole number from 1." in response.text
 
 
+def test_a_page_number_of_thousands_of_digits_is_refused_as_not_a_page_number(client, five):
+    response = client.get("/subprocessors?page=" + "9" * 5000)
+    assert response.status_code == 400
+    assert "is not a page number" in response.text
+
+
 def test_a_page_past_the_end_is_refused_with_the_number_of_pages(client, five):
     response = client.get("/subprocessors?page=4")
     assert response.status_code == 400
