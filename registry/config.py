@@ -38,6 +38,8 @@ SHORTEST_METRICS_TOKEN = 16
 # A page of a large register weighs megabytes: a few hundred of them fit in a worker's memory.
 CACHE_ENTRIES = 256
 CACHE_SECONDS = 60
+# Rows of /subprocessors and /transfers per page: a page of 50 weighs about 120 KB.
+REGISTER_PAGE_SIZE = 50
 
 
 class ConfigurationError(RuntimeError):
@@ -74,6 +76,8 @@ def defaults(instance_path: str) -> dict:
         "CACHE_KEY_PREFIX": "registry:answer:",
         # How long a browser, proxy or CDN may keep a public answer before asking again.
         "CACHE_SECONDS": CACHE_SECONDS,
+        # The public register's pages list this many rows each; the CSV and the API list all.
+        "REGISTER_PAGE_SIZE": REGISTER_PAGE_SIZE,
         # Said for every app: the one Limiter keeps the last app's setting as its own default.
         "RATELIMIT_ENABLED": True,
         "PROXY_HOPS": 0,
@@ -163,6 +167,8 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     for variable in ("CACHE_ENTRIES", "CACHE_SECONDS"):
         if environ.get(variable):
             settings[variable] = _count(variable, environ[variable])
+    if environ.get("REGISTER_PAGE_SIZE"):
+        settings["REGISTER_PAGE_SIZE"] = _page_size(environ["REGISTER_PAGE_SIZE"])
     if environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
     if environ.get("PUBLIC_URL"):
@@ -318,6 +324,13 @@ def _count(variable: str, value: str) -> int:
     if not value.strip().isdigit():
         raise ConfigurationError(f"{variable}: {value!r} is not a whole number of 0 or more")
     return int(value)
+
+
+def _page_size(value: str) -> int:
+    size = _count("REGISTER_PAGE_SIZE", value)
+    if size < 1:
+        raise ConfigurationError(f"REGISTER_PAGE_SIZE: {value!r} is not a number of rows from 1")
+    return size
 
 
 def _body_limit(variable: str, value: str) -> int:

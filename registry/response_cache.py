@@ -88,6 +88,12 @@ def is_public_answer() -> bool:
     return g.get("public_answer") is not None
 
 
+def keeps_this_answer() -> bool:
+    """Whether this request's answer, if a plain 200, will be kept: a view may stream its answer
+    (which is never kept) only where it would not be."""
+    return is_public_answer() and current_app.extensions["response_cache"].keeps_answers
+
+
 def answer_from_cache() -> Response | None:
     if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
         return None

@@ -43,6 +43,9 @@ class CachedAnswer:
 
 
 class AnswerStore(Protocol):
+    # Whether an answer put is kept at all (a store of 0 entries keeps none).
+    keeps_answers: bool
+
     def get(self, key: str) -> bytes | None: ...
 
     def put(self, key: str, value: bytes, seconds: int) -> None: ...
@@ -53,6 +56,7 @@ class MemoryStore:
 
     def __init__(self, entries: int) -> None:
         self.entries = entries
+        self.keeps_answers = entries > 0
         self._answers: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -81,6 +85,7 @@ class RedisStore:
 
         self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.prefix = prefix
+        self.keeps_answers = True
         self.failures = (OSError, redis.RedisError)
 
     def get(self, key: str) -> bytes | None:

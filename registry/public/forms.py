@@ -8,7 +8,7 @@ from wtforms import (
     ValidationError,
 )
 
-from registry.public.parameters import BadParameter, read_country, read_past_day
+from registry.public.parameters import BadParameter, read_country, read_page, read_past_day
 from registry.register.records import RegisterFilter
 
 FILTERS = ("country", "category", "service")
@@ -103,3 +103,16 @@ class RegisterFilterForm(FlaskForm):
     def first_error(self) -> str:
         """The first thing wrong with the filters, for answers that carry one message."""
         return next(message for messages in self.errors.values() for message in messages)
+
+
+class RegisterPageForm(RegisterFilterForm):
+    """The filters of the register's page, and which of its pages (`page`, from 1) to show;
+    the CSV and the API list every row and take no page."""
+
+    page = StringField(_l("Page"), filters=[_blank_to_none])
+
+    def validate_page(self, field: StringField) -> None:
+        try:
+            field.data = read_page(self.given)
+        except BadParameter as error:
+            raise ValidationError(str(error)) from None

@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from registry import clock
@@ -49,6 +50,34 @@ def read_judgement(args: MultiDict) -> Judgement:
                 )
             ) from None
     return Judgement(day, ended or None)
+
+
+def read_page(args: MultiDict) -> int:
+    """The page of a long list asked for (`page`, counted from 1; 1 if not given).
+
+    Raises BadParameter. Whether the page exists depends on the list: see `past_the_end`.
+    """
+    given = args.getlist("page")
+    if len(given) > 1:
+        raise BadParameter(_("Give “%(name)s” only once.", name="page"))
+    text = given[0].strip() if given else ""
+    if not text:
+        return 1
+    if len(text) > 9 or not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise BadParameter(
+            _("“%(value)s” is not a page number: give a whole number from 1.", value=text)
+        )
+    return int(text)
+
+
+def past_the_end(page: int, pages: int) -> str:
+    """Why page `page` of a list of `pages` pages cannot be shown."""
+    return ngettext(
+        "There is no page %(page)s: this list has %(num)d page.",
+        "There is no page %(page)s: this list has %(num)d pages; ask for one from 1 to %(num)d.",
+        pages,
+        page=page,
+    )
 
 
 def read_day(text: str) -> date:

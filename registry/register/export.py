@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 
 from flask_babel import gettext as _
 
@@ -18,6 +19,12 @@ def register_csv(records: list[dict], with_verdicts: bool = False) -> str:
     adds a last column with the verdict of each transfer out of the EEA and what it rests on:
     "India (IN): Needs attention (India: SCCs without a transfer impact assessment on record)".
     """
+    return "".join(register_csv_lines([records], with_verdicts))
+
+
+def register_csv_lines(chunks: Iterable[list[dict]], with_verdicts: bool = False) -> Iterator[str]:
+    """The CSV text of `register_csv`, the header first and then the rows of each chunk of
+    records as it comes: the file is sent while the next chunk is read."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -40,12 +47,22 @@ def register_csv(records: list[dict], with_verdicts: bool = False) -> str:
             *([_("Transfer verdicts")] if with_verdicts else []),
         ]
     )
-    for record in records:
-        # Each subprocessor, then each company down its chain, one row per hop with its path.
-        for entry, path in [(record, record["name"]), *_hops(record.get("chain", []))]:
-            row = [*_row(entry), path] + ([_verdicts(entry)] if with_verdicts else [])
-            writer.writerow([spreadsheet_safe(value) for value in row])
-    return buffer.getvalue()
+    yield _taken(buffer)
+    for records in chunks:
+        for record in records:
+            # Each subprocessor, then each company down its chain, a row per hop with its path.
+            for entry, path in [(record, record["name"]), *_hops(record.get("chain", []))]:
+                row = [*_row(entry), path] + ([_verdicts(entry)] if with_verdicts else [])
+                writer.writerow([spreadsheet_safe(value) for value in row])
+        yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What `buffer` holds, emptying it for the next chunk."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def _hops(hops: list[dict]):

@@ -4,7 +4,8 @@ The page, the CSV file and the JSON API all render the same records, so they can
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -58,10 +59,12 @@ def published_records(
     language: str,
     judgement: Judgement | None = None,
     recorded: dict | None = None,
+    rows: slice | None = None,
 ) -> list[dict]:
     """Everything the public register says of each matching subprocessor, as JSON-ready values.
 
-    Active subprocessors only, by name. Countries are ISO 3166-1 alpha-2 codes, each with its
+    Active subprocessors only, by name; `rows` narrows them to a page of that order (records
+    are built for that page alone). Countries are ISO 3166-1 alpha-2 codes, each with its
     name in `language`; each location's transfer is judged as `judgement` says (today by
     default), with the assessments on record on its day. From the register as it is now, or
     as `recorded` (a published register's document, `registry.register.state`, as a snapshot
@@ -71,21 +74,73 @@ def published_records(
     judgement = judgement or Judgement(clock.today())
     if recorded is None:
         matching = _matching_ids(register_filter)
+        if rows is not None:
+            matching = _ids_of_rows(matching, rows)
         documents = state.subprocessor_documents(matching)
         entities = state.entity_documents()
     else:
-        services = _service_codes(register_filter.service_ids)
-        documents = [
-            document
-            for document in recorded["subprocessors"]
-            if _recorded_match(document, register_filter, recorded["entities"], services)
-        ]
+        documents = _recorded_documents(register_filter, recorded)
+        if rows is not None:
+            documents = sorted(documents, key=_name_order)[rows]
         entities = recorded["entities"]
         matching = sa.select(Subprocessor.id).where(
             Subprocessor.id.in_([document["id"] for document in documents])
         )
     assessed = assessment_facts.on_record(judgement.day, matching)
     return records_of(documents, entities, language, judgement, assessed)
+
+
+def register_summary(
+    register_filter: RegisterFilter, day: date, recorded: dict | None = None
+) -> "RegisterSummary":
+    """The counts of every matching subprocessor (not only a page's), without building a
+    record: how many, in how many countries, how many of those outside the EEA on `day`."""
+    if recorded is None:
+        matching = _matching_ids(register_filter)
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
+        countries = set(
+            db.session.scalars(
+                sa.select(ProcessingLocation.country_code)
+                .where(ProcessingLocation.subprocessor_id.in_(matching))
+                .distinct()
+            )
+        )
+    else:
+        documents = _recorded_documents(register_filter, recorded)
+        count = len(documents)
+        countries = {place["country_code"] for doc in documents for place in doc["locations"]}
+    return RegisterSummary(
+        subprocessors=count or 0,
+        countries=len(countries),
+        countries_outside_eea=len({code for code in countries if not is_eea(code, day)}),
+    )
+
+
+def _ids_of_rows(matching: sa.Select, rows: slice) -> sa.Select:
+    """The ids of the rows `rows` of the subprocessors `matching` gives, in the records' order
+    (by name, as Python compares it, so that a page and the whole list agree)."""
+    named = db.session.execute(
+        sa.select(Subprocessor.id, Subprocessor.name)
+        .where(Subprocessor.id.in_(matching))
+        .order_by(Subprocessor.id)  # equal names in the order of their ids, as the records
+    )
+    chosen = [row.id for row in sorted(named, key=_name_order)[rows]]
+    return sa.select(Subprocessor.id).where(Subprocessor.id.in_(chosen))
+
+
+def _name_order(named) -> str:
+    """The records' order: by name, case aside (a row or a document)."""
+    name = named["name"] if isinstance(named, dict) else named.name
+    return name.lower()
+
+
+def _recorded_documents(register_filter: RegisterFilter, recorded: dict) -> list[dict]:
+    services = _service_codes(register_filter.service_ids)
+    return [
+        document
+        for document in recorded["subprocessors"]
+        if _recorded_match(document, register_filter, recorded["entities"], services)
+    ]
 
 
 def records_of(
@@ -106,7 +161,7 @@ def records_of(
     }
     judge = _LocationJudge(judgement, language, assessed)
     found = []
-    for document in sorted(documents, key=lambda document: document["name"].lower()):
+    for document in sorted(documents, key=_name_order):
         row = state.subprocessor_row(document)
         locations = [
             judge.record(state.location_row(place), row) for place in document["locations"]
@@ -125,7 +180,7 @@ def records_of(
                 "locations": locations,
                 "engaged_by": sorted(
                     (engaged[name] for name in document["engaged_by"] if name in engaged),
-                    key=lambda value: alphabetical_key(value["name"]),
+                    key=_by_name,
                 ),
                 "status": row.status.value,
                 "illustrative": row.illustrative,
@@ -230,7 +285,17 @@ def _term(words: dict[str, dict], code: str) -> dict:
 
 def _named_terms(words: dict[str, dict], codes: list[str]) -> list[dict]:
     named = [_term(words, code) for code in codes]
-    return sorted(named, key=lambda value: alphabetical_key(value["name"]))
+    return sorted(named, key=_by_name)
+
+
+@lru_cache(maxsize=4096)
+def _sort_key(name: str) -> str:
+    # The same few hundred names (terms, entities) are sorted on every record: each key once.
+    return alphabetical_key(name)
+
+
+def _by_name(value: dict) -> str:
+    return _sort_key(value["name"])
 
 
 class _LocationJudge:
@@ -304,23 +369,12 @@ def entity_record(entity: Entity) -> dict:
 
 @dataclass(frozen=True)
 class RegisterSummary:
-    """The counts a reader takes in first: how many subprocessors, in how many countries."""
+    """The counts a reader takes in first: how many subprocessors, in how many countries
+    (`register_summary` counts them)."""
 
     subprocessors: int
     countries: int
     countries_outside_eea: int
-
-
-def summarise(records: list[dict]) -> RegisterSummary:
-    """Count the subprocessors in `records` and the distinct countries where they process data."""
-    locations = [location for record in records for location in record["locations"]]
-    countries = {location["country"] for location in locations}
-    return RegisterSummary(
-        subprocessors=len(records),
-        countries=len(countries),
-        # Each location says whether its country was in the EEA on the day it was judged.
-        countries_outside_eea=len({loc["country"] for loc in locations if not loc["eea"]}),
-    )
 
 
 def subprocessors_in(status: SubprocessorStatus) -> list[Subprocessor]:

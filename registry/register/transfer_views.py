@@ -4,7 +4,7 @@ Each takes `on=YYYY-MM-DD` (today by default) and `assume_ended=<decision>`, rep
 decision is treated as ended from that day, for a what-if such as "the DPF falls".
 """
 
-from flask import Response, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 
 from registry import clock, labels
 from registry.chain import records as chain_records
@@ -12,8 +12,15 @@ from registry.errors import json_error
 from registry.history import records as history
 from registry.i18n import current_language
 from registry.public import access, blueprint
-from registry.public.parameters import BadParameter, read_country, read_judgement
+from registry.public.parameters import (
+    BadParameter,
+    past_the_end,
+    read_country,
+    read_judgement,
+    read_page,
+)
 from registry.register import records
+from registry.register.paging import Pagination
 from registry.register.transfer_records import Judgement, decision_record, verdict_counts
 from registry.register.world_map import world_map
 from transfers import adequacy
@@ -118,12 +125,16 @@ def transfers_page():
     published = access.verdicts_published()
     if not published:
         listed = [access.location_facts(entry) for entry in listed]
+    outside = [entry for entry in listed if entry["transfer"]["status"] != "eea"]
+    pagination, page_error = _pagination(len(outside))
     page = render_template(
         "public/transfers.html",
         judgement=judgement,
-        error=error,
+        error=error or page_error,
         groups=_by_status(listed),
-        transfers=[entry for entry in listed if entry["transfer"]["status"] != "eea"],
+        transfers=outside[pagination.rows],
+        pagination=pagination,
+        asked={name: request.args.getlist(name) for name in ASKED if request.args.getlist(name)},
         verdicts=verdict_counts(listed) if published else None,
         decisions=_what_if_choices(judgement),
         snapshot=snapshot
@@ -139,7 +150,24 @@ def transfers_page():
             lang=current_language(),
         ),
     )
-    return page, 400 if error else 200
+    return page, 400 if error or page_error else 200
+
+
+# What the pager's links keep of the address: the day and the what-if.
+ASKED = ("on", "assume_ended")
+
+
+def _pagination(total: int) -> tuple[Pagination, str | None]:
+    """The page of the transfers out of the EEA asked for, and what is wrong with the `page`
+    asked, if anything: then the first page is shown with the message."""
+    size = current_app.config["REGISTER_PAGE_SIZE"]
+    try:
+        pagination = Pagination(read_page(request.args), size, total)
+    except BadParameter as bad:
+        return Pagination(1, size, total), str(bad)
+    if not pagination.exists:
+        return Pagination(1, size, total), past_the_end(pagination.number, pagination.pages)
+    return pagination, None
 
 
 @blueprint.get("/transfers/map.svg")

@@ -1,9 +1,20 @@
 """The public register: the page, its CSV file and the JSON API, all from the same records."""
 
+import itertools
+from collections.abc import Iterator
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -15,10 +26,14 @@ from registry.i18n import current_language
 from registry.models import RecipientCategory, RegisterSnapshot, Service
 from registry.notices.records import upcoming_changes
 from registry.public import access, blueprint
-from registry.public.forms import FILTERS, RegisterFilterForm
+from registry.public.forms import FILTERS, RegisterFilterForm, RegisterPageForm
+from registry.public.parameters import past_the_end
 from registry.register import records
-from registry.register.export import register_csv
+from registry.register.export import register_csv, register_csv_lines
+from registry.register.paging import Pagination
+from registry.register.streaming import json_lines
 from registry.register.transfer_records import Judgement
+from registry.response_cache import keeps_this_answer
 from transfers.countries import by_name
 
 
@@ -34,15 +49,36 @@ def subprocessors():
     language = current_language()
     categories = records.vocabulary(RecipientCategory, language)
     services = records.vocabulary(Service, language)
-    form = _filter_form(categories, services)
+    form = RegisterPageForm(
+        request.args,
+        category_codes=[term.code for term in categories],
+        service_codes=[term.code for term in services],
+    )
     valid = form.validate()
     snapshot = _snapshot_asked(form) if valid else None
-    shown = _records(form, access.verdicts_published(), snapshot) if valid else []
+    summary = pagination = None
+    shown: list[dict] = []
+    if valid:
+        summary = records.register_summary(
+            form.register_filter(),
+            form.on.data or clock.today(),
+            history.recorded(snapshot) if snapshot else None,
+        )
+        pagination = Pagination(
+            form.page.data, current_app.config["REGISTER_PAGE_SIZE"], summary.subprocessors
+        )
+        if not pagination.exists:
+            form.page.errors.append(past_the_end(pagination.number, pagination.pages))
+            valid = False
+    if valid:
+        # The page shows no chain (each subprocessor's own page does): none is read for it.
+        shown = _records(form, access.verdicts_published(), snapshot, pagination.rows, False)
     page = render_template(
         "public/subprocessors.html",
         form=form,
         records=shown,
-        summary=records.summarise(shown),
+        summary=summary,
+        pagination=pagination,
         filters=form.applied() if valid else {},
         categories=categories,
         services=services,
@@ -65,15 +101,18 @@ def subprocessors_csv():
     form = _filter_form_for_data()
     if not form.validate():
         return Response(form.first_error(), status=400, mimetype="text/plain")
-    # The byte order mark tells spreadsheet programs that the file is UTF-8.
     published = access.verdicts_published()
-    shown = _records(form, published, _snapshot_asked(form))
-    body = "\ufeff" + register_csv(shown, with_verdicts=published)
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=subprocessors.csv"},
-    )
+    snapshot = _snapshot_asked(form)
+    headers = {"Content-Disposition": "attachment; filename=subprocessors.csv"}
+    # The byte order mark tells spreadsheet programs that the file is UTF-8.
+    if keeps_this_answer():
+        # A kept answer is bytes (registry.response_cache): rendered whole, served many times.
+        shown = _records(form, published, snapshot)
+        body = "\ufeff" + register_csv(shown, with_verdicts=published)
+        return Response(body.encode("utf-8"), mimetype="text/csv", headers=headers)
+    chunks = _records_in_chunks(form, published, snapshot, _count(form, snapshot))
+    lines = itertools.chain(["\ufeff"], register_csv_lines(chunks, with_verdicts=published))
+    return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
 
 
 @blueprint.get("/api/v1/subprocessors")
@@ -107,7 +146,21 @@ def api_subprocessors():
     if not form.validate():
         return json_error(400, form.first_error(), fields=form.errors)
     snapshot = _snapshot_asked(form)
-    shown = _records(form, access.api_shows_verdicts(), snapshot)
+    with_verdicts = access.api_shows_verdicts()
+    if keeps_this_answer():
+        # A kept answer is bytes (registry.response_cache): rendered whole, served many times.
+        shown = _records(form, with_verdicts, snapshot)
+        return _register_answer(form, snapshot, len(shown)) | {"subprocessors": shown}
+    count = _count(form, snapshot)
+    chunks = _records_in_chunks(form, with_verdicts, snapshot, count)
+    answer = json_lines(_register_answer(form, snapshot, count), "subprocessors", chunks)
+    return Response(stream_with_context(answer), mimetype="application/json")
+
+
+def _register_answer(
+    form: RegisterFilterForm, snapshot: RegisterSnapshot | None, count: int
+) -> dict:
+    """The API's answer around its list of subprocessors: who we are, the filters, the day."""
     latest = snapshot or history.latest_snapshot()
     return {
         "organisation": {
@@ -133,8 +186,7 @@ def api_subprocessors():
         # the latest, which says what the register reads now).
         "on": form.on.data.isoformat() if form.on.data else None,
         "snapshot": history.reference(latest) if latest else None,
-        "count": len(shown),
-        "subprocessors": shown,
+        "count": count,
     }
 
 
@@ -189,15 +241,22 @@ def history_begins(day) -> str:
 
 
 def _records(
-    form: RegisterFilterForm, with_verdicts: bool, snapshot: RegisterSnapshot | None = None
+    form: RegisterFilterForm,
+    with_verdicts: bool,
+    snapshot: RegisterSnapshot | None = None,
+    rows: slice | None = None,
+    with_chains: bool = True,
 ) -> list[dict]:
-    """The matching subprocessors, each with its processing chain (`chain`: the companies it
-    engages, to any depth); verdicts only for the team. From the register now, or, for a
-    day asked for, as `snapshot` recorded it, judged as of that day."""
+    """The matching subprocessors (those of `rows`, a page, if given), each with its
+    processing chain unless `with_chains` is false (`chain`: the companies it engages, to any
+    depth; the page links to them instead); verdicts only for the team. From the register now,
+    or, for a day asked for, as `snapshot` recorded it, judged as of that day."""
     language = current_language()
     recorded = history.recorded(snapshot) if snapshot else None
     judgement = Judgement(form.on.data if snapshot else clock.today())
-    found = records.published_records(form.register_filter(), language, judgement, recorded)
+    found = records.published_records(form.register_filter(), language, judgement, recorded, rows)
+    if not with_chains:
+        return found if with_verdicts else access.facts_only(found)
     trees = chain_records.chains([record["id"] for record in found], judgement, language, recorded)
     found = [{**record, "chain": trees.get(record["id"], {}).get("hops", [])} for record in found]
     if with_verdicts:
@@ -206,6 +265,27 @@ def _records(
         {**record, "chain": access.hops_facts_only(record["chain"])}
         for record in access.facts_only(found)
     ]
+
+
+# Subprocessors read and sent at a time when a list is streamed: each chunk reads the chain
+# and the vocabularies again, so a chunk is large; memory stays bounded at any size.
+STREAMED_CHUNK = 1000
+
+
+def _count(form: RegisterFilterForm, snapshot: RegisterSnapshot | None) -> int:
+    """How many subprocessors match the filters, without building their records."""
+    recorded = history.recorded(snapshot) if snapshot else None
+    day = form.on.data if snapshot else clock.today()
+    return records.register_summary(form.register_filter(), day, recorded).subprocessors
+
+
+def _records_in_chunks(
+    form: RegisterFilterForm, with_verdicts: bool, snapshot: RegisterSnapshot | None, total: int
+) -> Iterator[list[dict]]:
+    """The `total` records of `_records`, a chunk at a time, so that a long list is sent as it
+    is read."""
+    for start in range(0, total, STREAMED_CHUNK):
+        yield _records(form, with_verdicts, snapshot, slice(start, start + STREAMED_CHUNK))
 
 
 def _country_choices(form: RegisterFilterForm) -> list[tuple[str, str]]:
