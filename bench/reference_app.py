@@ -19,7 +19,7 @@ from flask import Flask, Response, abort, request
 
 _folder = Path(os.environ["REFERENCE_BODIES"])
 _answers = {
-    address: (( _folder / name).read_bytes(), content_type)
+    address: ((_folder / name).read_bytes(), content_type)
     for address, (name, content_type) in json.loads((_folder / "index.json").read_text()).items()
 }
 
