@@ -95,7 +95,7 @@ def sequential(url: str, requests: int) -> list[float]:
 def median_p90(timings: list[float]) -> tuple[float, float]:
     if len(timings) < 2:
         return timings[0], timings[0]
-    return statistics.median(timings), statistics.quantiles(timings, n=10)[-1]
+    return statistics.median(timings), statistics.quantiles(timings, n=10, method="inclusive")[-1]
 
 
 def throughput(url: str, seconds: int, connections: int) -> float:
