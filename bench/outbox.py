@@ -52,7 +52,7 @@ def main() -> None:
     rounds: list[dict] = []
     try:
         for number in range(arguments.rounds):
-            measured = _worker_round(arguments.subscribers, port)
+            measured = _worker_round(arguments.subscribers, port, arguments.connections)
             measured["pipelined"] = _bare_pipelined(arguments.subscribers, port, measured["size"])
             measured["sendmail"] = _bare_sendmail(arguments.subscribers, port, measured["size"])
             rounds.append(measured)
@@ -66,23 +66,27 @@ def main() -> None:
     finally:
         sink.terminate()
         sink.wait(timeout=10)
-    _report(arguments.subscribers, rounds, _bare_python_peak())
+    _report(arguments, rounds, _bare_python_peak())
 
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--connections", type=int, default=1, help="the worker's MAIL_SMTP_CONNECTIONS"
+    )
     return parser.parse_args()
 
 
-def _report(count: int, rounds: list[dict], bare_peak: float) -> None:
+def _report(arguments: argparse.Namespace, rounds: list[dict], bare_peak: float) -> None:
     def median(name: str) -> float:
         return statistics.median(measured[name] for measured in rounds)
 
     ratio = statistics.median(measured["rate"] / measured["pipelined"] for measured in rounds)
     print(
-        f"outbox: {count} subscribers, median of {len(rounds)} rounds, "
+        f"outbox: {arguments.subscribers} subscribers, MAIL_SMTP_CONNECTIONS="
+        f"{arguments.connections}, median of {len(rounds)} rounds, "
         f"{median('size'):,.0f}-byte messages:\n"
         f"outbox:   worker {median('rate'):,.0f} msg/s; bare pipelined loop over one connection "
         f"{median('pipelined'):,.0f} msg/s; ratio {ratio:.2f} (goal ≥ {RATIO_GOAL})\n"
@@ -95,7 +99,7 @@ def _report(count: int, rounds: list[dict], bare_peak: float) -> None:
     )
 
 
-def _worker_round(count: int, port: int) -> dict:
+def _worker_round(count: int, port: int, connections: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as instance:
         database = f"{instance}/bench.sqlite3"
         environment = os.environ | {
@@ -105,6 +109,7 @@ def _worker_round(count: int, port: int) -> dict:
             "MAIL_SMTP_HOST": "127.0.0.1",
             "MAIL_SMTP_PORT": str(port),
             "MAIL_SMTP_SECURITY": "none",
+            "MAIL_SMTP_CONNECTIONS": str(connections),
             "PUBLIC_URL": "https://subprocessors.example.com",
         }
         _python(SEED.format(count=count), environment)
@@ -255,9 +260,9 @@ def _bare_pipelined(count: int, port: int, size: float) -> float:
     """A raw socket: each message's MAIL, RCPT and DATA in one write, their three answers read,
     then the data and its answer; each message built beforehand."""
     data = _message(size).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") + b".\r\n"
+    mail = "MAIL FROM:<dpo@mixvoip.com>\r\n"
     envelopes = [
-        f"MAIL FROM:<dpo@mixvoip.com>\r\nRCPT TO:<subscriber{n}@customer.example>\r\nDATA\r\n".encode()
-        for n in range(count)
+        f"{mail}RCPT TO:<subscriber{n}@customer.example>\r\nDATA\r\n".encode() for n in range(count)
     ]
     with socket.create_connection(("127.0.0.1", port)) as connection:
         replies = connection.makefile("rb")
