@@ -96,7 +96,9 @@ def defaults(instance_path: str) -> dict:
         "MAIL_SMTP_SECURITY": "starttls",
         "MAIL_SMTP_USERNAME": None,
         "MAIL_SMTP_PASSWORD": None,
-        "OUTBOX_BATCH_SIZE": 100,
+        # SMTP connections a worker delivers over side by side (a real MTA takes several).
+        "MAIL_SMTP_CONNECTIONS": 1,
+        "OUTBOX_BATCH_SIZE": 500,
         # How long a claimed batch stays a worker's own: a worker that dies leaves it this long.
         "OUTBOX_LEASE_SECONDS": OUTBOX_LEASE_SECONDS,
         "OUTBOX_MAX_ATTEMPTS": 10,
@@ -182,6 +184,10 @@ def from_environment(environ: Mapping[str, str]) -> dict:
     if environ.get("MAIL_SMTP_SECURITY"):
         settings["MAIL_SMTP_SECURITY"] = _choice(
             "MAIL_SMTP_SECURITY", environ["MAIL_SMTP_SECURITY"], ("starttls", "tls", "none")
+        )
+    if environ.get("MAIL_SMTP_CONNECTIONS"):
+        settings["MAIL_SMTP_CONNECTIONS"] = _positive(
+            "MAIL_SMTP_CONNECTIONS", environ["MAIL_SMTP_CONNECTIONS"]
         )
     for variable in ("MAIL_SMTP_USERNAME", "MAIL_SMTP_PASSWORD"):
         if environ.get(variable):

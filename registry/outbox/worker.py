@@ -5,9 +5,12 @@
 by writing its own lease on the rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite lets one
 writer at a time), delivers the batch through each message's channel (a channel keeps its
 connection open for the whole round), and records each message as soon as the channel has
-answered for it. A worker killed mid-batch leaves its unrecorded messages leased; when the
-lease runs out (OUTBOX_LEASE_SECONDS, a minute by default; a live worker renews it as it goes)
-another round claims them again, so nothing is lost.
+answered for it. A channel may deliver over several connections at once (its optional
+`connections()`; email's MAIL_SMTP_CONNECTIONS): the worker composes each message and hands it
+to the first free connection, whose thread only sends, and records the answers as they come
+back, each in its own commit as before. A worker killed mid-batch leaves its unrecorded
+messages leased; when the lease runs out (OUTBOX_LEASE_SECONDS, a minute by default; a live
+worker renews it as it goes) another round claims them again, so nothing is lost.
 
 The channel says what a failed delivery means (`Channel.classify`): tried again with
 exponential backoff, up to OUTBOX_MAX_ATTEMPTS; the channel's other messages held as long when
@@ -15,9 +18,12 @@ it cannot deliver at all; or failed at once. The channel's answer is kept with t
 """
 
 import logging
+import queue
 import secrets
 import signal
 import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -128,17 +134,84 @@ def work_round(stop: threading.Event | None = None) -> Round:
 
 class _Senders:
     """The round's senders, each opened at its channel's first message and closed with the
-    round: one SMTP connection, say, carries every email of the round."""
+    round: one SMTP connection, say, carries every email of the round, or each of a channel's
+    `connections` carries its share."""
 
     def __init__(self, resources: ExitStack) -> None:
         self._resources = resources
         self._opened: dict[str, Sender] = {}
+        self._pools: dict[str, _Pool | None] = {}
 
     def __getitem__(self, channel: str) -> Sender:
+        """The channel's first sender: it composes every message of the channel, and delivers
+        them when the channel has one connection."""
         if channel not in self._opened:
-            sender = channels.registered()[channel].sender()
-            self._opened[channel] = self._resources.enter_context(sender)
+            self._opened[channel] = self._open(channel)
         return self._opened[channel]
+
+    def pool(self, channel: str) -> "_Pool | None":
+        """The channel's senders that deliver side by side; None for a channel of one."""
+        if channel not in self._pools:
+            count = getattr(channels.registered()[channel], "connections", lambda: 1)()
+            self._pools[channel] = None
+            if count > 1:
+                senders = [self[channel], *(self._open(channel) for _ in range(count - 1))]
+                self._pools[channel] = self._resources.enter_context(_Pool(senders))
+        return self._pools[channel]
+
+    def pools(self) -> list["_Pool"]:
+        return [pool for pool in self._pools.values() if pool is not None]
+
+    def _open(self, channel: str) -> Sender:
+        return self._resources.enter_context(channels.registered()[channel].sender())
+
+
+class _Pool:
+    """A channel's senders delivering side by side, one thread each: a thread only sends (the
+    database stays with the worker's own thread, which composes and records). At most one
+    message is in flight per sender; the answers come back in the order the messages went."""
+
+    def __init__(self, senders: list[Sender]) -> None:
+        self._idle: queue.SimpleQueue[Sender] = queue.SimpleQueue()
+        for sender in senders:
+            self._idle.put(sender)
+        self._size = len(senders)
+        self._threads = ThreadPoolExecutor(self._size, thread_name_prefix="outbox-sender")
+        self._in_flight: deque[tuple[Outgoing, Future]] = deque()
+
+    def __enter__(self) -> "_Pool":
+        return self
+
+    def __exit__(self, *_exception) -> None:
+        self._threads.shutdown(wait=True)
+
+    def submit(self, message: Outgoing, composed) -> list[tuple[Outgoing, Future]]:
+        """Send `composed` on the first free sender; the messages answered meanwhile, which
+        the caller records (when every sender is busy, it waits for the oldest)."""
+        self._in_flight.append((message, self._threads.submit(self._send, composed)))
+        answered = []
+        while self._in_flight and (
+            len(self._in_flight) >= self._size or self._in_flight[0][1].done()
+        ):
+            message, future = self._in_flight.popleft()
+            future.exception()  # waits for it
+            answered.append((message, future))
+        return answered
+
+    def drain(self) -> list[tuple[Outgoing, Future]]:
+        """Every message still in flight, once answered."""
+        answered = list(self._in_flight)
+        self._in_flight.clear()
+        for _message, future in answered:
+            future.exception()
+        return answered
+
+    def _send(self, composed):
+        sender = self._idle.get()
+        try:
+            return sender.deliver(composed)
+        finally:
+            self._idle.put(sender)
 
 
 @dataclass(frozen=True)
@@ -237,9 +310,17 @@ def _claim(size: int) -> tuple[str, list[Outgoing]]:
 
 
 def _deliver(claim: _Claim, batch: list[Outgoing], done: Round, stop) -> None:
+    held: dict[str, datetime] = {}  # channels that cannot deliver now, until when
+    try:
+        _deliver_batch(claim, batch, done, stop, held)
+    finally:  # the messages still in flight are answered and recorded
+        for pool in claim.senders.pools():
+            _record_answers(claim, pool.drain(), done, held)
+
+
+def _deliver_batch(claim: _Claim, batch: list[Outgoing], done: Round, stop, held: dict) -> None:
     lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     renewed = clock.now()
-    held: dict[str, datetime] = {}  # channels that cannot deliver now, until when
     for position, message in enumerate(batch):
         if stop and stop.is_set():
             _release(claim, batch[position:])  # the next worker takes them at once
@@ -252,26 +333,55 @@ def _deliver(claim: _Claim, batch: list[Outgoing], done: Round, stop) -> None:
         if message.channel in held:
             _update(claim, message, next_attempt_at=held[message.channel])
             continue
-        if (until := _deliver_one(claim, message, done)) is not None:
+        if (pool := claim.senders.pool(message.channel)) is not None:
+            if (composed := _compose_or_fail(claim, message, done)) is not None:
+                _record_answers(claim, pool.submit(message, composed[0]), done, held)
+        elif (until := _deliver_one(claim, message, done)) is not None:
             held[message.channel] = until
+
+
+def _record_answers(claim: _Claim, answered: list, done: Round, held: dict) -> None:
+    for message, future in answered:
+        error = future.exception()
+        until = _answered(claim, message, future.result() if error is None else error, done)
+        if until is not None:
+            held[message.channel] = until
+
+
+def _compose_or_fail(claim: _Claim, message: Outgoing, done: Round) -> tuple | None:
+    """The message composed (in a tuple: a channel may compose to anything), or None when it
+    cannot be written: then it fails alone."""
+    try:
+        return (_compose(claim.senders[message.channel], message),)
+    except Exception as error:
+        log.exception("outbox message %s could not be composed", message.id)
+        _record_failure(claim, message, f"could not be composed: {error!r}", done)
+        return None
 
 
 def _deliver_one(claim: _Claim, message: Outgoing, done: Round) -> datetime | None:
     """Compose, deliver and record one message; when its channel cannot deliver now, the
     instant until which the channel's other messages wait."""
-    sender = claim.senders[message.channel]
-    try:
-        composed = _compose(sender, message)
-    except Exception as error:  # a message that cannot be written fails alone
-        log.exception("outbox message %s could not be composed", message.id)
-        _record_failure(claim, message, f"could not be composed: {error!r}", done)
+    if (composed := _compose_or_fail(claim, message, done)) is None:
         return None
     try:
-        reference = sender.deliver(composed)
+        reference = claim.senders[message.channel].deliver(composed[0])
     except Exception as error:
+        return _answered(claim, message, error, done)
+    return _answered(claim, message, reference, done)
+
+
+def _answered(
+    claim: _Claim, message: Outgoing, answer: str | None | Exception, done: Round
+) -> datetime | None:
+    """Record what the channel answered for one message: its reference once delivered, or the
+    error it raised; when the channel cannot deliver now, the instant until which its other
+    messages wait."""
+    if isinstance(answer, Exception):
+        error = answer
         failure = channels.registered()[message.channel].classify(error)
         if failure is None:  # e.g. an address smtplib cannot encode: this one fails
-            log.exception("outbox message %s could not be sent", message.id)
+            log.error("outbox message %s could not be sent", message.id, exc_info=error)
             _record_failure(claim, message, f"could not be sent: {error!r}", done)
         elif failure.outcome is Outcome.FAIL:
             _record_failure(claim, message, failure.answer, done)
@@ -285,7 +395,7 @@ def _deliver_one(claim: _Claim, message: Outgoing, done: Round) -> datetime | No
         message,
         state=DeliveryState.SENT,
         sent_at=clock.now(),
-        message_id=reference,
+        message_id=answer,
         attempts=message.attempts + 1,
     )
     done.sent[message.channel] = done.sent.get(message.channel, 0) + 1

@@ -97,6 +97,9 @@ class Channel(Protocol):
     def sender(self) -> AbstractContextManager[Sender]:
         """A sender for one round, closed when the context ends."""
 
+    # Optional: `connections()`, how many senders the worker delivers through side by side
+    # (each in a thread of its own that only calls `deliver`); one without it.
+
     def classify(self, error: Exception) -> Failure | None:
         """What an error raised by `Sender.deliver` means; None for one the channel does not
         know (the worker logs it and fails the message)."""

