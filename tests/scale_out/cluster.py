@@ -71,11 +71,6 @@ class Cluster:
         # Every link in an email points at the first server; the second serves the same.
         self.environment["PUBLIC_URL"] = self.servers[0]
         self._run("setup", ["-m", "flask", "--app", "wsgi", "setup"])
-        self._run(
-            "users create",
-            ["-m", "flask", "--app", "wsgi", "users", "create", ADMIN_EMAIL, "--role", "admin"],
-            ["--password", ADMIN_PASSWORD],
-        )
         for number in (1, 2):
             self._spawn(
                 f"worker-{number}",
@@ -88,6 +83,12 @@ class Cluster:
                 ["-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
                 {"WEB_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"},
             )
+        # While the servers boot: the admin, as an operator creates the first user.
+        self._run(
+            "users create",
+            ["-m", "flask", "--app", "wsgi", "users", "create", ADMIN_EMAIL, "--role", "admin"],
+            ["--password", ADMIN_PASSWORD],
+        )
         for server in self.servers:
             self._wait_until_ready(server)
 
