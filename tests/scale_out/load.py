@@ -1,11 +1,12 @@
 """The mixed load on the two servers: readers hammering the public pages, the API and the feeds
-(half of their GETs revalidating with the ETag they last saw); an admin publishing editorial
-corrections and announcing new purposes through the admin pages; people subscribing through
-the public form and confirming by the link in their email; and objections sent through a
+(half of their GETs revalidating at one server the ETag the other gave); an admin announcing
+new purposes through the admin pages while another admin session publishes editorial
+corrections on the other server; people subscribing through the public form and confirming
+by the link in their email; and objections sent through a
 subscriber's notice email, a customer contact's notice email, and the public form confirmed by
 email.
 
-After each write's answer has been read, the admin's thread reads the affected public answers
+After each write's answer has been read, the writer's thread reads the affected public answers
 from both servers, as the public (no cookie): what they miss is kept in `Load.stale`.
 """
 
@@ -89,9 +90,11 @@ def run(cluster: Cluster, reading_seconds: float) -> Load:
     reading = threading.Event()
     early = threading.Event()
     first_notice = threading.Event()
+    to_announce, to_correct = _targets(Browser(load.record), cluster.servers[0])
     people = [
         (_subscribers, (cluster, load, early)),
-        (_admin, (cluster, load, early, first_notice)),
+        (_announcer, (cluster, load, to_announce, early, first_notice)),
+        (_corrector, (cluster, load, to_correct, early)),
         (_objectors, (cluster, load, first_notice)),
     ]
     writers = [_thread(load, work, arguments) for work, arguments in people]
@@ -159,11 +162,40 @@ def _subscribers(cluster: Cluster, load: Load, early: threading.Event) -> None:
             early.set()
 
 
-def _admin(
-    cluster: Cluster, load: Load, early: threading.Event, first_notice: threading.Event
+def _announcer(
+    cluster: Cluster,
+    load: Load,
+    to_announce: list[dict],
+    early: threading.Event,
+    first_notice: threading.Event,
 ) -> None:
+    """An admin announcing a new purpose for each subprocessor, on each server in turn."""
+    browser, public = _admin(cluster, load)
+    early.wait(timeout=MAIL_SECONDS)
+    for number, entry in enumerate(to_announce):
+        server = cluster.servers[number % 2]
+        write = _announce(browser, public, server, entry, NEW_PURPOSES[number])
+        load.announcements.append(write)
+        first_notice.set()
+        _check_fresh(cluster, public, load, "announce", write)
+
+
+def _corrector(
+    cluster: Cluster, load: Load, to_correct: list[dict], early: threading.Event
+) -> None:
+    """Another admin session, correcting addresses at the same time on the other server."""
+    browser, public = _admin(cluster, load)
+    early.wait(timeout=MAIL_SECONDS)
+    for number, entry in enumerate(to_correct):
+        server = cluster.servers[(number + 1) % 2]
+        write = _correct(browser, server, entry, number)
+        load.corrections.append(write)
+        _check_fresh(cluster, public, load, "correct", write)
+
+
+def _admin(cluster: Cluster, load: Load) -> tuple[Browser, Browser]:
+    """A session logged in to the admin area, and a browser without cookies for the public."""
     browser = Browser(load.record, cookies=True)
-    public = Browser(load.record)
     first = cluster.servers[0]
     login = browser.get(first, "/admin/login").text
     form = {
@@ -172,24 +204,7 @@ def _admin(
         "password": ADMIN_PASSWORD,
     }
     assert browser.post(first, "/admin/login", form).status == 302
-    to_announce, to_correct = _targets(public, first)
-    early.wait(timeout=MAIL_SECONDS)
-    servers = cycle(cluster.servers)
-    # Interleaved: an announcement, a correction, an announcement, ...
-    writes = []
-    for index in range(max(len(to_announce), len(to_correct))):
-        writes += [("announce", entry) for entry in to_announce[index : index + 1]]
-        writes += [("correct", entry) for entry in to_correct[index : index + 1]]
-    for number, (kind, entry) in enumerate(writes):
-        server = next(servers)
-        if kind == "announce":
-            write = _announce(browser, public, server, entry, NEW_PURPOSES[number % 4])
-            load.announcements.append(write)
-            first_notice.set()
-        else:
-            write = _correct(browser, server, entry, number)
-            load.corrections.append(write)
-        _check_fresh(cluster, public, load, kind, write)
+    return browser, Browser(load.record)
 
 
 def _targets(public: Browser, server: str) -> tuple[list[dict], list[dict]]:

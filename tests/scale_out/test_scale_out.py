@@ -213,13 +213,23 @@ def test_the_public_answers_are_kept_in_redis_under_the_clusters_prefix(ran, clu
 
 
 def test_a_rate_limit_counted_on_one_server_is_counted_on_the_other(ran, cluster):
+    remaining = _remaining_in_one_window(cluster)
+    assert remaining == list(range(remaining[0], remaining[0] - 4, -1))
+
+
+def _remaining_in_one_window(cluster: Cluster) -> list[int]:
+    """What the verdicts' limit (60 a minute) has left after each of four requests, to each
+    server in turn, all within one of its fixed windows (asked again if one closed between)."""
     browser = Browser(Record())
     body = json.dumps({"transfers": []}).encode()
-    remaining = [
-        int(browser.post(server, "/api/v1/verdicts", {}, body).headers["X-RateLimit-Remaining"])
-        for server in [*cluster.servers, *cluster.servers]
-    ]
-    assert remaining == list(range(remaining[0], remaining[0] - 4, -1))
+    for _attempt in range(3):
+        answers = [
+            browser.post(server, "/api/v1/verdicts", {}, body).headers
+            for server in [*cluster.servers, *cluster.servers]
+        ]
+        if len({headers["X-RateLimit-Reset"] for headers in answers}) == 1:
+            return [int(headers["X-RateLimit-Remaining"]) for headers in answers]
+    raise AssertionError("the limit's window closed during each of three attempts")
 
 
 def test_the_rate_limits_are_counted_in_redis_under_the_clusters_prefix(ran, cluster):
