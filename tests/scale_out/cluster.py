@@ -43,6 +43,7 @@ class Cluster:
     redis_prefix: str = ""
     smtp: SmtpServer | None = None
     processes: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds each step of start took
     _schema: str = ""
     _admin_engine: sa.Engine | None = None
 
@@ -70,7 +71,9 @@ class Cluster:
         self.servers = [f"http://127.0.0.1:{port}" for port in ports]
         # Every link in an email points at the first server; the second serves the same.
         self.environment["PUBLIC_URL"] = self.servers[0]
+        began = time.monotonic()
         self._run("setup", ["-m", "flask", "--app", "wsgi", "setup"])
+        self.timings["setup"] = time.monotonic() - began
         for number in (1, 2):
             self._spawn(
                 f"worker-{number}",
@@ -91,6 +94,7 @@ class Cluster:
         )
         for server in self.servers:
             self._wait_until_ready(server)
+        self.timings["ready"] = time.monotonic() - began - self.timings["setup"]
 
     def stop(self) -> None:
         """Stop every process (SIGTERM, then SIGKILL), the sink, and remove the schema and the

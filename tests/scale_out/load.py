@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from itertools import cycle
 
 from tests.mailbox import text_of
-from tests.scale_out.browsing import Browser, Record, field_value, link_to, textarea, wait_for
+from tests.scale_out.browsing import (
+    Answer,
+    Browser,
+    Record,
+    field_value,
+    link_to,
+    textarea,
+    wait_for,
+)
 from tests.scale_out.cluster import ADMIN_EMAIL, ADMIN_PASSWORD, Cluster
 
 READ_PATHS = (
@@ -78,6 +86,8 @@ class Load:
     corrections: list[Write] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
     objections: list[tuple[str, int]] = field(default_factory=list)  # (how, final status)
+    # A reader's 200 and the answer of the other server to its ETag, asked right after.
+    revalidations: list[tuple[Answer, Answer]] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     freshness_checks: int = 0
     crashed: list[str] = field(default_factory=list)
@@ -119,7 +129,7 @@ def _thread(load: Load, work, arguments) -> threading.Thread:
     def guarded():
         try:
             work(*arguments)
-        except Exception:  # noqa: BLE001  (kept for the test to report, not lost in a thread)
+        except Exception:  # kept for the test to report, not lost with the thread
             load.crashed.append(traceback.format_exc())
 
     return threading.Thread(target=guarded, name=work.__name__, daemon=True)
@@ -136,7 +146,8 @@ def _reader(cluster: Cluster, load: Load, reading: threading.Event, number: int)
         path = next(paths)
         answer = browser.get(first, path)
         if answer.status == 200 and "ETag" in answer.headers:
-            browser.get(second, path, {"If-None-Match": answer.headers["ETag"]})
+            again = browser.get(second, path, {"If-None-Match": answer.headers["ETag"]})
+            load.revalidations.append((answer, again))
         first, second = second, first
 
 
@@ -275,18 +286,25 @@ def _check_fresh(cluster: Cluster, public: Browser, load: Load, kind: str, write
 
 
 def reads_after_writes(load: Load) -> tuple[int, list[str]]:
-    """Each reader's 200 answer asked after a write's answer had been read, held to that
-    write's change: how many (read, write) pairs were checked, and those that lacked it."""
+    """Each reader's answer asked after a write's answer had been read, held to that write's
+    change: a 200 by its body, a 304 by the body of the answer whose ETag it confirmed. How
+    many (read, write) pairs were checked, and those that lacked the change."""
+    read = [(answer, answer.body) for answer in load.record.answers if answer.status == 200]
+    read += [(again, first.body) for first, again in load.revalidations if again.status == 304]
     checked, stale = 0, []
-    for answer in load.record.answers:
-        if answer.method != "GET" or answer.status != 200:
-            continue
+    for answer, body in read:
         for write in [*load.announcements, *load.corrections]:
             paths = SHOWS_NOTICES if write.what == "announce" else SHOWS_ADDRESSES
-            if answer.path in paths and answer.asked_at > write.answered_at:
+            if (
+                answer.method == "GET"
+                and answer.path in paths
+                and answer.asked_at > write.answered_at
+            ):
                 checked += 1
-                if not _shows(answer.path, answer.body, write):
-                    stale.append(f"{answer.server}{answer.path} lacks {write.marker}")
+                if not _shows(answer.path, body, write):
+                    stale.append(
+                        f"{answer.status} {answer.server}{answer.path} lacks {write.marker}"
+                    )
     return checked, stale
 
 

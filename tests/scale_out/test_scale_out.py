@@ -10,6 +10,7 @@ SQLite suite (`make test`) does not pay for it.
 
 import json
 import os
+import time
 from collections import Counter
 
 import pytest
@@ -56,7 +57,9 @@ def ran(cluster):
     load = mixed_load.run(cluster, READING_SECONDS)
     engine = cluster.engine()
     try:
+        began = time.monotonic()
         wait_for(lambda: not _queued(engine), DRAIN_SECONDS, "the outbox emptied")
+        cluster.timings["drain"] = time.monotonic() - began
         with engine.connect() as connection:
             outbox = connection.execute(sa.select(OutboxMessage.__table__)).all()
     finally:
@@ -82,7 +85,8 @@ def _summary(load: mixed_load.Load, outbox: list, cluster: Cluster) -> str:
         f"{len(load.subscriptions)} subscriptions, {len(load.objections)} objections; "
         f"{load.freshness_checks} freshness checks by the admin, "
         f"{mixed_load.reads_after_writes(load)[0]} by the readers; {len(outbox)} outbox messages, "
-        f"{len(cluster.smtp.sink.messages)} emails at the sink"
+        f"{len(cluster.smtp.sink.messages)} emails at the sink; seconds to "
+        + ", ".join(f"{step} {seconds:.1f}" for step, seconds in cluster.timings.items())
     )
 
 
@@ -103,6 +107,11 @@ def test_no_answer_was_a_server_error_or_a_dropped_connection(ran):
         if answer.status == 0 or answer.status >= 500
     ]
     assert failed == []
+
+
+def test_no_server_or_worker_logged_a_traceback(ran, cluster):
+    logged = {name: cluster.log(name) for name, _process in cluster.processes}
+    assert [name for name, text in logged.items() if "Traceback" in text] == []
 
 
 def test_the_readers_were_answered_from_both_servers_with_304_among_their_answers(ran, cluster):
