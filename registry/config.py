@@ -173,6 +173,9 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         settings["REGISTER_PAGE_SIZE"] = _page_size(environ["REGISTER_PAGE_SIZE"])
     if environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
+    if environ.get("RATELIMIT_KEY_PREFIX", "").strip():
+        # Two installations counting in one Redis would otherwise share each client's limits.
+        settings["RATELIMIT_KEY_PREFIX"] = environ["RATELIMIT_KEY_PREFIX"].strip()
     if environ.get("PUBLIC_URL"):
         settings["PUBLIC_URL"] = _public_url("PUBLIC_URL", environ["PUBLIC_URL"])
     if environ.get("MAIL_FROM"):

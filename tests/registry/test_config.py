@@ -210,3 +210,8 @@ def test_emails_come_from_the_dpo_unless_mail_from_is_set(environment, start_app
     assert start_app().config["MAIL_FROM"] == "dpo@mixvoip.com"
     environment.setenv("MAIL_FROM", "noreply@mixvoip.com")
     assert start_app().config["MAIL_FROM"] == "noreply@mixvoip.com"
+
+
+def test_the_rate_limits_key_prefix_is_read_from_the_environment(environment, start_app):
+    environment.setenv("RATELIMIT_KEY_PREFIX", "registry-staging")
+    assert start_app().config["RATELIMIT_KEY_PREFIX"] == "registry-staging"
