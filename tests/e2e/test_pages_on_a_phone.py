@@ -1,6 +1,8 @@
-"""In a real browser 390 px wide, in each language: every public and admin page fits the screen
-(nothing scrolls sideways, down to 320 px) and axe-core finds no serious or critical
-accessibility violation.
+"""In a real browser 390 px wide: every public and admin page fits the screen in each language
+(nothing scrolls sideways, down to 320 px), and axe-core finds no serious or critical
+accessibility violation on it. axe-core audits each page in one language, the languages taking
+turns from page to page: its rules read the markup, which the three languages share, and an
+audit costs a second where the fit costs a tenth.
 
 One demo register, one server and one browser context per language and audience serve the whole
 module; each (page, language) is a test of its own."""
@@ -89,6 +91,8 @@ PAGES = [
     ("admin-audit", "/admin/audit", "admin"),
     ("admin-users", "/admin/users", "admin"),
 ]
+
+PAGE_ADDRESSES = [address for _name, address, _audience in PAGES]
 
 # What makes the page wider than the screen: the element whose hiding ends the overflow, then
 # the one within it, and so on down (what a failure names).
@@ -280,7 +284,7 @@ def axe():
         for language in LANGUAGES
     ],
 )
-def test_the_page_fits_a_phone_and_axe_finds_nothing_serious(
+def test_the_page_fits_a_phone_in_each_language_and_axe_finds_nothing_serious_in_one(
     site, tabs, axe, address, audience, language
 ):
     page = tabs(language, audience)
@@ -289,9 +293,10 @@ def test_the_page_fits_a_phone_and_axe_finds_nothing_serious(
     assert response.status == (404 if address == "/no-such-page" else 200), path
 
     overflow = _overflow(page)
+    audited = LANGUAGES[PAGE_ADDRESSES.index(address) % len(LANGUAGES)] == language
     serious = [
         violation
-        for violation in axe.run(page).response["violations"]
+        for violation in (axe.run(page).response["violations"] if audited else [])
         if violation["impact"] in ("serious", "critical")
     ]
     page.set_viewport_size(NARROWEST)
