@@ -24,9 +24,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.http import http_date, quote_etag
 
 from registry import clock
-from registry.extensions import db
+from registry.extensions import db, limiter
 from registry.i18n import select_locale
 from registry.models.audit import AuditEvent, AuditHead
 from registry.models.changes import ChangeNotice, NoticeState
@@ -67,7 +68,9 @@ CACHED_ENDPOINTS = frozenset(
     )
 )
 # Headers that belong to one response, not to the answer kept.
-_NOT_KEPT = frozenset({"set-cookie", "content-length", "date", "etag", "last-modified"})
+_NOT_KEPT = frozenset(
+    {"set-cookie", "content-length", "date", "etag", "last-modified", "cache-control"}
+)
 
 
 def register_response_cache(app: Flask) -> None:
@@ -79,6 +82,7 @@ def register_response_cache(app: Flask) -> None:
         else MemoryStore(app.config["CACHE_ENTRIES"])
     )
     app.session_interface = PublicAnswerSessions()
+    limiter.request_filter(is_cached_public_get)
     app.before_request(answer_from_cache)
     app.after_request(keep_answer)
 
@@ -100,13 +104,11 @@ def answer_from_cache() -> Response | None:
     if _may_be_private():
         g.private_answer = True
         return None
-    version = db.session.scalar(sa.select(AuditHead.last_event_id).where(AuditHead.id == 1))
-    g.register_version = version or 0
+    g.register_version = register_version()
     g.public_answer = key = _key(g.register_version)
-    data = current_app.extensions["response_cache"].get(key)
-    if data is None:
+    answer = current_app.extensions["response_cache"].get(key)
+    if answer is None:
         return None
-    answer = CachedAnswer.from_bytes(data)
     if answer.expires_at <= clock.now().timestamp():
         return None
     g.answered_from_cache = True
@@ -129,9 +131,26 @@ def keep_answer(response: Response) -> Response:
         return response
     answer = _answer(key, response)
     seconds = max(1, int(answer.expires_at - clock.now().timestamp()))
-    current_app.extensions["response_cache"].put(key, answer.to_bytes(), seconds)
+    current_app.extensions["response_cache"].put(key, answer, seconds)
     _headers(response, answer)
     return response.make_conditional(request)
+
+
+def register_version() -> int:
+    """The register's version: one row read on a connection of its own, without the ORM
+    session, which a cached answer then never opens. Read before the page is rendered, it is
+    never newer than what the page shows, so an answer is never kept under a newer version."""
+    with db.engine.connect() as connection:
+        return connection.execute(_VERSION).scalar() or 0
+
+
+_VERSION = sa.select(AuditHead.last_event_id).where(AuditHead.id == 1)
+
+
+def is_cached_public_get() -> bool:
+    """A GET of a cached public endpoint: no rate limit applies to one (they limit the forms'
+    POSTs), so the limiter need not look (`registry.extensions`)."""
+    return request.method in ("GET", "HEAD") and request.endpoint in CACHED_ENDPOINTS
 
 
 class PublicAnswerSessions(SecureCookieSessionInterface):
@@ -227,22 +246,23 @@ def _start_of_day(now: datetime) -> datetime:
 
 
 def _response(answer: CachedAnswer) -> Response:
-    response = Response(answer.body, status=answer.status)
-    response.headers.clear()
-    for name, value in answer.headers:
-        response.headers.add(name, value)
-    _headers(response, answer)
-    return response
+    kept = [(name, value) for name, value in answer.headers if name.lower() not in _NOT_KEPT]
+    return Response(answer.body, status=answer.status, headers=kept + _validators(answer))
 
 
 def _headers(response: Response, answer: CachedAnswer) -> None:
+    for name, value in _validators(answer):
+        response.headers[name] = value
+
+
+def _validators(answer: CachedAnswer) -> list[tuple[str, str]]:
     """The ETag, Last-Modified and Cache-Control of a kept answer; `max-age` ends at its expiry
-    at the latest, and then a cache must ask again (a 304 costs one query)."""
-    response.set_etag(answer.etag)
-    response.last_modified = datetime.fromtimestamp(answer.last_modified, UTC)
+    at the latest, and then a cache must ask again (a 304 costs one query). Written as the
+    header lines themselves: a hit builds no header object to parse again."""
     left = int(answer.expires_at - clock.now().timestamp())
-    response.cache_control.public = True
-    response.cache_control.private = False
-    response.cache_control.no_cache = None
-    response.cache_control.must_revalidate = True
-    response.cache_control.max_age = max(0, min(current_app.config["CACHE_SECONDS"], left))
+    max_age = max(0, min(current_app.config["CACHE_SECONDS"], left))
+    return [
+        ("ETag", quote_etag(answer.etag)),
+        ("Last-Modified", http_date(answer.last_modified)),
+        ("Cache-Control", f"public, max-age={max_age}, must-revalidate"),
+    ]

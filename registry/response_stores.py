@@ -1,7 +1,8 @@
 """Where cached answers are kept: in the process (bounded, per application) or in Redis.
 
-An entry is bytes: a JSON line of its metadata (status, headers, ETag, instants) and the body.
-Both stores expire an entry at its own instant; neither is ever the only copy of anything.
+The process keeps each answer as the object it served, so a hit parses nothing; Redis keeps it
+as bytes: a JSON line of its metadata (status, headers, ETag, instants) and the body. Both
+stores expire an entry at its own instant; neither is ever the only copy of anything.
 """
 
 import json
@@ -46,9 +47,9 @@ class AnswerStore(Protocol):
     # Whether an answer put is kept at all (a store of 0 entries keeps none).
     keeps_answers: bool
 
-    def get(self, key: str) -> bytes | None: ...
+    def get(self, key: str) -> CachedAnswer | None: ...
 
-    def put(self, key: str, value: bytes, seconds: int) -> None: ...
+    def put(self, key: str, answer: CachedAnswer, seconds: int) -> None: ...
 
 
 class MemoryStore:
@@ -57,21 +58,21 @@ class MemoryStore:
     def __init__(self, entries: int) -> None:
         self.entries = entries
         self.keeps_answers = entries > 0
-        self._answers: OrderedDict[str, bytes] = OrderedDict()
+        self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> CachedAnswer | None:
         with self._lock:
             value = self._answers.get(key)
             if value is not None:
                 self._answers.move_to_end(key)
             return value
 
-    def put(self, key: str, value: bytes, seconds: int) -> None:
+    def put(self, key: str, answer: CachedAnswer, seconds: int) -> None:
         # Expiry is the entry's own `expires_at`; an old version's key is never asked again
         # and leaves by age.
         with self._lock:
-            self._answers[key] = value
+            self._answers[key] = answer
             self._answers.move_to_end(key)
             while len(self._answers) > self.entries:
                 self._answers.popitem(last=False)
@@ -88,15 +89,16 @@ class RedisStore:
         self.keeps_answers = True
         self.failures = (OSError, redis.RedisError)
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> CachedAnswer | None:
         try:
-            return self.client.get(self.prefix + key)
+            data = self.client.get(self.prefix + key)
         except self.failures:
             # Redis away: the page is rendered, as without a cache.
             return None
+        return None if data is None else CachedAnswer.from_bytes(data)
 
-    def put(self, key: str, value: bytes, seconds: int) -> None:
+    def put(self, key: str, answer: CachedAnswer, seconds: int) -> None:
         try:
-            self.client.set(self.prefix + key, value, ex=max(1, seconds))
+            self.client.set(self.prefix + key, answer.to_bytes(), ex=max(1, seconds))
         except self.failures:
             return
