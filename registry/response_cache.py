@@ -63,6 +63,8 @@ CACHED_ENDPOINTS = frozenset(
         "subprocessors",
         "subprocessors_csv",
         "subprocessor",
+        "subscription_sent",
+        "customer_access_sent",
         "transfers_page",
         "transfers_map",
     )

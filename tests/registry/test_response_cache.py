@@ -1,6 +1,7 @@
 """The public answers kept by register version (registry.response_cache): a conditional GET is
 answered 304 with one query, a write shows at once, the team's answers are never shared."""
 
+import re
 import socket
 import uuid
 from contextlib import contextmanager
@@ -89,6 +90,20 @@ def test_if_modified_since_the_versions_instant_is_answered_304(public, make_sub
     modified = public.get("/subprocessors.csv?lang=en").headers["Last-Modified"]
     response = public.get("/subprocessors.csv?lang=en", headers={"If-Modified-Since": modified})
     assert response.status_code == 304
+
+
+@pytest.mark.parametrize("address", ["/subscribe/sent?lang=de", "/customer/sent?lang=fr"])
+def test_the_pages_after_a_form_was_sent_answer_a_conditional_get_with_304(public, address):
+    etag = public.get(address).headers["ETag"]
+    response = public.get(address, headers={"If-None-Match": etag})
+    assert (response.status_code, response.headers.get("Set-Cookie")) == (304, None)
+
+
+def test_a_kept_answer_carries_one_cache_control_of_its_own(public):
+    public.get("/feeds/changes.atom?lang=en")  # the feed's view says max-age=300
+    kept = public.get("/feeds/changes.atom?lang=en")
+    (cache_control,) = kept.headers.getlist("Cache-Control")
+    assert re.fullmatch(r"public, max-age=([0-9]|[1-5][0-9]|60), must-revalidate", cache_control)
 
 
 def test_an_announcement_changes_the_etag_and_shows_at_once(cached, public, make_subprocessor):
