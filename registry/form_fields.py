@@ -1,7 +1,14 @@
 """Fields the forms share beyond those of WTForms."""
 
+from functools import lru_cache
+
+from markupsafe import Markup
 from wtforms import SelectMultipleField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.fields.choices import Choice
+from wtforms.widgets import CheckboxInput, ListWidget, Select
+
+# Options kept by LongSelect: every country in three languages, chosen or not, and room to spare.
+KEPT_OPTIONS = 4096
 
 
 class CheckboxListField(SelectMultipleField):
@@ -18,3 +25,20 @@ class CheckboxListField(SelectMultipleField):
         for option in super().__iter__():
             option.flags.required = False
             yield option
+
+
+class LongSelect(Select):
+    """A select of many options (every country, some 250): each option's markup is made once
+    and kept, as WTForms' Select would make it, so a page with several such lists (the admin's
+    subprocessor page has four) does not escape a thousand options on every request."""
+
+    @classmethod
+    def render_option(cls, choice: Choice, **kwargs) -> Markup:
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        return _option(str(choice.value), str(choice.label or choice.value), choice.selected)
+
+
+@lru_cache(maxsize=KEPT_OPTIONS)
+def _option(value: str, label: str, selected: bool) -> Markup:
+    return Select.render_option(Choice(value, label, selected, None))

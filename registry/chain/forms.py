@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from registry.chain import ChainMember
+from registry.form_fields import LongSelect
 from registry.form_validators import Length, SingleLine
 from registry.i18n import current_language
 from registry.models import ListFormat, RecipientCategory, ReviewState
@@ -24,7 +25,9 @@ class ChainMemberForm(FlaskForm):
         _l("Legal name"), validators=[DataRequired(), Length(max=200), SingleLine()]
     )
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500), SingleLine()])
-    country = SelectField(_l("Country of establishment"), validators=[DataRequired()])
+    country = SelectField(
+        _l("Country of establishment"), validators=[DataRequired()], widget=LongSelect()
+    )
     contact = StringField(
         _l("Contact person or function"),
         validators=[DataRequired(), Length(max=200), SingleLine()],

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional
 
-from registry.form_fields import CheckboxListField
+from registry.form_fields import CheckboxListField, LongSelect
 from registry.form_validators import Length, SingleLine
 from registry.register.facts import IMPORTER_COLUMNS
 
@@ -73,7 +73,7 @@ class DraftSubprocessorForm(ImporterForm):
         _l("Legal name"), validators=[DataRequired(), Length(max=200), SingleLine()]
     )
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=500), SingleLine()])
-    country = SelectField(_l("Country of establishment"))
+    country = SelectField(_l("Country of establishment"), widget=LongSelect())
     website = StringField(_l("Website"), validators=[Optional(), Length(max=500), SingleLine()])
     recipient_category = SelectField(_l("Recipient category"))
     purposes = CheckboxListField(_l("Purposes"), validators=[DataRequired()])
@@ -150,7 +150,7 @@ class LocationForm(GroundFactsForm):
     """A processing location and its transfer ground; the view fills the choices."""
 
     # No country is chosen for the editor: the first of the list is not a default.
-    country = SelectField(_l("Country"), validators=[DataRequired()])
+    country = SelectField(_l("Country"), validators=[DataRequired()], widget=LongSelect())
     role = SelectField(_l("What happens there"))
     city = StringField(_l("City"), validators=[Optional(), Length(max=200), SingleLine()])
     transfer_tool = SelectField(_l("Transfer ground (outside the EEA)"))
