@@ -37,9 +37,10 @@ run: install
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 		$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: lint, then the whole suite (on PostgreSQL when DATABASE_URL names one)
+## test: lint, then the whole suite (on PostgreSQL when DATABASE_URL names one) but the bench's
+## smoke test, which CI's second pass runs (`.ci/run`)
 test: $(VENV)/.installed-test $(COMPILED_CATALOGS) $(CHROMIUM) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not bench"
 
 ## lint: ruff's checks and formatting; hadolint's checks of the Dockerfile
 lint: $(VENV)/.installed-test

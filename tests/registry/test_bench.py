@@ -11,6 +11,7 @@ import pytest
 
 pytestmark = [
     pytest.mark.processes,
+    pytest.mark.bench,
     pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is missing (apt-get install wrk)"),
 ]
 
