@@ -1,6 +1,8 @@
 """The admin's register forms, filled from what is recorded and read back into the services'
 values: the choices each select offers, in the reader's language."""
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -204,7 +206,14 @@ def adequacy_choices() -> dict[str, list[SelectChoice]]:
 
 
 def countries(language: str) -> list[SelectChoice]:
-    return [SelectChoice(code, name) for code, name in by_name(countries_assigned(), language)]
+    return list(_countries(language))
+
+
+@cache
+def _countries(language: str) -> tuple[SelectChoice, ...]:
+    """Every country in `language`, in its alphabetical order: made once per language (ISO
+    3166-1 and the names do not change while the process runs)."""
+    return tuple(SelectChoice(code, name) for code, name in by_name(countries_assigned(), language))
 
 
 def terms(model, language: str) -> list[SelectChoice]:
