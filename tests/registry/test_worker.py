@@ -316,6 +316,17 @@ def test_sent_messages_are_recorded_as_sent(app, smtp, queued, runner):
 def test_workers_side_by_side_send_no_message_twice(app, smtp, clock, make_subprocessor):
     """On PostgreSQL the claims meet (FOR UPDATE SKIP LOCKED keeps them apart: without it this
     test fails); on SQLite one writer at a time claims."""
+    recipients = recipients_of_workers_side_by_side(
+        app, smtp, make_subprocessor, messages=120, workers=4, batch_size=3
+    )
+    assert len(recipients) == len(set(recipients)) == 120
+
+
+def recipients_of_workers_side_by_side(
+    app, smtp, make_subprocessor, messages: int, workers: int, batch_size: int
+) -> list[str]:
+    """`messages` objection emails delivered by `workers` rounds started at once, in threads,
+    with small batches so that their claims meet: the recipients the server accepted."""
     import threading
 
     from registry.outbox import worker
@@ -323,15 +334,15 @@ def test_workers_side_by_side_send_no_message_twice(app, smtp, clock, make_subpr
     proposed = make_subprocessor(name="Busy Cloud", status="proposed").id
     with app.app_context():
         notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "t")
-        for number in range(120):
+        for number in range(messages):
             values = objections.ObjectionValues(
                 "C", f"R-{number}", "N", f"n{number}@example.com", "G"
             )
             objections.submit(notice, values, "en")
         db.session.commit()
-    app.config["OUTBOX_BATCH_SIZE"] = 3  # many claims, so that the workers meet
+    app.config["OUTBOX_BATCH_SIZE"] = batch_size
     smtp.start()
-    start = threading.Barrier(4)
+    start = threading.Barrier(workers)
     errors = []
 
     def run_worker():
@@ -342,14 +353,13 @@ def test_workers_side_by_side_send_no_message_twice(app, smtp, clock, make_subpr
         except Exception as error:  # noqa: BLE001 (reported by the assertion below)
             errors.append(error)
 
-    workers = [threading.Thread(target=run_worker) for _ in range(4)]
-    for thread in workers:
+    threads = [threading.Thread(target=run_worker) for _ in range(workers)]
+    for thread in threads:
         thread.start()
-    for thread in workers:
+    for thread in threads:
         thread.join(timeout=60)
-    assert not errors and not any(thread.is_alive() for thread in workers)
-    recipients = smtp.sink.recipients()
-    assert len(recipients) == len(set(recipients)) == 120
+    assert not errors and not any(thread.is_alive() for thread in threads)
+    return smtp.sink.recipients()
 
 
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(

@@ -3,18 +3,22 @@ on loopback: each message still arrives exactly once, in its recipient's languag
 recipient's own links, whatever the server answers, and workers side by side still never send
 one message twice."""
 
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
 from registry import clock as registry_clock
-from registry import objections
 from registry.extensions import db
 from registry.models import ChangeKind, Subprocessor, Subscriber, SubscriptionState
 from registry.notices import changes
-from tests.registry.test_worker import queued, smtp, states, work  # noqa: F401 (fixtures)
+from tests.registry.test_worker import (  # noqa: F401 (fixtures)
+    queued,
+    recipients_of_workers_side_by_side,
+    smtp,
+    states,
+    work,
+)
 
 CONNECTIONS = 3
 LANGUAGES = ("en", "de", "fr")
@@ -152,35 +156,7 @@ def test_workers_side_by_side_over_several_connections_send_no_message_twice(
     clock,
     make_subprocessor,
 ):
-    from registry.outbox import worker
-
-    proposed = make_subprocessor(name="Busy Cloud", status="proposed").id
-    with app.app_context():
-        notice = changes.announce(ChangeKind.ADDITION, db.session.get(Subprocessor, proposed), "t")
-        for number in range(60):
-            values = objections.ObjectionValues(
-                "C", f"R-{number}", "N", f"n{number}@example.com", "G"
-            )
-            objections.submit(notice, values, "en")
-        db.session.commit()
-    app.config["OUTBOX_BATCH_SIZE"] = 4  # many claims, so that the workers meet
-    smtp.start()
-    start = threading.Barrier(3)
-    errors = []
-
-    def run_worker():
-        try:
-            with app.app_context():
-                start.wait()
-                worker.work_round()
-        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
-            errors.append(error)
-
-    workers = [threading.Thread(target=run_worker) for _ in range(3)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join(timeout=60)
-    assert not errors and not any(thread.is_alive() for thread in workers)
-    recipients = smtp.sink.recipients()
+    recipients = recipients_of_workers_side_by_side(
+        app, smtp, make_subprocessor, messages=60, workers=3, batch_size=4
+    )
     assert len(recipients) == len(set(recipients)) == 60
