@@ -59,11 +59,7 @@ def subprocessors():
     summary = pagination = None
     shown: list[dict] = []
     if valid:
-        summary = records.register_summary(
-            form.register_filter(),
-            form.on.data or clock.today(),
-            history.recorded(snapshot) if snapshot else None,
-        )
+        summary = _summary(form, snapshot)
         pagination = Pagination(
             form.page.data, current_app.config["REGISTER_PAGE_SIZE"], summary.subprocessors
         )
@@ -272,11 +268,16 @@ def _records(
 STREAMED_CHUNK = 1000
 
 
-def _count(form: RegisterFilterForm, snapshot: RegisterSnapshot | None) -> int:
-    """How many subprocessors match the filters, without building their records."""
+def _summary(form: RegisterFilterForm, snapshot: RegisterSnapshot | None):
+    """What the subprocessors matching the filters count up to, without building their records:
+    from the register now, or as `snapshot` recorded the day asked for."""
     recorded = history.recorded(snapshot) if snapshot else None
     day = form.on.data if snapshot else clock.today()
-    return records.register_summary(form.register_filter(), day, recorded).subprocessors
+    return records.register_summary(form.register_filter(), day, recorded)
+
+
+def _count(form: RegisterFilterForm, snapshot: RegisterSnapshot | None) -> int:
+    return _summary(form, snapshot).subprocessors
 
 
 def _records_in_chunks(
